@@ -1,0 +1,11 @@
+//! Typed ids, transfer objects and the one error enum that crosses the wire.
+//!
+//! This crate compiles for the server and for the browser (WASM), so it holds no I/O.
+
+pub mod error;
+pub mod ids;
+pub mod session;
+pub mod workspace;
+
+pub use error::{HubError, HubResult};
+pub use ids::{SessionId, UserId};

@@ -1,0 +1,73 @@
+//! What the browser learns about the signed-in user.
+
+use crate::UserId;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The system-level role of an account. Tenant roles are a separate thing (DESIGN §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SystemRole {
+    /// The single-organization owner created at setup, before any MSP license.
+    Administrator,
+    /// The protected top role after license activation.
+    MspAdmin,
+    /// Acts only inside assigned tenants.
+    Technician,
+    /// Belongs to exactly one tenant.
+    TenantUser,
+}
+
+impl SystemRole {
+    /// The value stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Administrator => "administrator",
+            Self::MspAdmin => "msp_admin",
+            Self::Technician => "technician",
+            Self::TenantUser => "tenant_user",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "administrator" => Some(Self::Administrator),
+            "msp_admin" => Some(Self::MspAdmin),
+            "technician" => Some(Self::Technician),
+            "tenant_user" => Some(Self::TenantUser),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for SystemRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Administrator => "Administrator",
+            Self::MspAdmin => "MSP Admin",
+            Self::Technician => "Technician",
+            Self::TenantUser => "Tenant user",
+        })
+    }
+}
+
+/// The signed-in user as the UI shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: SystemRole,
+}
+
+/// Whether setup is still needed, and who is signed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub setup_required: bool,
+    pub product_name: String,
+    pub user: Option<CurrentUser>,
+}
+
+/// Minimum password length for every account.
+pub const MIN_PASSWORD_LEN: usize = 12;

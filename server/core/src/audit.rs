@@ -1,0 +1,100 @@
+//! Audit events: who, acting as what, which tenant, what, allowed or denied, when.
+//! Append-only: the database refuses updates and deletes (trigger, and on PostgreSQL the
+//! runtime role has no UPDATE or DELETE grant).
+
+use crate::{clock::now_ms, db::DbResultExt as _, Hub};
+use hub_model::{HubResult, UserId};
+use uuid::Uuid;
+
+/// Whether the action was carried out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Allowed,
+    Denied,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Allowed => "allowed",
+            Self::Denied => "denied",
+        }
+    }
+}
+
+/// One event to append.
+#[derive(Clone, Debug)]
+pub struct AuditEvent<'a> {
+    /// The user, when known.
+    pub actor: Option<UserId>,
+    /// The role the actor acted as (`anonymous` before sign-in).
+    pub acting_as: &'a str,
+    /// A dotted verb, such as `auth.login`.
+    pub action: &'a str,
+    /// What it was done to.
+    pub target: &'a str,
+    pub outcome: Outcome,
+    /// Free text for people reading the log.
+    pub detail: String,
+}
+
+impl AuditEvent<'_> {
+    /// Appends the event with `executor` (inside the caller's transaction when it has one).
+    pub async fn record(&self, executor: impl sqlx::Executor<'_, Database = sqlx::Any>) -> HubResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_events (id, at, actor_user_id, acting_as, tenant_id, action, target, outcome, detail) \
+             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(now_ms())
+        .bind(self.actor.map(|id| id.to_string()))
+        .bind(self.acting_as)
+        .bind(self.action)
+        .bind(self.target)
+        .bind(self.outcome.as_str())
+        .bind(&self.detail)
+        .execute(executor)
+        .await
+        .db()?;
+        Ok(())
+    }
+}
+
+/// One stored event, as read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredAuditEvent {
+    pub actor: Option<String>,
+    pub acting_as: String,
+    pub action: String,
+    pub target: String,
+    pub outcome: String,
+}
+
+impl Hub {
+    /// Appends an audit event on its own.
+    pub async fn audit(&self, event: AuditEvent<'_>) -> HubResult<()> {
+        event.record(self.db().pool()).await
+    }
+
+    /// The newest events first.
+    pub async fn recent_audit_events(&self, limit: i64) -> HubResult<Vec<StoredAuditEvent>> {
+        let rows: Vec<(Option<String>, String, String, String, String)> = sqlx::query_as(
+            "SELECT actor_user_id, acting_as, action, target, outcome FROM audit_events \
+             ORDER BY at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.db().pool())
+        .await
+        .db()?;
+        Ok(rows
+            .into_iter()
+            .map(|(actor, acting_as, action, target, outcome)| StoredAuditEvent {
+                actor,
+                acting_as,
+                action,
+                target,
+                outcome,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,33 @@
+//! Who a request acts as.
+
+use hub_model::{
+    session::{CurrentUser, SystemRole},
+    SessionId, UserId,
+};
+
+/// An authenticated user with a live session, re-read from the database on this request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    pub email: String,
+    pub display_name: String,
+    pub role: SystemRole,
+}
+
+impl Principal {
+    /// The user as the UI shows them.
+    pub fn current_user(&self) -> CurrentUser {
+        CurrentUser {
+            id: self.user_id,
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+        }
+    }
+
+    /// Whether this principal administers the whole hub (organization owner or MSP Admin).
+    pub fn is_hub_admin(&self) -> bool {
+        matches!(self.role, SystemRole::Administrator | SystemRole::MspAdmin)
+    }
+}

@@ -1,0 +1,84 @@
+//! The MSP Hub domain core: database access, sessions, authorization and audit.
+//!
+//! Leptos-free on purpose: it compiles and is tested without the UI, and the server
+//! functions and REST handlers are thin adapters over [`Hub`].
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod secrets;
+pub mod setup;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+pub mod users;
+pub mod workspace;
+
+use auth::{password::PasswordHasher, token::TokenKeys, LoginPolicy, SessionPolicy};
+use db::Db;
+use std::sync::Arc;
+
+pub use auth::principal::Principal;
+pub use hub_model::{HubError, HubResult};
+
+/// Where a request comes from, for rate limits, sessions and audit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    /// The client address as the server sees it (or as a trusted proxy reports it).
+    pub ip: String,
+    /// The browser's User-Agent, shortened.
+    pub user_agent: String,
+}
+
+/// Tunables of the core, taken from the server configuration.
+#[derive(Clone, Debug)]
+pub struct HubSettings {
+    pub session: SessionPolicy,
+    pub login: LoginPolicy,
+}
+
+/// The handle every adapter calls into. Cheap to clone.
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<HubInner>,
+}
+
+struct HubInner {
+    db: Db,
+    tokens: TokenKeys,
+    passwords: PasswordHasher,
+    settings: HubSettings,
+}
+
+impl Hub {
+    /// Builds the core over an open database and the session signing secret.
+    pub fn new(db: Db, session_secret: &[u8], settings: HubSettings) -> HubResult<Self> {
+        Ok(Self {
+            inner: Arc::new(HubInner {
+                db,
+                tokens: TokenKeys::new(session_secret),
+                passwords: PasswordHasher::new()?,
+                settings,
+            }),
+        })
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub(crate) fn tokens(&self) -> &TokenKeys {
+        &self.inner.tokens
+    }
+
+    pub(crate) fn passwords(&self) -> &PasswordHasher {
+        &self.inner.passwords
+    }
+
+    /// The configured policies.
+    pub fn settings(&self) -> &HubSettings {
+        &self.inner.settings
+    }
+}

@@ -1,0 +1,159 @@
+//! First run: the setup page creates the organization and its single Administrator.
+//! It can only ever happen once: the organization table holds at most one row.
+
+use crate::{
+    audit::{AuditEvent, Outcome},
+    auth::{login::SignedIn, normalize_email, principal::Principal},
+    clock::now_ms,
+    db::{is_unique_violation, DbResultExt as _},
+    ClientInfo, Hub,
+};
+use hub_model::{session::SystemRole, HubError, HubResult, UserId};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What the setup page submits.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SetupInput {
+    pub organization_name: String,
+    pub display_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Longest name accepted for organizations and people.
+pub const MAX_NAME_LEN: usize = 100;
+
+impl Hub {
+    /// Whether setup still has to run.
+    pub async fn setup_required(&self) -> HubResult<bool> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organization")
+            .fetch_one(self.db().pool())
+            .await
+            .db()?;
+        Ok(count == 0)
+    }
+
+    /// The organization's name, once set up.
+    pub async fn organization_name(&self) -> HubResult<Option<String>> {
+        sqlx::query_scalar("SELECT name FROM organization WHERE id = 1")
+            .fetch_optional(self.db().pool())
+            .await
+            .db()
+    }
+
+    /// Creates the organization and the Administrator, and signs them in.
+    pub async fn set_up(&self, input: &SetupInput, client: &ClientInfo) -> HubResult<SignedIn> {
+        let organization = validate_name("organization_name", &input.organization_name, "organization name")?;
+        let display_name = validate_name("display_name", &input.display_name, "name")?;
+        let email = validate_email(&input.email)?;
+        if !self.setup_required().await? {
+            return Err(HubError::AlreadySetUp);
+        }
+        let hash = self.passwords().hash(&input.password).await?;
+
+        let now = now_ms();
+        let user_id = UserId(Uuid::new_v4());
+        let mut tx = self.db().pool().begin().await.db()?;
+        let inserted = sqlx::query("INSERT INTO organization (id, name, created_at) VALUES (1, $1, $2)")
+            .bind(&organization)
+            .bind(now)
+            .execute(&mut *tx)
+            .await;
+        match inserted {
+            Err(e) if is_unique_violation(&e) => return Err(HubError::AlreadySetUp),
+            other => other.db()?,
+        };
+        sqlx::query(
+            "INSERT INTO users (id, email, display_name, password_hash, system_role, active, \
+             security_version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+        )
+        .bind(user_id.to_string())
+        .bind(&email)
+        .bind(&display_name)
+        .bind(&hash)
+        .bind(SystemRole::Administrator.as_str())
+        .bind(1_i64)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let (session_id, token) = self.start_session(&mut *tx, user_id, 1, client).await?;
+        AuditEvent {
+            actor: Some(user_id),
+            acting_as: SystemRole::Administrator.as_str(),
+            action: "setup.complete",
+            target: &organization,
+            outcome: Outcome::Allowed,
+            detail: format!("organization and Administrator {email} created"),
+        }
+        .record(&mut *tx)
+        .await?;
+        match tx.commit().await {
+            Err(e) if is_unique_violation(&e) => return Err(HubError::AlreadySetUp),
+            other => other.db()?,
+        }
+        Ok(SignedIn {
+            principal: Principal {
+                user_id,
+                session_id,
+                email,
+                display_name,
+                role: SystemRole::Administrator,
+            },
+            token,
+        })
+    }
+}
+
+/// Trims a name and checks it is present and not too long.
+pub fn validate_name(field: &str, value: &str, label: &str) -> HubResult<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(HubError::invalid(field, format!("Enter the {label}.")));
+    }
+    if value.chars().count() > MAX_NAME_LEN || value.chars().any(char::is_control) {
+        return Err(HubError::invalid(
+            field,
+            format!("Use at most {MAX_NAME_LEN} printable characters for the {label}."),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Normalizes an email address and checks its shape (the mailbox is proven by use, not by regex).
+pub fn validate_email(value: &str) -> HubResult<String> {
+    let email = normalize_email(value);
+    let shaped = email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if shaped {
+        Ok(email)
+    } else {
+        Err(HubError::invalid("email", "Enter a valid email address, such as name@example.com."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalized_and_checked() {
+        assert_eq!(validate_email("  Alex@Example.COM ").ok().as_deref(), Some("alex@example.com"));
+        for bad in ["", "alex", "alex@", "@example.com", "alex@example", "a b@example.com", "a@b@c.com"] {
+            assert!(validate_email(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(validate_name("n", "  Northwind  ", "name").ok().as_deref(), Some("Northwind"));
+        assert!(validate_name("n", "   ", "name").is_err());
+        assert!(validate_name("n", &"x".repeat(MAX_NAME_LEN + 1), "name").is_err());
+        assert!(validate_name("n", "bad\u{0}name", "name").is_err());
+    }
+}

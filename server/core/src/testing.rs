@@ -1,0 +1,151 @@
+//! Test support: a fresh, migrated database per test, on SQLite or PostgreSQL.
+//!
+//! PostgreSQL tests never skip: when the server is unreachable they fail with a message
+//! saying how to point them at one (`HUB_TEST_POSTGRES_URL`).
+
+use crate::{
+    auth::{LoginPolicy, SessionPolicy},
+    db::{Backend, Db, DbSettings},
+    Hub, HubSettings,
+};
+use sqlx::{postgres::PgConnection, Connection as _, Executor as _};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// Where PostgreSQL tests create their databases (a superuser account).
+pub fn postgres_admin_url() -> String {
+    std::env::var("HUB_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A throw-away database, dropped (PostgreSQL) or deleted (SQLite) at the end of the test.
+pub struct TestDb {
+    pub settings: DbSettings,
+    pub backend: Backend,
+    /// The data directory for this test (SQLite file, secrets).
+    pub dir: PathBuf,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    /// A fresh database of the given kind.
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::sqlite(),
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    /// A fresh SQLite file in a temporary directory.
+    pub fn sqlite() -> Self {
+        let dir = temp_dir();
+        let url = format!("sqlite://{}", dir.join("hub.db").display());
+        Self {
+            settings: DbSettings {
+                url,
+                runtime_role: String::new(),
+                runtime_password: String::new(),
+                max_connections: 5,
+            },
+            backend: Backend::Sqlite,
+            dir,
+            pg_name: None,
+        }
+    }
+
+    /// A fresh PostgreSQL database with its own runtime role.
+    pub async fn postgres() -> Self {
+        let admin_url = postgres_admin_url();
+        let mut admin = PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL tests need a server: could not connect to {admin_url} ({e}). \
+                 Start PostgreSQL or set HUB_TEST_POSTGRES_URL to a superuser URL."
+            )
+        });
+        let name = format!("hub_test_{}", Uuid::new_v4().simple());
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap_or_else(|e| panic!("could not create test database {name}: {e}"));
+        let _ = admin.close().await;
+        let mut url = url::Url::parse(&admin_url).unwrap_or_else(|e| panic!("bad HUB_TEST_POSTGRES_URL: {e}"));
+        url.set_path(&name);
+        Self {
+            settings: DbSettings {
+                url: url.to_string(),
+                runtime_role: format!("{name}_app"),
+                runtime_password: Uuid::new_v4().simple().to_string(),
+                max_connections: 5,
+            },
+            backend: Backend::Postgres,
+            dir: temp_dir(),
+            pg_name: Some(name),
+        }
+    }
+
+    /// Opens (migrates) the database.
+    pub async fn open(&self) -> Db {
+        Db::open(&self.settings).await.unwrap_or_else(|e| panic!("could not open test database: {e}"))
+    }
+
+    /// A hub over the database with test policies.
+    pub async fn hub(&self) -> Hub {
+        let db = self.open().await;
+        Hub::new(db, &[7u8; 32], test_settings()).unwrap_or_else(|e| panic!("hub: {e}"))
+    }
+}
+
+/// Policies for tests: the production defaults.
+pub fn test_settings() -> HubSettings {
+    HubSettings { session: SessionPolicy::default(), login: LoginPolicy::default() }
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("msp-hub-test-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+    dir
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
+        let role = self.settings.runtime_role.clone();
+        // Drop runs outside any runtime; clean up on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(mut admin) = PgConnection::connect(&postgres_admin_url()).await {
+                    let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    let _ = admin.execute(format!("DROP ROLE IF EXISTS \"{role}\"").as_str()).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// Runs one async test body on both databases: `conformance!(name, |backend| async move { ... })`.
+#[macro_export]
+macro_rules! conformance {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)($crate::db::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::db::Backend::Postgres).await;
+            }
+        }
+    };
+}
