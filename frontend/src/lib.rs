@@ -1,1 +1,8 @@
+//! The WASM entry point: hydrates the server-rendered app, nothing else.
 
+/// Called by the hydration script Leptos puts in the page.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -65,7 +65,8 @@ pub struct CurrentUser {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub setup_required: bool,
-    pub product_name: String,
+    /// The organization's name, once set up.
+    pub organization_name: Option<String>,
     pub user: Option<CurrentUser>,
 }
 

@@ -19,3 +19,6 @@ pub struct WorkspaceList {
     /// Accessible workspaces, in display order.
     pub entries: Vec<WorkspaceEntry>,
 }
+
+/// The switcher's slug for the organization in single-organization mode.
+pub const ORGANIZATION_SLUG: &str = "organization";

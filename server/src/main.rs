@@ -1,1 +1,151 @@
-fn main(){}
+//! `msp-hub`: the server and its administration commands.
+
+use clap::{Parser, Subcommand};
+use hub_core::demo::DemoSeed;
+use server::{config::Config, StartError};
+use std::{io::BufRead as _, path::PathBuf, process::ExitCode};
+
+#[derive(Parser)]
+#[command(name = "msp-hub", version, about = "MSP Hub: run every customer tenant from one place")]
+struct Cli {
+    /// The configuration file.
+    #[arg(long, env = "HUB_CONFIG", default_value = "Leptos.toml", global = true)]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the hub.
+    Serve {
+        /// Seed demo data when the database is empty, and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Migrate the database and exit.
+    Migrate,
+    /// Seed data into an empty database.
+    Seed {
+        /// The demo organization and its logins.
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+    /// Account administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Set a new password (read from standard input) and end all of the account's sessions.
+    ResetPassword {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    server::telemetry::init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
+    let text = |e: StartError| e.to_string();
+    match cli.command {
+        Command::Serve { demo } => {
+            let hub = server::open_hub(&config).await.map_err(text)?;
+            let seeded = if demo { Some(hub.seed_demo().await.map_err(|e| e.to_string())?) } else { None };
+            let listener = server::bind(&config).await.map_err(text)?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let shown = if addr.ip().is_unspecified() {
+                format!("http://127.0.0.1:{}", addr.port())
+            } else {
+                format!("http://{addr}")
+            };
+            print_banner(&shown, seeded.as_ref(), hub.setup_required().await.unwrap_or(false));
+            server::serve(listener, hub.clone(), &config, server::shutdown_signal())
+                .await
+                .map_err(|e| e.to_string())?;
+            hub.db().close().await;
+            Ok(())
+        }
+        Command::Migrate => {
+            let hub = server::open_hub(&config).await.map_err(text)?;
+            println!("The database at {} is migrated.", redact(&config.database_url()));
+            hub.db().close().await;
+            Ok(())
+        }
+        Command::Seed { demo: _ } => {
+            let hub = server::open_hub(&config).await.map_err(text)?;
+            match hub.seed_demo().await.map_err(|e| e.to_string())? {
+                DemoSeed::Seeded(logins) => {
+                    println!("Demo data seeded. Logins:");
+                    for login in logins {
+                        println!("  {:<14} {}  /  {}", login.role, login.email, login.password);
+                    }
+                }
+                DemoSeed::AlreadyPopulated => {
+                    println!("The database already has data; demo data is only seeded into an empty one.");
+                }
+            }
+            hub.db().close().await;
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::ResetPassword { email } } => {
+            let hub = server::open_hub(&config).await.map_err(text)?;
+            eprintln!("New password for {email} (one line on standard input):");
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password).map_err(|e| e.to_string())?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            hub.reset_password(&email, password, "cli").await.map_err(|e| e.to_string())?;
+            println!("The password of {email} is reset; all of its sessions have ended.");
+            hub.db().close().await;
+            Ok(())
+        }
+    }
+}
+
+fn print_banner(url: &str, seeded: Option<&DemoSeed>, setup_required: bool) {
+    println!();
+    println!("  MSP Hub is running at {url}");
+    match seeded {
+        Some(DemoSeed::Seeded(logins)) => {
+            println!("  Demo logins:");
+            for login in logins {
+                println!("    {:<14} {}  /  {}", login.role, login.email, login.password);
+            }
+        }
+        Some(DemoSeed::AlreadyPopulated) => {
+            println!("  Demo logins (the database already had data; these work if it came from --demo):");
+            let login = hub_core::demo::DEMO_ADMIN;
+            println!("    {:<14} {}  /  {}", login.role, login.email, login.password);
+        }
+        None if setup_required => println!("  Open it to create the Administrator account."),
+        None => {}
+    }
+    println!();
+}
+
+/// Hides a password in a database URL.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -2,12 +2,9 @@
 
 use crate::{Hub, Principal};
 use hub_model::{
-    workspace::{WorkspaceEntry, WorkspaceList},
+    workspace::{WorkspaceEntry, WorkspaceList, ORGANIZATION_SLUG},
     HubError, HubResult,
 };
-
-/// The switcher's slug for the organization in single-organization mode.
-pub const ORGANIZATION_SLUG: &str = "organization";
 
 impl Hub {
     /// What the tenant switcher lists for `principal`. Before an MSP license exists there are

@@ -1,0 +1,81 @@
+//! Setup, sign-in and sign-out.
+
+use hub_model::{session::SessionInfo, HubError};
+use leptos::prelude::*;
+
+/// Whether setup is needed and who is signed in. Open to everyone.
+#[server(endpoint = "session_info")]
+pub async fn get_session() -> Result<SessionInfo, HubError> {
+    let hub = crate::ssr::hub()?;
+    let setup_required = hub.setup_required().await?;
+    let organization_name = hub.organization_name().await?;
+    let user = crate::ssr::request_context().principal.map(|p| p.current_user());
+    Ok(SessionInfo { setup_required, organization_name, user })
+}
+
+/// Creates the organization and its Administrator, once, and signs them in.
+#[server(endpoint = "setup")]
+pub async fn set_up(
+    organization_name: String,
+    display_name: String,
+    email: String,
+    password: String,
+) -> Result<(), HubError> {
+    use crate::ssr;
+    let hub = ssr::hub()?;
+    let request = ssr::request_context();
+    let input = hub_core::setup::SetupInput { organization_name, display_name, email, password };
+    let signed_in = hub.set_up(&input, &request.client).await?;
+    ssr::set_cookie(&ssr::session_cookie(&signed_in.token, request.secure));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Signs in and goes to `next` (a path on this site) or the overview.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), HubError> {
+    use crate::ssr;
+    let hub = ssr::hub()?;
+    let request = ssr::request_context();
+    let signed_in = hub.login(&email, &password, &request.client).await?;
+    ssr::set_cookie(&ssr::session_cookie(&signed_in.token, request.secure));
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Signs out: the session is revoked in the database, so the token is dead everywhere.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), HubError> {
+    use crate::ssr;
+    let hub = ssr::hub()?;
+    let request = ssr::request_context();
+    let principal = request.principal.ok_or(HubError::Unauthenticated)?;
+    hub.revoke_session(principal.session_id).await?;
+    ssr::set_cookie(&ssr::clear_session_cookie(request.secure));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Only same-site paths may follow a sign-in (no open redirects).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_must_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/t/organization/automs")), "/t/organization/automs");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,7 @@
+//! Widgets shared by the pages.
+
+pub mod brand;
+pub mod error_view;
+pub mod shell;
+pub mod tenant_switcher;
+pub mod user_menu;

@@ -1,0 +1,156 @@
+//! The frame around every signed-in page: sidebar, top bar and content.
+
+use super::{
+    brand::BrandMark, error_view::{error_fallback, ErrorPanel}, tenant_switcher::TenantSwitcher,
+    user_menu::UserMenu,
+};
+use crate::{
+    api::auth::get_session,
+    sections::{MSP_SECTIONS, TENANT_SECTIONS},
+};
+use hub_model::{
+    session::{CurrentUser, SystemRole},
+    workspace::ORGANIZATION_SLUG,
+};
+use leptos::prelude::*;
+use leptos_router::{components::{Outlet, A}, hooks::use_location};
+
+/// The signed-in user and their organization, provided to every page inside the shell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    pub user: CurrentUser,
+    pub organization: String,
+}
+
+impl Viewer {
+    /// Whether the MSP pages are theirs.
+    pub fn is_hub_admin(&self) -> bool {
+        matches!(self.user.role, SystemRole::Administrator | SystemRole::MspAdmin)
+    }
+}
+
+/// The workspace slug in the current URL (`/t/{slug}/...`), if any.
+pub fn tenant_in_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/t/")?;
+    let slug = rest.split('/').next().unwrap_or_default();
+    (!slug.is_empty()).then(|| slug.to_owned())
+}
+
+/// The page kind after the workspace in the URL (`/t/{slug}/{section}`), if any.
+pub fn section_in_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/t/")?;
+    let section = rest.split('/').nth(1).unwrap_or_default();
+    (!section.is_empty()).then(|| section.to_owned())
+}
+
+/// Loads the session, then renders the frame (or asks to sign in).
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let session = Resource::new_blocking(|| (), |()| get_session());
+    view! {
+        <Suspense fallback=|| view! { <div class="boot" aria-busy="true">"Loading MSP Hub…"</div> }>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(info) => match info.user {
+                        Some(user) => {
+                            let viewer = Viewer {
+                                user,
+                                organization: info.organization_name.unwrap_or_default(),
+                            };
+                            view! { <Frame viewer/> }.into_any()
+                        }
+                        None => view! {
+                            <div class="auth-page">
+                                <div class="panel auth-card">
+                                    <h1>"You are signed out"</h1>
+                                    <p>"Your session has ended."</p>
+                                    <a class="button" href="/login">"Sign in"</a>
+                                </div>
+                            </div>
+                        }
+                        .into_any(),
+                    },
+                    Err(error) => view! { <ErrorPanel message=error.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(viewer: Viewer) -> impl IntoView {
+    provide_context(viewer.clone());
+    let location = use_location();
+    let workspace = Memo::new(move |_| {
+        tenant_in_path(&location.pathname.get())
+            .unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
+    });
+    let is_admin = viewer.is_hub_admin();
+    let organization = viewer.organization.clone();
+    let sidebar = view! {
+            <aside class="sidebar">
+                <BrandMark subtitle=organization/>
+                <TenantSwitcher/>
+                <nav class="nav" aria-label="Workspace">
+                    <h2 class="nav-heading">"Workspace"</h2>
+                    <ul>
+                        {TENANT_SECTIONS
+                            .iter()
+                            .map(|section| {
+                                let href = move || format!("/t/{}/{}", workspace.get(), section.slug);
+                                view! { <li><A href=href>{section.title}</A></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+                <Show when=move || is_admin>
+                    <nav class="nav" aria-label="MSP">
+                        <h2 class="nav-heading">"MSP"</h2>
+                        <ul>
+                            {MSP_SECTIONS
+                                .iter()
+                                .map(|section| {
+                                    let href = format!("/{}", section.slug);
+                                    view! { <li><A href=href exact=true>{section.title}</A></li> }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </nav>
+                </Show>
+            </aside>
+    }
+    .into_any();
+    let topbar = view! {
+        <header class="topbar">
+            <span class="topbar-title">{viewer.organization.clone()}</span>
+            <UserMenu user=viewer.user.clone()/>
+        </header>
+    }
+    .into_any();
+    view! {
+        <div class="app" data-testid="app-shell">
+            {sidebar}
+            <div class="main">
+                {topbar}
+                <main class="content" id="content">
+                    <ErrorBoundary fallback=error_fallback>
+                        <Outlet/>
+                    </ErrorBoundary>
+                </main>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_workspace_and_section_from_the_path() {
+        assert_eq!(tenant_in_path("/t/acme/automs").as_deref(), Some("acme"));
+        assert_eq!(section_in_path("/t/acme/automs").as_deref(), Some("automs"));
+        assert_eq!(tenant_in_path("/tenants"), None);
+        assert_eq!(section_in_path("/t/acme"), None);
+    }
+}

@@ -1,0 +1,178 @@
+//! The searchable tenant switcher in the sidebar (a keyboard-operable combobox).
+//!
+//! Switching keeps the kind of page you are on and changes the URL to `/t/{slug}/...`;
+//! the router swaps the page in place, with no document reload.
+
+use super::shell::{section_in_path, tenant_in_path};
+use crate::api::workspace::list_workspaces;
+use hub_model::workspace::{WorkspaceEntry, ORGANIZATION_SLUG};
+use leptos::{ev::KeyboardEvent, html, prelude::*};
+use leptos_router::hooks::{use_location, use_navigate};
+
+/// The switcher: a button showing the current workspace that opens a searchable list.
+#[component]
+pub fn TenantSwitcher() -> impl IntoView {
+    let workspaces = Resource::new(|| (), |()| list_workspaces());
+    let location = use_location();
+    let navigate = use_navigate();
+    let open = RwSignal::new(false);
+    let query = RwSignal::new(String::new());
+    let highlighted = RwSignal::new(0_usize);
+    let input_ref = NodeRef::<html::Input>::new();
+
+    let current_slug = Memo::new(move |_| {
+        tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
+    });
+    let entries = move || -> Vec<WorkspaceEntry> {
+        workspaces.get().and_then(Result::ok).map(|list| list.entries).unwrap_or_default()
+    };
+    let matches = Memo::new(move |_| {
+        let needle = query.get().trim().to_lowercase();
+        entries()
+            .into_iter()
+            .filter(|e| {
+                needle.is_empty()
+                    || e.name.to_lowercase().contains(&needle)
+                    || e.slug.contains(&needle)
+            })
+            .collect::<Vec<_>>()
+    });
+    let current_name = move || {
+        let slug = current_slug.get();
+        entries().into_iter().find(|e| e.slug == slug).map_or(slug, |e| e.name)
+    };
+
+    let close = move || {
+        open.set(false);
+        query.set(String::new());
+        highlighted.set(0);
+    };
+    let choose = {
+        let navigate = navigate.clone();
+        move |slug: String| {
+            let section = section_in_path(&location.pathname.get_untracked())
+                .unwrap_or_else(|| "dashboard".to_owned());
+            close();
+            navigate(&format!("/t/{slug}/{section}"), Default::default());
+        }
+    };
+
+    Effect::new(move |_| {
+        if open.get() {
+            if let Some(input) = input_ref.get() {
+                let _ = input.focus();
+            }
+        }
+    });
+
+    let on_keydown = {
+        let choose = choose.clone();
+        move |ev: KeyboardEvent| {
+            let count = matches.with(Vec::len);
+            match ev.key().as_str() {
+                "ArrowDown" => {
+                    ev.prevent_default();
+                    if count > 0 {
+                        highlighted.update(|i| *i = (*i + 1) % count);
+                    }
+                }
+                "ArrowUp" => {
+                    ev.prevent_default();
+                    if count > 0 {
+                        highlighted.update(|i| *i = (*i + count - 1) % count);
+                    }
+                }
+                "Enter" => {
+                    ev.prevent_default();
+                    let picked = matches.with(|m| m.get(highlighted.get_untracked()).cloned());
+                    if let Some(entry) = picked {
+                        choose(entry.slug);
+                    }
+                }
+                "Escape" => {
+                    ev.prevent_default();
+                    close();
+                }
+                _ => {}
+            }
+        }
+    };
+
+    view! {
+        <div class="switcher">
+            <span class="switcher-label" id="switcher-label">"Tenant"</span>
+            <button
+                type="button"
+                class="switcher-button"
+                aria-haspopup="listbox"
+                aria-expanded=move || open.get().to_string()
+                aria-labelledby="switcher-label switcher-current"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span id="switcher-current" class="switcher-current">{current_name}</span>
+                <span class="chevron" aria-hidden="true">"▾"</span>
+            </button>
+            <Show when=move || open.get()>
+                <div class="switcher-backdrop" on:click=move |_| close()></div>
+                <div class="switcher-popover">
+                    <input
+                        node_ref=input_ref
+                        type="search"
+                        class="switcher-search"
+                        placeholder="Search tenants"
+                        role="combobox"
+                        aria-label="Search tenants"
+                        aria-expanded="true"
+                        aria-controls="switcher-list"
+                        aria-autocomplete="list"
+                        aria-activedescendant=move || format!("switcher-option-{}", highlighted.get())
+                        prop:value=move || query.get()
+                        on:input=move |ev| {
+                            query.set(event_target_value(&ev));
+                            highlighted.set(0);
+                        }
+                        on:keydown=on_keydown.clone()
+                    />
+                    <ul id="switcher-list" class="switcher-list" role="listbox" aria-label="Tenants">
+                        {
+                            let choose = choose.clone();
+                            move || {
+                                let items = matches.get();
+                                if items.is_empty() {
+                                    return view! { <li class="switcher-empty">"No matching tenant"</li> }.into_any();
+                                }
+                                items
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(index, entry)| {
+                                        let choose = choose.clone();
+                                        let slug = entry.slug.clone();
+                                        let is_current = entry.slug == current_slug.get_untracked();
+                                        view! {
+                                            <li
+                                                id=format!("switcher-option-{index}")
+                                                role="option"
+                                                class="switcher-option"
+                                                class:highlighted=move || highlighted.get() == index
+                                                aria-selected=move || (highlighted.get() == index).to_string()
+                                                on:mousedown=move |ev| {
+                                                    ev.prevent_default();
+                                                    choose(slug.clone());
+                                                }
+                                            >
+                                                <span>{entry.name}</span>
+                                                {is_current.then(|| view! { <span class="switcher-check" aria-label="current">"✓"</span> })}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                                    .into_any()
+                            }
+                        }
+                    </ul>
+                </div>
+            </Show>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,37 @@
+//! MSP pages whose features arrive in later releases: a clear empty state, not a fake page.
+
+use crate::{
+    components::{error_view::ErrorPanel, shell::Viewer},
+    sections::msp_section,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// An MSP page by slug; only hub administrators see it.
+#[component]
+pub fn MspSectionPage(slug: &'static str) -> impl IntoView {
+    let viewer = expect_context::<Viewer>();
+    let Some(section) = msp_section(slug) else {
+        return view! { <ErrorPanel message="This page does not exist."/> }.into_any();
+    };
+    if !viewer.is_hub_admin() {
+        return view! { <ErrorPanel message="You do not have permission to do that."/> }.into_any();
+    }
+    view! { <EmptySection title=section.title summary=section.summary/> }.into_any()
+}
+
+/// The header and empty state of a page whose feature is not in this version yet.
+#[component]
+pub fn EmptySection(title: &'static str, summary: &'static str) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <header class="page-header">
+            <h1>{title}</h1>
+            <p class="muted">{summary}</p>
+        </header>
+        <div class="panel empty-state">
+            <h2>"Not available in this version yet"</h2>
+            <p class="muted">"This page arrives with an upcoming release of MSP Hub."</p>
+        </div>
+    }
+}

@@ -1,0 +1,75 @@
+//! First run: create the organization and its Administrator.
+
+use crate::{api::auth::SetUp, components::brand::BrandMark};
+use hub_model::session::MIN_PASSWORD_LEN;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The setup page, shown only while the database is empty.
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let action = ServerAction::<SetUp>::new();
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let mismatch = move || !confirm.get().is_empty() && password.get() != confirm.get();
+    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    view! {
+        <Title text="Set up"/>
+        <div class="auth-page">
+            <div class="panel auth-card wide-card">
+                <BrandMark/>
+                <h1>"Set up MSP Hub"</h1>
+                <p class="muted">
+                    "Create your organization and its Administrator account. "
+                    "This happens once; afterwards everyone signs in."
+                </p>
+                <ActionForm action>
+                    <label class="field">
+                        <span>"Organization name"</span>
+                        <input type="text" name="organization_name" required maxlength="100" autofocus/>
+                    </label>
+                    <label class="field">
+                        <span>"Your name"</span>
+                        <input type="text" name="display_name" autocomplete="name" required maxlength="100"/>
+                    </label>
+                    <label class="field">
+                        <span>"Email"</span>
+                        <input type="email" name="email" autocomplete="username" required/>
+                    </label>
+                    <label class="field">
+                        <span>"Password"</span>
+                        <input
+                            type="password"
+                            name="password"
+                            autocomplete="new-password"
+                            required
+                            minlength=MIN_PASSWORD_LEN.to_string()
+                            on:input=move |ev| password.set(event_target_value(&ev))
+                        />
+                        <small class="muted">{format!("At least {MIN_PASSWORD_LEN} characters.")}</small>
+                    </label>
+                    <label class="field">
+                        <span>"Confirm password"</span>
+                        <input
+                            type="password"
+                            autocomplete="new-password"
+                            required
+                            on:input=move |ev| confirm.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <Show when=mismatch>
+                        <p class="form-error" role="alert">"The passwords do not match."</p>
+                    </Show>
+                    {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                    <button
+                        type="submit"
+                        class="button wide"
+                        disabled=move || action.pending().get() || mismatch()
+                    >
+                        "Create the Administrator account"
+                    </button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,85 @@
+//! Server-side glue between axum and the server functions: the request's principal and
+//! client, the CSP nonce, and the session cookie. Nothing here decides; `hub-core` does.
+
+use hub_core::{auth::sessions::IssuedToken, ClientInfo, Hub, HubError, Principal};
+use leptos::prelude::*;
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "hub_session";
+
+/// What the server's middleware learned about the request, put into its extensions.
+#[derive(Clone, Debug, Default)]
+pub struct RequestContext {
+    /// The signed-in principal, re-checked against the database on this request.
+    pub principal: Option<Principal>,
+    /// Address and User-Agent.
+    pub client: ClientInfo,
+    /// Whether cookies should carry `Secure` (the request came over https).
+    pub secure: bool,
+}
+
+/// The per-request nonce that the Content-Security-Policy header allows scripts with.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The request's context (anonymous when the middleware did not run).
+pub fn request_context() -> RequestContext {
+    request_parts()
+        .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
+        .unwrap_or_default()
+}
+
+/// The core handle, provided to every server function by the server.
+pub fn hub() -> Result<Hub, HubError> {
+    use_context::<Hub>().ok_or_else(|| hub_core::db::internal(&"the Hub is not in the server context"))
+}
+
+/// The signed-in principal, or `Unauthenticated`.
+pub fn principal() -> Result<Principal, HubError> {
+    request_context().principal.ok_or(HubError::Unauthenticated)
+}
+
+/// Makes the request's CSP nonce available to `<HydrationScripts>`.
+pub fn provide_csp_nonce() {
+    if let Some(nonce) = request_parts().and_then(|parts| parts.extensions.get::<CspNonce>().cloned()) {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
+/// The `Set-Cookie` value that stores a session token.
+pub fn session_cookie(token: &IssuedToken, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        token.token,
+        token.max_age_secs,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie(secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Adds a `Set-Cookie` header to the server function's response.
+pub fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
+    {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// Sets the response status (used by pages such as the 404 page).
+pub fn set_status(status: http::StatusCode) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}

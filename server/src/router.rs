@@ -1,0 +1,66 @@
+//! The router: probes, server functions and pages, under one middleware stack.
+
+use crate::{
+    config::Config,
+    health,
+    middleware::{self, error_response},
+    state::AppState,
+};
+use app::{shell, App};
+use axum::{
+    extract::{DefaultBodyLimit, Request},
+    http::StatusCode,
+    middleware::{from_fn, from_fn_with_state, Next},
+    response::Response,
+    routing::get,
+    Router,
+};
+use hub_core::{Hub, HubError};
+use leptos::prelude::provide_context;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes as _};
+use tower::ServiceBuilder;
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
+
+/// Builds the whole application router.
+pub fn build(hub: Hub, config: &Config) -> Router {
+    let state = AppState::new(hub.clone(), config);
+    let limit = state.web.body_limit_bytes;
+    let context = move || provide_context(hub.clone());
+    let options = state.leptos_options.clone();
+
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), move || {
+            shell(options.clone())
+        })
+        .route_layer(from_fn_with_state(state.clone(), middleware::pages::gate))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(pages)
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(from_fn(middleware::security::security_headers))
+                .layer(CompressionLayer::new())
+                .layer(from_fn(move |request: Request, next: Next| typed_payload_too_large(request, next, limit)))
+                .layer(from_fn(middleware::csrf::reject_cross_site))
+                .layer(from_fn_with_state(state.clone(), middleware::auth::authenticate))
+                .layer(from_fn(middleware::server_fn_status::map_error_status))
+                // Innermost: it wraps the body in a limited one, which only the routes accept.
+                .layer(DefaultBodyLimit::max(limit))
+                .layer(RequestBodyLimitLayer::new(limit)),
+        )
+        .with_state(state)
+}
+
+/// Replaces the body limit's plain 413 with the typed error.
+async fn typed_payload_too_large(request: Request, next: Next, limit: usize) -> Response {
+    let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        error_response(&HubError::PayloadTooLarge { limit_bytes: u64::try_from(limit).unwrap_or(u64::MAX) })
+    } else {
+        response
+    }
+}
