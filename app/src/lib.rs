@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 use pages::{
     login::LoginPage, not_found::NotFound, overview::OverviewPage, section::MspSectionPage,
@@ -44,6 +44,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The application: routes and the pieces every page shares.
+///
+/// Signed-in pages render with `SsrMode::Async`: the whole page is rendered before it is
+/// sent. Out-of-order streaming garbles nested `<Suspense>` (the shell's and the tenant
+/// scope's) in leptos 0.8, and async rendering also lets a page set its status (404) reliably.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -56,15 +60,21 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/setup") view=SetupPage/>
                 <Route path=path!("/login") view=LoginPage/>
-                <ParentRoute path=path!("") view=AppShell>
-                    <Route path=path!("") view=OverviewPage/>
-                    <Route path=path!("/tenants") view=|| view! { <MspSectionPage slug="tenants"/> }/>
-                    <Route path=path!("/technicians") view=|| view! { <MspSectionPage slug="technicians"/> }/>
-                    <Route path=path!("/summary") view=|| view! { <MspSectionPage slug="summary"/> }/>
-                    <Route path=path!("/license") view=|| view! { <MspSectionPage slug="license"/> }/>
-                    <Route path=path!("/branding") view=|| view! { <MspSectionPage slug="branding"/> }/>
-                    <ParentRoute path=path!("/t/:tenant") view=TenantScope>
-                        <Route path=path!("/:section") view=TenantSectionPage/>
+                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
+                    <Route ssr=SsrMode::Async path=path!("") view=OverviewPage/>
+                    <Route ssr=SsrMode::Async path=path!("/tenants") view=|| view! { <MspSectionPage slug="tenants"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/technicians") view=|| view! { <MspSectionPage slug="technicians"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/summary") view=|| view! { <MspSectionPage slug="summary"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/license") view=|| view! { <MspSectionPage slug="license"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/branding") view=|| view! { <MspSectionPage slug="branding"/> }/>
+                    <ParentRoute ssr=SsrMode::Async path=path!("/t/:tenant") view=TenantScope>
+                        <Route ssr=SsrMode::Async path=path!("/dashboard") view=|| view! { <TenantSectionPage slug="dashboard"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/automs") view=|| view! { <TenantSectionPage slug="automs"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/alerts") view=|| view! { <TenantSectionPage slug="alerts"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/agents") view=|| view! { <TenantSectionPage slug="agents"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/vault") view=|| view! { <TenantSectionPage slug="vault"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/api-keys") view=|| view! { <TenantSectionPage slug="api-keys"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <TenantSectionPage slug="audit"/> }/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -19,3 +19,17 @@ pub fn NotFound() -> impl IntoView {
         </div>
     }
 }
+
+/// Inside the shell: a workspace (or page) the principal cannot see; answers 404 as well.
+#[component]
+pub fn NotFoundPanel(#[prop(into)] what: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_status(http::StatusCode::NOT_FOUND);
+    view! {
+        <div class="panel error-panel" data-testid="not-found">
+            <h1>{format!("{what} not found")}</h1>
+            <p class="muted">"It does not exist, or it is not visible to you."</p>
+            <a class="button secondary" href="/">"Go to the overview"</a>
+        </div>
+    }
+}

@@ -44,10 +44,13 @@ pub fn SetupPage() -> impl IntoView {
                             autocomplete="new-password"
                             required
                             minlength=MIN_PASSWORD_LEN.to_string()
+                            aria-describedby="password-hint"
                             on:input=move |ev| password.set(event_target_value(&ev))
                         />
-                        <small class="muted">{format!("At least {MIN_PASSWORD_LEN} characters.")}</small>
                     </label>
+                    <small id="password-hint" class="muted field-hint">
+                        {format!("At least {MIN_PASSWORD_LEN} characters.")}
+                    </small>
                     <label class="field">
                         <span>"Confirm password"</span>
                         <input
