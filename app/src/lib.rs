@@ -17,8 +17,12 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::{
-    login::LoginPage, not_found::NotFound, overview::OverviewPage, section::MspSectionPage,
-    setup::SetupPage, tenant::{TenantScope, TenantSectionPage},
+    login::LoginPage,
+    not_found::NotFound,
+    overview::OverviewPage,
+    section::MspSectionPage,
+    setup::SetupPage,
+    tenant::{TenantScope, TenantSectionPage},
 };
 
 /// The HTML document around the app, rendered on the server.

@@ -35,7 +35,8 @@ pub fn request_context() -> RequestContext {
 
 /// The core handle, provided to every server function by the server.
 pub fn hub() -> Result<Hub, HubError> {
-    use_context::<Hub>().ok_or_else(|| hub_core::db::internal(&"the Hub is not in the server context"))
+    use_context::<Hub>()
+        .ok_or_else(|| hub_core::db::internal(&"the Hub is not in the server context"))
 }
 
 /// The signed-in principal, or `Unauthenticated`.
@@ -45,7 +46,9 @@ pub fn principal() -> Result<Principal, HubError> {
 
 /// Makes the request's CSP nonce available to `<HydrationScripts>`.
 pub fn provide_csp_nonce() {
-    if let Some(nonce) = request_parts().and_then(|parts| parts.extensions.get::<CspNonce>().cloned()) {
+    if let Some(nonce) =
+        request_parts().and_then(|parts| parts.extensions.get::<CspNonce>().cloned())
+    {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
 }
@@ -70,9 +73,10 @@ pub fn clear_session_cookie(secure: bool) -> String {
 
 /// Adds a `Set-Cookie` header to the server function's response.
 pub fn set_cookie(value: &str) {
-    if let (Some(response), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
-    {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
         response.append_header(http::header::SET_COOKIE, value);
     }
 }

@@ -55,7 +55,10 @@ pub enum HubError {
 impl HubError {
     /// A validation error on one field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::InvalidInput { field: field.to_owned(), message: message.into() }
+        Self::InvalidInput {
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 
     /// "X was not found."
@@ -81,9 +84,8 @@ impl HubError {
 
     /// The JSON body the REST API and middleware answer with.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| {
-            r#"{"kind":"internal","reference":"serialization"}"#.to_owned()
-        })
+        serde_json::to_string(self)
+            .unwrap_or_else(|_| r#"{"kind":"internal","reference":"serialization"}"#.to_owned())
     }
 }
 
@@ -110,9 +112,9 @@ mod server_fn_error {
                 | ServerFnErrorErr::UnsupportedRequestMethod(_)
                 | ServerFnErrorErr::ServerError(_)
                 | ServerFnErrorErr::MiddlewareError(_)
-                | ServerFnErrorErr::Response(_) => {
-                    HubError::Internal { reference: "server-fn".to_owned() }
-                }
+                | ServerFnErrorErr::Response(_) => HubError::Internal {
+                    reference: "server-fn".to_owned(),
+                },
             }
         }
     }
@@ -124,7 +126,9 @@ mod tests {
 
     #[test]
     fn errors_round_trip_as_tagged_json() {
-        let err = HubError::RateLimited { retry_after_secs: 42 };
+        let err = HubError::RateLimited {
+            retry_after_secs: 42,
+        };
         let json = err.to_json();
         assert_eq!(json, r#"{"kind":"rate_limited","retry_after_secs":42}"#);
         assert_eq!(serde_json::from_str::<HubError>(&json).ok(), Some(err));
@@ -132,9 +136,18 @@ mod tests {
 
     #[test]
     fn messages_never_reveal_which_credential_was_wrong() {
-        assert_eq!(HubError::InvalidCredentials.to_string(), "The email or password is incorrect.");
+        assert_eq!(
+            HubError::InvalidCredentials.to_string(),
+            "The email or password is incorrect."
+        );
         assert_eq!(HubError::InvalidCredentials.status(), 401);
-        assert_eq!(HubError::BadRequest { message: "x".into() }.status(), 400);
+        assert_eq!(
+            HubError::BadRequest {
+                message: "x".into()
+            }
+            .status(),
+            400
+        );
         assert_eq!(HubError::PayloadTooLarge { limit_bytes: 1 }.status(), 413);
     }
 }

@@ -15,9 +15,15 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ConfigError {
     #[error("could not read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is not valid: {source}")]
-    Parse { path: PathBuf, source: toml::de::Error },
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
     #[error("{key} is not valid: {message}")]
     Invalid { key: &'static str, message: String },
 }
@@ -80,7 +86,11 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { url: String::new(), runtime_role: "msp_hub_app".to_owned(), max_connections: 10 }
+        Self {
+            url: String::new(),
+            runtime_role: "msp_hub_app".to_owned(),
+            max_connections: 10,
+        }
     }
 }
 
@@ -115,7 +125,10 @@ pub struct SessionConfig {
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        Self { token_minutes: 30, idle_hours: 12 }
+        Self {
+            token_minutes: 30,
+            idle_hours: 12,
+        }
     }
 }
 
@@ -143,9 +156,14 @@ impl Config {
     /// Reads `path` (a missing file means all defaults) and applies environment overrides.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let mut config = if path.exists() {
-            let text = std::fs::read_to_string(path)
-                .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.to_owned(), source })?
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            toml::from_str(&text).map_err(|source| ConfigError::Parse {
+                path: path.to_owned(),
+                source,
+            })?
         } else {
             Config::default()
         };
@@ -179,12 +197,18 @@ impl Config {
             if value > 0 {
                 Ok(())
             } else {
-                Err(ConfigError::Invalid { key, message: format!("must be positive, is {value}") })
+                Err(ConfigError::Invalid {
+                    key,
+                    message: format!("must be positive, is {value}"),
+                })
             }
         };
         positive("session.token_minutes", self.session.token_minutes)?;
         positive("session.idle_hours", self.session.idle_hours)?;
-        positive("login.max_failures_per_account", self.login.max_failures_per_account)?;
+        positive(
+            "login.max_failures_per_account",
+            self.login.max_failures_per_account,
+        )?;
         positive("login.max_failures_per_ip", self.login.max_failures_per_ip)?;
         positive("login.window_minutes", self.login.window_minutes)?;
         if self.server.body_limit_bytes < 1024 {
@@ -205,7 +229,10 @@ impl Config {
     /// The database URL, defaulting to SQLite in the data directory.
     pub fn database_url(&self) -> String {
         if self.database.url.is_empty() {
-            format!("sqlite://{}", self.server.data_dir.join("msp-hub.db").display())
+            format!(
+                "sqlite://{}",
+                self.server.data_dir.join("msp-hub.db").display()
+            )
         } else {
             self.database.url.clone()
         }
@@ -247,9 +274,15 @@ mod tests {
         let config: Config = toml::from_str(&text).expect("parse");
         let defaults = Config::default();
         assert_eq!(config.server.site_addr, defaults.server.site_addr);
-        assert_eq!(config.server.body_limit_bytes, defaults.server.body_limit_bytes);
+        assert_eq!(
+            config.server.body_limit_bytes,
+            defaults.server.body_limit_bytes
+        );
         assert_eq!(config.database.runtime_role, defaults.database.runtime_role);
-        assert_eq!(config.keys.license_public_key, defaults.keys.license_public_key);
+        assert_eq!(
+            config.keys.license_public_key,
+            defaults.keys.license_public_key
+        );
         assert_eq!(config.login.window_minutes, defaults.login.window_minutes);
     }
 
@@ -266,14 +299,23 @@ mod tests {
             .expect("env");
         assert_eq!(config.server.site_addr.port(), 8080);
         assert_eq!(config.database_url(), "postgres://hub@db/hub");
-        assert_eq!(config.secret_path(Path::new("session.key")), PathBuf::from("/var/lib/hub/session.key"));
+        assert_eq!(
+            config.secret_path(Path::new("session.key")),
+            PathBuf::from("/var/lib/hub/session.key")
+        );
     }
 
     #[test]
     fn bad_values_are_refused_with_the_key_named() {
         let mut config = Config::default();
         let err = config.apply_env(|k| (k == "LEPTOS_SITE_ADDR").then(|| "nonsense".to_owned()));
-        assert!(matches!(err, Err(ConfigError::Invalid { key: "LEPTOS_SITE_ADDR", .. })));
+        assert!(matches!(
+            err,
+            Err(ConfigError::Invalid {
+                key: "LEPTOS_SITE_ADDR",
+                ..
+            })
+        ));
         let parsed: Result<Config, _> = toml::from_str("[server]\nunknown_key = 1\n");
         assert!(parsed.is_err(), "unknown keys are refused");
         let zero: Config = toml::from_str("[session]\ntoken_minutes = 0\n").expect("parse");

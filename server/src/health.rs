@@ -1,7 +1,10 @@
 //! Liveness and readiness probes.
 
 use crate::middleware::error_response;
-use axum::{extract::State, response::{IntoResponse, Response}};
+use axum::{
+    extract::State,
+    response::{IntoResponse, Response},
+};
 use hub_core::Hub;
 
 /// The process is up.

@@ -24,34 +24,51 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] config::ConfigError),
     #[error("could not use the data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("could not read or create the secret {path}: {source}")]
-    Secret { path: String, source: std::io::Error },
+    Secret {
+        path: String,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Database(#[from] DbOpenError),
     #[error("{0}")]
     Hub(HubError),
     #[error("could not listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Opens the data directory, the secrets and the database, and builds the core.
 pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
     let data_dir = &config.server.data_dir;
-    std::fs::create_dir_all(data_dir)
-        .map_err(|source| StartError::DataDir { path: data_dir.display().to_string(), source })?;
+    std::fs::create_dir_all(data_dir).map_err(|source| StartError::DataDir {
+        path: data_dir.display().to_string(),
+        source,
+    })?;
     let secret = |file: &std::path::Path, len: usize| {
         let path = config.secret_path(file);
-        secrets::load_or_generate(&path, len)
-            .map_err(|source| StartError::Secret { path: path.display().to_string(), source })
+        secrets::load_or_generate(&path, len).map_err(|source| StartError::Secret {
+            path: path.display().to_string(),
+            source,
+        })
     };
     let session_key = secret(&config.keys.session_key, 32)?;
     // Generated now so that the vault (a later release) never starts without its key.
     secret(&config.keys.vault_kek, 32)?;
     let runtime_password_path = config.secret_path(&config.keys.db_runtime_password);
-    let runtime_password = secrets::load_or_generate_text(&runtime_password_path).map_err(|source| {
-        StartError::Secret { path: runtime_password_path.display().to_string(), source }
-    })?;
+    let runtime_password =
+        secrets::load_or_generate_text(&runtime_password_path).map_err(|source| {
+            StartError::Secret {
+                path: runtime_password_path.display().to_string(),
+                source,
+            }
+        })?;
     if !config.keys.license_public_key.exists() {
         tracing::warn!(
             path = %config.keys.license_public_key.display(),
@@ -71,7 +88,9 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
 /// Binds the listener for the configured address.
 pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
     let addr = config.server.site_addr;
-    TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Listen { addr, source })
 }
 
 /// Serves until `shutdown` resolves, then finishes in-flight requests.
@@ -82,9 +101,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let router = router::build(hub, config);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -6,7 +6,11 @@ use server::{config::Config, StartError};
 use std::{io::BufRead as _, path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "msp-hub", version, about = "MSP Hub: run every customer tenant from one place")]
+#[command(
+    name = "msp-hub",
+    version,
+    about = "MSP Hub: run every customer tenant from one place"
+)]
 struct Cli {
     /// The configuration file.
     #[arg(long, env = "HUB_CONFIG", default_value = "Leptos.toml", global = true)]
@@ -67,7 +71,11 @@ async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve { demo } => {
             let hub = server::open_hub(&config).await.map_err(text)?;
-            let seeded = if demo { Some(hub.seed_demo().await.map_err(|e| e.to_string())?) } else { None };
+            let seeded = if demo {
+                Some(hub.seed_demo().await.map_err(|e| e.to_string())?)
+            } else {
+                None
+            };
             let listener = server::bind(&config).await.map_err(text)?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             let shown = if addr.ip().is_unspecified() {
@@ -75,7 +83,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else {
                 format!("http://{addr}")
             };
-            print_banner(&shown, seeded.as_ref(), hub.setup_required().await.unwrap_or(false));
+            print_banner(
+                &shown,
+                seeded.as_ref(),
+                hub.setup_required().await.unwrap_or(false),
+            );
             server::serve(listener, hub.clone(), &config, server::shutdown_signal())
                 .await
                 .map_err(|e| e.to_string())?;
@@ -84,7 +96,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Migrate => {
             let hub = server::open_hub(&config).await.map_err(text)?;
-            println!("The database at {} is migrated.", redact(&config.database_url()));
+            println!(
+                "The database at {} is migrated.",
+                redact(&config.database_url())
+            );
             hub.db().close().await;
             Ok(())
         }
@@ -94,7 +109,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 DemoSeed::Seeded(logins) => {
                     println!("Demo data seeded. Logins:");
                     for login in logins {
-                        println!("  {:<14} {}  /  {}", login.role, login.email, login.password);
+                        println!(
+                            "  {:<14} {}  /  {}",
+                            login.role, login.email, login.password
+                        );
                     }
                 }
                 DemoSeed::AlreadyPopulated => {
@@ -104,13 +122,20 @@ async fn run(cli: Cli) -> Result<(), String> {
             hub.db().close().await;
             Ok(())
         }
-        Command::Admin { command: AdminCommand::ResetPassword { email } } => {
+        Command::Admin {
+            command: AdminCommand::ResetPassword { email },
+        } => {
             let hub = server::open_hub(&config).await.map_err(text)?;
             eprintln!("New password for {email} (one line on standard input):");
             let mut password = String::new();
-            std::io::stdin().lock().read_line(&mut password).map_err(|e| e.to_string())?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .map_err(|e| e.to_string())?;
             let password = password.trim_end_matches(['\r', '\n']);
-            hub.reset_password(&email, password, "cli").await.map_err(|e| e.to_string())?;
+            hub.reset_password(&email, password, "cli")
+                .await
+                .map_err(|e| e.to_string())?;
             println!("The password of {email} is reset; all of its sessions have ended.");
             hub.db().close().await;
             Ok(())
@@ -125,13 +150,21 @@ fn print_banner(url: &str, seeded: Option<&DemoSeed>, setup_required: bool) {
         Some(DemoSeed::Seeded(logins)) => {
             println!("  Demo logins:");
             for login in logins {
-                println!("    {:<14} {}  /  {}", login.role, login.email, login.password);
+                println!(
+                    "    {:<14} {}  /  {}",
+                    login.role, login.email, login.password
+                );
             }
         }
         Some(DemoSeed::AlreadyPopulated) => {
-            println!("  Demo logins (the database already had data; these work if it came from --demo):");
+            println!(
+                "  Demo logins (the database already had data; these work if it came from --demo):"
+            );
             let login = hub_core::demo::DEMO_ADMIN;
-            println!("    {:<14} {}  /  {}", login.role, login.email, login.password);
+            println!(
+                "    {:<14} {}  /  {}",
+                login.role, login.email, login.password
+            );
         }
         None if setup_required => println!("  Open it to create the Administrator account."),
         None => {}

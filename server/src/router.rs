@@ -29,11 +29,16 @@ pub fn build(hub: Hub, config: &Config) -> Router {
     let options = state.leptos_options.clone();
 
     let pages = Router::new()
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), move || {
-            shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            context.clone(),
+            move || shell(options.clone()),
+        )
         .route_layer(from_fn_with_state(state.clone(), middleware::pages::gate))
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell));
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ));
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -44,9 +49,14 @@ pub fn build(hub: Hub, config: &Config) -> Router {
                 .layer(TraceLayer::new_for_http())
                 .layer(from_fn(middleware::security::security_headers))
                 .layer(CompressionLayer::new())
-                .layer(from_fn(move |request: Request, next: Next| typed_payload_too_large(request, next, limit)))
+                .layer(from_fn(move |request: Request, next: Next| {
+                    typed_payload_too_large(request, next, limit)
+                }))
                 .layer(from_fn(middleware::csrf::reject_cross_site))
-                .layer(from_fn_with_state(state.clone(), middleware::auth::authenticate))
+                .layer(from_fn_with_state(
+                    state.clone(),
+                    middleware::auth::authenticate,
+                ))
                 .layer(from_fn(middleware::server_fn_status::map_error_status))
                 // Innermost: it wraps the body in a limited one, which only the routes accept.
                 .layer(DefaultBodyLimit::max(limit))
@@ -59,7 +69,9 @@ pub fn build(hub: Hub, config: &Config) -> Router {
 async fn typed_payload_too_large(request: Request, next: Next, limit: usize) -> Response {
     let response = next.run(request).await;
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        error_response(&HubError::PayloadTooLarge { limit_bytes: u64::try_from(limit).unwrap_or(u64::MAX) })
+        error_response(&HubError::PayloadTooLarge {
+            limit_bytes: u64::try_from(limit).unwrap_or(u64::MAX),
+        })
     } else {
         response
     }

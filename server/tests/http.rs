@@ -35,7 +35,11 @@ impl TestServer {
             };
             let _ = server::serve(listener, hub, &config, shutdown).await;
         });
-        Self { base, _db: db, stop: Some(stop) }
+        Self {
+            base,
+            _db: db,
+            stop: Some(stop),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -44,11 +48,25 @@ impl TestServer {
 
     /// A browser-like client: keeps cookies, does not follow redirects.
     fn client(&self) -> Client {
-        Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
     }
 
-    async fn post_form(&self, client: &Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        client.post(self.url(path)).form(form).send().await.expect("request")
+    async fn post_form(
+        &self,
+        client: &Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
     }
 
     async fn set_up(&self, client: &Client) -> reqwest::Response {
@@ -66,7 +84,12 @@ impl TestServer {
     }
 
     async fn login(&self, client: &Client, email: &str, password: &str) -> reqwest::Response {
-        self.post_form(client, "/api/login", &[("email", email), ("password", password)]).await
+        self.post_form(
+            client,
+            "/api/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 
     async fn setup_required(&self) -> bool {
@@ -84,7 +107,10 @@ impl Drop for TestServer {
 }
 
 fn location(response: &reqwest::Response) -> Option<&str> {
-    response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok())
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
 }
 
 async fn json(response: reqwest::Response) -> serde_json::Value {
@@ -120,184 +146,287 @@ macro_rules! on_both_databases {
     };
 }
 
-on_both_databases!(setup_happens_once_then_everyone_signs_in, |server: TestServer| async move {
-    let client = server.client();
-    let response = client.get(server.url("/")).send().await.expect("get");
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), Some("/setup"));
+on_both_databases!(
+    setup_happens_once_then_everyone_signs_in,
+    |server: TestServer| async move {
+        let client = server.client();
+        let response = client.get(server.url("/")).send().await.expect("get");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&response), Some("/setup"));
 
-    let response = server.set_up(&client).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let cookie = session_cookie(&response).expect("setup signs the Administrator in");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http gets no Secure flag: {cookie}");
+        let response = server.set_up(&client).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = session_cookie(&response).expect("setup signs the Administrator in");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        assert!(
+            !cookie.contains("Secure"),
+            "plain http gets no Secure flag: {cookie}"
+        );
 
-    let response = client.get(server.url("/")).send().await.expect("get");
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.text().await.expect("html").contains("Welcome, Dana"));
+        let response = client.get(server.url("/")).send().await.expect("get");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response
+            .text()
+            .await
+            .expect("html")
+            .contains("Welcome, Dana"));
 
-    let again = server.set_up(&server.client()).await;
-    assert_eq!(again.status(), StatusCode::CONFLICT);
-    assert_eq!(json(again).await, serde_json::json!({ "kind": "already_set_up" }));
-    let response = server.client().get(server.url("/setup")).send().await.expect("get");
-    assert_eq!(location(&response), Some("/login"));
-});
-
-on_both_databases!(wrong_password_and_unknown_user_look_the_same, |server: TestServer| async move {
-    server.set_up(&server.client()).await;
-    let mut known = Vec::new();
-    let mut unknown = Vec::new();
-    for _ in 0..3 {
-        let started = Instant::now();
-        let response = server.login(&server.client(), ADMIN_EMAIL, "not the password").await;
-        known.push(started.elapsed());
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-        let wrong_password = json(response).await;
-
-        let started = Instant::now();
-        let response = server.login(&server.client(), "nobody@contoso.example", "not the password").await;
-        unknown.push(started.elapsed());
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-        assert_eq!(json(response).await, wrong_password);
-        assert_eq!(wrong_password, serde_json::json!({ "kind": "invalid_credentials" }));
+        let again = server.set_up(&server.client()).await;
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+        assert_eq!(
+            json(again).await,
+            serde_json::json!({ "kind": "already_set_up" })
+        );
+        let response = server
+            .client()
+            .get(server.url("/setup"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(location(&response), Some("/login"));
     }
-    // Both paths verify an argon2 hash; without the dummy hash an unknown account would
-    // answer many times faster. Medians, with a wide margin for a busy machine.
-    known.sort();
-    unknown.sort();
-    assert!(
-        unknown[1] * 3 >= known[1],
-        "unknown account answered in {:?}, known in {:?}",
-        unknown[1],
-        known[1]
-    );
-});
+);
 
-on_both_databases!(failed_logins_are_rate_limited, |server: TestServer| async move {
-    server.set_up(&server.client()).await;
-    for _ in 0..5 {
-        let response = server.login(&server.client(), ADMIN_EMAIL, "not the password").await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+on_both_databases!(
+    wrong_password_and_unknown_user_look_the_same,
+    |server: TestServer| async move {
+        server.set_up(&server.client()).await;
+        let mut known = Vec::new();
+        let mut unknown = Vec::new();
+        for _ in 0..3 {
+            let started = Instant::now();
+            let response = server
+                .login(&server.client(), ADMIN_EMAIL, "not the password")
+                .await;
+            known.push(started.elapsed());
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+            let wrong_password = json(response).await;
+
+            let started = Instant::now();
+            let response = server
+                .login(
+                    &server.client(),
+                    "nobody@contoso.example",
+                    "not the password",
+                )
+                .await;
+            unknown.push(started.elapsed());
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+            assert_eq!(json(response).await, wrong_password);
+            assert_eq!(
+                wrong_password,
+                serde_json::json!({ "kind": "invalid_credentials" })
+            );
+        }
+        // Both paths verify an argon2 hash; without the dummy hash an unknown account would
+        // answer many times faster. Medians, with a wide margin for a busy machine.
+        known.sort();
+        unknown.sort();
+        assert!(
+            unknown[1] * 3 >= known[1],
+            "unknown account answered in {:?}, known in {:?}",
+            unknown[1],
+            known[1]
+        );
     }
-    let response = server.login(&server.client(), ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let body = json(response).await;
-    assert_eq!(body["kind"], "rate_limited");
-    assert!(body["retry_after_secs"].as_u64().is_some_and(|s| s > 0 && s <= 900), "{body}");
-});
+);
 
-on_both_databases!(logout_revokes_the_session_on_the_server, |server: TestServer| async move {
-    server.set_up(&server.client()).await;
-    let client = server.client();
-    let response = server.login(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let token = session_cookie(&response).expect("cookie");
-    let token = token.split(';').next().expect("pair").to_owned();
+on_both_databases!(
+    failed_logins_are_rate_limited,
+    |server: TestServer| async move {
+        server.set_up(&server.client()).await;
+        for _ in 0..5 {
+            let response = server
+                .login(&server.client(), ADMIN_EMAIL, "not the password")
+                .await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        }
+        let response = server
+            .login(&server.client(), ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        let body = json(response).await;
+        assert_eq!(body["kind"], "rate_limited");
+        assert!(
+            body["retry_after_secs"]
+                .as_u64()
+                .is_some_and(|s| s > 0 && s <= 900),
+            "{body}"
+        );
+    }
+);
 
-    let workspaces = server.post_form(&client, "/api/workspaces", &[]).await;
-    assert_eq!(workspaces.status(), StatusCode::OK);
-    let list = json(workspaces).await;
-    assert_eq!(list["single_organization"], true);
-    assert_eq!(list["entries"][0]["name"], "Contoso MSP");
+on_both_databases!(
+    logout_revokes_the_session_on_the_server,
+    |server: TestServer| async move {
+        server.set_up(&server.client()).await;
+        let client = server.client();
+        let response = server.login(&client, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let token = session_cookie(&response).expect("cookie");
+        let token = token.split(';').next().expect("pair").to_owned();
 
-    let logout = server.post_form(&client, "/api/logout", &[]).await;
-    assert_eq!(logout.status(), StatusCode::OK);
-    assert!(session_cookie(&logout).is_some_and(|c| c.contains("Max-Age=0")));
+        let workspaces = server.post_form(&client, "/api/workspaces", &[]).await;
+        assert_eq!(workspaces.status(), StatusCode::OK);
+        let list = json(workspaces).await;
+        assert_eq!(list["single_organization"], true);
+        assert_eq!(list["entries"][0]["name"], "Contoso MSP");
 
-    // Replaying the old token from anywhere is refused: the session is dead in the database.
-    let replay = Client::new()
-        .post(server.url("/api/workspaces"))
-        .header(header::COOKIE, &token)
-        .send()
-        .await
-        .expect("replay");
-    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(json(replay).await, serde_json::json!({ "kind": "unauthenticated" }));
-    let page = server.client().get(server.url("/")).header(header::COOKIE, &token).send().await.expect("get");
-    assert_eq!(location(&page), Some("/login?next=%2F"));
-});
+        let logout = server.post_form(&client, "/api/logout", &[]).await;
+        assert_eq!(logout.status(), StatusCode::OK);
+        assert!(session_cookie(&logout).is_some_and(|c| c.contains("Max-Age=0")));
 
-on_both_databases!(cross_site_requests_are_refused_and_change_nothing, |server: TestServer| async move {
-    let form = [
-        ("organization_name", "Evil"),
-        ("display_name", "Mallory"),
-        ("email", "m@evil.example"),
-        ("password", "a long enough password"),
-    ];
-    let by_origin = server
-        .client()
-        .post(server.url("/api/setup"))
-        .header(header::ORIGIN, "https://evil.example")
-        .form(&form)
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(by_origin.status(), StatusCode::FORBIDDEN);
-    assert_eq!(json(by_origin).await, serde_json::json!({ "kind": "cross_site_request" }));
-    let by_fetch_metadata = server
-        .client()
-        .post(server.url("/api/setup"))
-        .header("sec-fetch-site", "cross-site")
-        .form(&form)
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(by_fetch_metadata.status(), StatusCode::FORBIDDEN);
-    assert!(server.setup_required().await, "nothing was written");
-});
+        // Replaying the old token from anywhere is refused: the session is dead in the database.
+        let replay = Client::new()
+            .post(server.url("/api/workspaces"))
+            .header(header::COOKIE, &token)
+            .send()
+            .await
+            .expect("replay");
+        assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            json(replay).await,
+            serde_json::json!({ "kind": "unauthenticated" })
+        );
+        let page = server
+            .client()
+            .get(server.url("/"))
+            .header(header::COOKIE, &token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(location(&page), Some("/login?next=%2F"));
+    }
+);
 
-on_both_databases!(oversized_and_malformed_bodies_are_refused_and_change_nothing, |server: TestServer| async move {
-    let huge = "x".repeat(200 * 1024);
-    let oversized = server
-        .post_form(
-            &server.client(),
-            "/api/setup",
-            &[("organization_name", huge.as_str()), ("display_name", "A"), ("email", "a@b.co"), ("password", "p")],
-        )
-        .await;
-    assert_eq!(oversized.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(json(oversized).await, serde_json::json!({ "kind": "payload_too_large", "limit_bytes": 65536 }));
+on_both_databases!(
+    cross_site_requests_are_refused_and_change_nothing,
+    |server: TestServer| async move {
+        let form = [
+            ("organization_name", "Evil"),
+            ("display_name", "Mallory"),
+            ("email", "m@evil.example"),
+            ("password", "a long enough password"),
+        ];
+        let by_origin = server
+            .client()
+            .post(server.url("/api/setup"))
+            .header(header::ORIGIN, "https://evil.example")
+            .form(&form)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(by_origin.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            json(by_origin).await,
+            serde_json::json!({ "kind": "cross_site_request" })
+        );
+        let by_fetch_metadata = server
+            .client()
+            .post(server.url("/api/setup"))
+            .header("sec-fetch-site", "cross-site")
+            .form(&form)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(by_fetch_metadata.status(), StatusCode::FORBIDDEN);
+        assert!(server.setup_required().await, "nothing was written");
+    }
+);
 
-    let malformed = server
-        .client()
-        .post(server.url("/api/setup"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body("organization_name=%%%&display_name")
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(json(malformed).await["kind"], "bad_request");
+on_both_databases!(
+    oversized_and_malformed_bodies_are_refused_and_change_nothing,
+    |server: TestServer| async move {
+        let huge = "x".repeat(200 * 1024);
+        let oversized = server
+            .post_form(
+                &server.client(),
+                "/api/setup",
+                &[
+                    ("organization_name", huge.as_str()),
+                    ("display_name", "A"),
+                    ("email", "a@b.co"),
+                    ("password", "p"),
+                ],
+            )
+            .await;
+        assert_eq!(oversized.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            json(oversized).await,
+            serde_json::json!({ "kind": "payload_too_large", "limit_bytes": 65536 })
+        );
 
-    let invalid = server
-        .post_form(
-            &server.client(),
-            "/api/setup",
-            &[("organization_name", "Contoso"), ("display_name", "Dana"), ("email", "not-an-email"), ("password", ADMIN_PASSWORD)],
-        )
-        .await;
-    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = json(invalid).await;
-    assert_eq!(body["kind"], "invalid_input");
-    assert_eq!(body["field"], "email");
-    assert!(server.setup_required().await, "nothing was written");
-});
+        let malformed = server
+            .client()
+            .post(server.url("/api/setup"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body("organization_name=%%%&display_name")
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(json(malformed).await["kind"], "bad_request");
 
-on_both_databases!(unknown_routes_get_the_404_page, |server: TestServer| async move {
-    let response = server.client().get(server.url("/no/such/page")).send().await.expect("get");
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert!(response.text().await.expect("html").contains("Page not found"));
-    let unknown_fn = server.post_form(&server.client(), "/api/no_such_function", &[]).await;
-    assert!(unknown_fn.status().is_client_error());
-});
+        let invalid = server
+            .post_form(
+                &server.client(),
+                "/api/setup",
+                &[
+                    ("organization_name", "Contoso"),
+                    ("display_name", "Dana"),
+                    ("email", "not-an-email"),
+                    ("password", ADMIN_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = json(invalid).await;
+        assert_eq!(body["kind"], "invalid_input");
+        assert_eq!(body["field"], "email");
+        assert!(server.setup_required().await, "nothing was written");
+    }
+);
+
+on_both_databases!(
+    unknown_routes_get_the_404_page,
+    |server: TestServer| async move {
+        let response = server
+            .client()
+            .get(server.url("/no/such/page"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert!(response
+            .text()
+            .await
+            .expect("html")
+            .contains("Page not found"));
+        let unknown_fn = server
+            .post_form(&server.client(), "/api/no_such_function", &[])
+            .await;
+        assert!(unknown_fn.status().is_client_error());
+    }
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn probes_and_security_headers() {
     let server = TestServer::start(Backend::Sqlite).await;
     let client = server.client();
-    let health = client.get(server.url("/healthz")).send().await.expect("healthz");
+    let health = client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .expect("healthz");
     assert_eq!(health.status(), StatusCode::OK);
-    let ready = client.get(server.url("/readyz")).send().await.expect("readyz");
+    let ready = client
+        .get(server.url("/readyz"))
+        .send()
+        .await
+        .expect("readyz");
     assert_eq!(ready.status(), StatusCode::OK);
 
     let compressed = client
@@ -306,30 +435,64 @@ async fn probes_and_security_headers() {
         .send()
         .await
         .expect("setup page");
-    assert_eq!(compressed.headers()[header::CONTENT_ENCODING], "gzip", "responses are compressed");
+    assert_eq!(
+        compressed.headers()[header::CONTENT_ENCODING],
+        "gzip",
+        "responses are compressed"
+    );
 
-    let page = client.get(server.url("/setup")).send().await.expect("setup page");
+    let page = client
+        .get(server.url("/setup"))
+        .send()
+        .await
+        .expect("setup page");
     let headers = page.headers().clone();
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
-    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().expect("csp").to_owned();
+    let csp = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("csp")
+        .to_owned();
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
-    let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("nonce");
     let html = page.text().await.expect("html");
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the request's nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the request's nonce"
+    );
 
     // Every request gets its own nonce.
-    let other = client.get(server.url("/setup")).send().await.expect("again");
-    assert_ne!(other.headers()[header::CONTENT_SECURITY_POLICY].to_str().expect("csp"), csp);
+    let other = client
+        .get(server.url("/setup"))
+        .send()
+        .await
+        .expect("again");
+    assert_ne!(
+        other.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("csp"),
+        csp
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_are_checked_against_the_database_on_every_request() {
     let server = TestServer::start(Backend::Sqlite).await;
     server.set_up(&server.client()).await;
-    let response = server.login(&server.client(), ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    let token = session_cookie(&response).expect("cookie").split(';').next().expect("pair").to_owned();
+    let response = server
+        .login(&server.client(), ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await;
+    let token = session_cookie(&response)
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_owned();
     let forged = format!("{}x", token);
     let response = Client::new()
         .post(server.url("/api/workspaces"))
@@ -338,7 +501,10 @@ async fn tokens_are_checked_against_the_database_on_every_request() {
         .await
         .expect("post");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(session_cookie(&response).is_some_and(|c| c.contains("Max-Age=0")), "a bad cookie is cleared");
+    assert!(
+        session_cookie(&response).is_some_and(|c| c.contains("Max-Age=0")),
+        "a bad cookie is cleared"
+    );
     // Give the background tasks a moment to finish before the database is dropped.
     tokio::time::sleep(Duration::from_millis(10)).await;
 }

@@ -9,8 +9,14 @@ pub async fn get_session() -> Result<SessionInfo, HubError> {
     let hub = crate::ssr::hub()?;
     let setup_required = hub.setup_required().await?;
     let organization_name = hub.organization_name().await?;
-    let user = crate::ssr::request_context().principal.map(|p| p.current_user());
-    Ok(SessionInfo { setup_required, organization_name, user })
+    let user = crate::ssr::request_context()
+        .principal
+        .map(|p| p.current_user());
+    Ok(SessionInfo {
+        setup_required,
+        organization_name,
+        user,
+    })
 }
 
 /// Creates the organization and its Administrator, once, and signs them in.
@@ -24,7 +30,12 @@ pub async fn set_up(
     use crate::ssr;
     let hub = ssr::hub()?;
     let request = ssr::request_context();
-    let input = hub_core::setup::SetupInput { organization_name, display_name, email, password };
+    let input = hub_core::setup::SetupInput {
+        organization_name,
+        display_name,
+        email,
+        password,
+    };
     let signed_in = hub.set_up(&input, &request.client).await?;
     ssr::set_cookie(&ssr::session_cookie(&signed_in.token, request.secure));
     leptos_axum::redirect("/");
@@ -72,7 +83,10 @@ mod tests {
 
     #[test]
     fn next_must_stay_on_this_site() {
-        assert_eq!(safe_next(Some("/t/organization/automs")), "/t/organization/automs");
+        assert_eq!(
+            safe_next(Some("/t/organization/automs")),
+            "/t/organization/automs"
+        );
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");

@@ -1,7 +1,9 @@
 //! The frame around every signed-in page: sidebar, top bar and content.
 
 use super::{
-    brand::BrandMark, error_view::{error_fallback, ErrorPanel}, tenant_switcher::TenantSwitcher,
+    brand::BrandMark,
+    error_view::{error_fallback, ErrorPanel},
+    tenant_switcher::TenantSwitcher,
     user_menu::UserMenu,
 };
 use crate::{
@@ -13,7 +15,10 @@ use hub_model::{
     workspace::ORGANIZATION_SLUG,
 };
 use leptos::prelude::*;
-use leptos_router::{components::{Outlet, A}, hooks::use_location};
+use leptos_router::{
+    components::{Outlet, A},
+    hooks::use_location,
+};
 
 /// The signed-in user and their organization, provided to every page inside the shell.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +30,10 @@ pub struct Viewer {
 impl Viewer {
     /// Whether the MSP pages are theirs.
     pub fn is_hub_admin(&self) -> bool {
-        matches!(self.user.role, SystemRole::Administrator | SystemRole::MspAdmin)
+        matches!(
+            self.user.role,
+            SystemRole::Administrator | SystemRole::MspAdmin
+        )
     }
 }
 
@@ -82,8 +90,7 @@ fn Frame(viewer: Viewer) -> impl IntoView {
     provide_context(viewer.clone());
     let location = use_location();
     let workspace = Memo::new(move |_| {
-        tenant_in_path(&location.pathname.get())
-            .unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
+        tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
     });
     let is_admin = viewer.is_hub_admin();
     let organization = viewer.organization.clone();

@@ -24,7 +24,11 @@ pub fn TenantSwitcher() -> impl IntoView {
         tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
     });
     let entries = move || -> Vec<WorkspaceEntry> {
-        workspaces.get().and_then(Result::ok).map(|list| list.entries).unwrap_or_default()
+        workspaces
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.entries)
+            .unwrap_or_default()
     };
     let matches = Memo::new(move |_| {
         let needle = query.get().trim().to_lowercase();
@@ -39,7 +43,10 @@ pub fn TenantSwitcher() -> impl IntoView {
     });
     let current_name = move || {
         let slug = current_slug.get();
-        entries().into_iter().find(|e| e.slug == slug).map_or(slug, |e| e.name)
+        entries()
+            .into_iter()
+            .find(|e| e.slug == slug)
+            .map_or(slug, |e| e.name)
     };
 
     let close = move || {

@@ -6,7 +6,11 @@ use leptos::{ev::KeyboardEvent, prelude::*};
 
 /// Initials for the avatar.
 fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect::<String>().to_uppercase()
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase()
 }
 
 /// The avatar button and its dropdown.

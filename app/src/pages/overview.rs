@@ -8,7 +8,13 @@ use leptos_meta::Title;
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let viewer = expect_context::<Viewer>();
-    let first_name = viewer.user.display_name.split_whitespace().next().unwrap_or_default().to_owned();
+    let first_name = viewer
+        .user
+        .display_name
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     view! {
         <Title text="Overview"/>
         <header class="page-header">

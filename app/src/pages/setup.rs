@@ -12,7 +12,13 @@ pub fn SetupPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let mismatch = move || !confirm.get().is_empty() && password.get() != confirm.get();
-    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
     view! {
         <Title text="Set up"/>
         <div class="auth-page">

@@ -36,7 +36,9 @@ pub fn TenantScope() -> impl IntoView {
 #[component]
 pub fn TenantSectionPage(slug: &'static str) -> impl IntoView {
     match tenant_section(slug) {
-        Some(section) => view! { <EmptySection title=section.title summary=section.summary/> }.into_any(),
+        Some(section) => {
+            view! { <EmptySection title=section.title summary=section.summary/> }.into_any()
+        }
         None => view! { <NotFoundPanel what="Page"/> }.into_any(),
     }
 }

@@ -40,7 +40,10 @@ pub struct AuditEvent<'a> {
 
 impl AuditEvent<'_> {
     /// Appends the event with `executor` (inside the caller's transaction when it has one).
-    pub async fn record(&self, executor: impl sqlx::Executor<'_, Database = sqlx::Any>) -> HubResult<()> {
+    pub async fn record(
+        &self,
+        executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    ) -> HubResult<()> {
         sqlx::query(
             "INSERT INTO audit_events (id, at, actor_user_id, acting_as, tenant_id, action, target, outcome, detail) \
              VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8)",
@@ -88,13 +91,15 @@ impl Hub {
         .db()?;
         Ok(rows
             .into_iter()
-            .map(|(actor, acting_as, action, target, outcome)| StoredAuditEvent {
-                actor,
-                acting_as,
-                action,
-                target,
-                outcome,
-            })
+            .map(
+                |(actor, acting_as, action, target, outcome)| StoredAuditEvent {
+                    actor,
+                    acting_as,
+                    action,
+                    target,
+                    outcome,
+                },
+            )
             .collect())
     }
 }

@@ -39,7 +39,10 @@ impl Hub {
             email: DEMO_ADMIN.email.to_owned(),
             password: DEMO_ADMIN.password.to_owned(),
         };
-        let client = ClientInfo { ip: "demo-seed".to_owned(), user_agent: "msp-hub seed".to_owned() };
+        let client = ClientInfo {
+            ip: "demo-seed".to_owned(),
+            user_agent: "msp-hub seed".to_owned(),
+        };
         let signed_in = self.set_up(&input, &client).await?;
         // The seed signs nobody in: end the session setup opened.
         self.revoke_session(signed_in.principal.session_id).await?;

@@ -10,12 +10,19 @@ pub fn load_or_generate(path: &Path, len: usize) -> io::Result<Vec<u8>> {
     if path.exists() {
         let text = fs::read_to_string(path)?;
         let bytes = STANDARD.decode(text.trim()).map_err(|e| {
-            io::Error::new(io::ErrorKind::InvalidData, format!("{}: not base64 ({e})", path.display()))
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: not base64 ({e})", path.display()),
+            )
         })?;
         if bytes.len() < len {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("{}: needs at least {len} bytes, has {}", path.display(), bytes.len()),
+                format!(
+                    "{}: needs at least {len} bytes, has {}",
+                    path.display(),
+                    bytes.len()
+                ),
             ));
         }
         return Ok(bytes);
@@ -38,7 +45,11 @@ pub fn load_or_generate_text(path: &Path) -> io::Result<String> {
 #[cfg(unix)]
 fn write_private(path: &Path, text: &str) -> io::Result<()> {
     use std::{io::Write as _, os::unix::fs::OpenOptionsExt as _};
-    let mut file = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(text.as_bytes())?;
     file.write_all(b"\n")
 }

@@ -44,7 +44,11 @@ impl Hub {
 
     /// Creates the organization and the Administrator, and signs them in.
     pub async fn set_up(&self, input: &SetupInput, client: &ClientInfo) -> HubResult<SignedIn> {
-        let organization = validate_name("organization_name", &input.organization_name, "organization name")?;
+        let organization = validate_name(
+            "organization_name",
+            &input.organization_name,
+            "organization name",
+        )?;
         let display_name = validate_name("display_name", &input.display_name, "name")?;
         let email = validate_email(&input.email)?;
         if !self.setup_required().await? {
@@ -55,11 +59,12 @@ impl Hub {
         let now = now_ms();
         let user_id = UserId(Uuid::new_v4());
         let mut tx = self.db().pool().begin().await.db()?;
-        let inserted = sqlx::query("INSERT INTO organization (id, name, created_at) VALUES (1, $1, $2)")
-            .bind(&organization)
-            .bind(now)
-            .execute(&mut *tx)
-            .await;
+        let inserted =
+            sqlx::query("INSERT INTO organization (id, name, created_at) VALUES (1, $1, $2)")
+                .bind(&organization)
+                .bind(now)
+                .execute(&mut *tx)
+                .await;
         match inserted {
             Err(e) if is_unique_violation(&e) => return Err(HubError::AlreadySetUp),
             other => other.db()?,
@@ -127,13 +132,19 @@ pub fn validate_email(value: &str) -> HubResult<String> {
     let shaped = email.len() <= 254
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
                 && !domain.contains('@')
         });
     if shaped {
         Ok(email)
     } else {
-        Err(HubError::invalid("email", "Enter a valid email address, such as name@example.com."))
+        Err(HubError::invalid(
+            "email",
+            "Enter a valid email address, such as name@example.com.",
+        ))
     }
 }
 
@@ -143,15 +154,29 @@ mod tests {
 
     #[test]
     fn emails_are_normalized_and_checked() {
-        assert_eq!(validate_email("  Alex@Example.COM ").ok().as_deref(), Some("alex@example.com"));
-        for bad in ["", "alex", "alex@", "@example.com", "alex@example", "a b@example.com", "a@b@c.com"] {
+        assert_eq!(
+            validate_email("  Alex@Example.COM ").ok().as_deref(),
+            Some("alex@example.com")
+        );
+        for bad in [
+            "",
+            "alex",
+            "alex@",
+            "@example.com",
+            "alex@example",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
             assert!(validate_email(bad).is_err(), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(validate_name("n", "  Northwind  ", "name").ok().as_deref(), Some("Northwind"));
+        assert_eq!(
+            validate_name("n", "  Northwind  ", "name").ok().as_deref(),
+            Some("Northwind")
+        );
         assert!(validate_name("n", "   ", "name").is_err());
         assert!(validate_name("n", &"x".repeat(MAX_NAME_LEN + 1), "name").is_err());
         assert!(validate_name("n", "bad\u{0}name", "name").is_err());

@@ -68,7 +68,8 @@ impl TestDb {
             .await
             .unwrap_or_else(|e| panic!("could not create test database {name}: {e}"));
         let _ = admin.close().await;
-        let mut url = url::Url::parse(&admin_url).unwrap_or_else(|e| panic!("bad HUB_TEST_POSTGRES_URL: {e}"));
+        let mut url = url::Url::parse(&admin_url)
+            .unwrap_or_else(|e| panic!("bad HUB_TEST_POSTGRES_URL: {e}"));
         url.set_path(&name);
         Self {
             settings: DbSettings {
@@ -85,7 +86,9 @@ impl TestDb {
 
     /// Opens (migrates) the database.
     pub async fn open(&self) -> Db {
-        Db::open(&self.settings).await.unwrap_or_else(|e| panic!("could not open test database: {e}"))
+        Db::open(&self.settings)
+            .await
+            .unwrap_or_else(|e| panic!("could not open test database: {e}"))
     }
 
     /// A hub over the database with test policies.
@@ -97,7 +100,10 @@ impl TestDb {
 
 /// Policies for tests: the production defaults.
 pub fn test_settings() -> HubSettings {
-    HubSettings { session: SessionPolicy::default(), login: LoginPolicy::default() }
+    HubSettings {
+        session: SessionPolicy::default(),
+        login: LoginPolicy::default(),
+    }
 }
 
 fn temp_dir() -> PathBuf {
@@ -115,13 +121,20 @@ impl Drop for TestDb {
         let role = self.settings.runtime_role.clone();
         // Drop runs outside any runtime; clean up on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             rt.block_on(async move {
                 if let Ok(mut admin) = PgConnection::connect(&postgres_admin_url()).await {
-                    let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
-                    let _ = admin.execute(format!("DROP ROLE IF EXISTS \"{role}\"").as_str()).await;
+                    let _ = admin
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
+                    let _ = admin
+                        .execute(format!("DROP ROLE IF EXISTS \"{role}\"").as_str())
+                        .await;
                 }
             });
         })

@@ -29,12 +29,14 @@ impl Hub {
         let Some(user_id) = user_id else {
             return Err(HubError::not_found(format!("The account {email}")));
         };
-        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(&user_id)
-            .execute(&mut *tx)
-            .await
-            .db()?;
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await
+        .db()?;
         AuditEvent {
             actor: None,
             acting_as: by,

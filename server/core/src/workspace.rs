@@ -14,10 +14,16 @@ impl Hub {
             return Err(HubError::SetupRequired);
         };
         let entries = if principal.is_hub_admin() {
-            vec![WorkspaceEntry { slug: ORGANIZATION_SLUG.to_owned(), name }]
+            vec![WorkspaceEntry {
+                slug: ORGANIZATION_SLUG.to_owned(),
+                name,
+            }]
         } else {
             Vec::new()
         };
-        Ok(WorkspaceList { single_organization: true, entries })
+        Ok(WorkspaceList {
+            single_organization: true,
+            entries,
+        })
     }
 }

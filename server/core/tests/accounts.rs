@@ -1,15 +1,14 @@
 //! Conformance tests of setup, sign-in, sessions and audit, run on SQLite and PostgreSQL.
 
 use hub_core::{
-    conformance,
-    db::Backend,
-    setup::SetupInput,
-    testing::TestDb,
-    ClientInfo, HubError,
+    conformance, db::Backend, setup::SetupInput, testing::TestDb, ClientInfo, HubError,
 };
 
 fn client(ip: &str) -> ClientInfo {
-    ClientInfo { ip: ip.to_owned(), user_agent: "test".to_owned() }
+    ClientInfo {
+        ip: ip.to_owned(),
+        user_agent: "test".to_owned(),
+    }
 }
 
 fn admin_input() -> SetupInput {
@@ -25,13 +24,19 @@ conformance!(setup_happens_exactly_once, |backend: Backend| async move {
     let db = TestDb::new(backend).await;
     let hub = db.hub().await;
     assert!(hub.setup_required().await.expect("status"));
-    let signed_in = hub.set_up(&admin_input(), &client("10.0.0.1")).await.expect("setup");
+    let signed_in = hub
+        .set_up(&admin_input(), &client("10.0.0.1"))
+        .await
+        .expect("setup");
     assert_eq!(signed_in.principal.email, "dana@contoso.example");
     assert!(!hub.setup_required().await.expect("status"));
 
     let mut again = admin_input();
     again.email = "other@contoso.example".to_owned();
-    assert_eq!(hub.set_up(&again, &client("10.0.0.1")).await.err(), Some(HubError::AlreadySetUp));
+    assert_eq!(
+        hub.set_up(&again, &client("10.0.0.1")).await.err(),
+        Some(HubError::AlreadySetUp)
+    );
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(hub.db().pool())
         .await
@@ -39,138 +44,265 @@ conformance!(setup_happens_exactly_once, |backend: Backend| async move {
     assert_eq!(users, 1, "a refused setup writes nothing");
 });
 
-conformance!(concurrent_setups_create_one_administrator, |backend: Backend| async move {
-    let db = TestDb::new(backend).await;
-    let hub = db.hub().await;
-    let mut tasks = Vec::new();
-    for i in 0..4 {
-        let hub = hub.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut input = admin_input();
-            input.email = format!("admin{i}@contoso.example");
-            hub.set_up(&input, &client("10.0.0.1")).await
-        }));
-    }
-    let mut ok = 0;
-    for task in tasks {
-        match task.await.expect("join") {
-            Ok(_) => ok += 1,
-            Err(e) => assert_eq!(e, HubError::AlreadySetUp),
+conformance!(
+    concurrent_setups_create_one_administrator,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let mut tasks = Vec::new();
+        for i in 0..4 {
+            let hub = hub.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut input = admin_input();
+                input.email = format!("admin{i}@contoso.example");
+                hub.set_up(&input, &client("10.0.0.1")).await
+            }));
         }
+        let mut ok = 0;
+        for task in tasks {
+            match task.await.expect("join") {
+                Ok(_) => ok += 1,
+                Err(e) => assert_eq!(e, HubError::AlreadySetUp),
+            }
+        }
+        assert_eq!(ok, 1);
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(hub.db().pool())
+            .await
+            .expect("count");
+        assert_eq!(users, 1);
     }
-    assert_eq!(ok, 1);
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(hub.db().pool())
-        .await
-        .expect("count");
-    assert_eq!(users, 1);
-});
+);
 
-conformance!(invalid_setup_changes_nothing, |backend: Backend| async move {
-    let db = TestDb::new(backend).await;
-    let hub = db.hub().await;
-    let mut input = admin_input();
-    input.password = "short".to_owned();
-    assert!(matches!(
-        hub.set_up(&input, &client("10.0.0.1")).await,
-        Err(HubError::InvalidInput { ref field, .. }) if field == "password"
-    ));
-    let mut input = admin_input();
-    input.email = "not-an-email".to_owned();
-    assert!(matches!(
-        hub.set_up(&input, &client("10.0.0.1")).await,
-        Err(HubError::InvalidInput { ref field, .. }) if field == "email"
-    ));
-    assert!(hub.setup_required().await.expect("status"));
-});
+conformance!(
+    invalid_setup_changes_nothing,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let mut input = admin_input();
+        input.password = "short".to_owned();
+        assert!(matches!(
+            hub.set_up(&input, &client("10.0.0.1")).await,
+            Err(HubError::InvalidInput { ref field, .. }) if field == "password"
+        ));
+        let mut input = admin_input();
+        input.email = "not-an-email".to_owned();
+        assert!(matches!(
+            hub.set_up(&input, &client("10.0.0.1")).await,
+            Err(HubError::InvalidInput { ref field, .. }) if field == "email"
+        ));
+        assert!(hub.setup_required().await.expect("status"));
+    }
+);
 
-conformance!(login_sessions_and_revocation, |backend: Backend| async move {
-    let db = TestDb::new(backend).await;
-    let hub = db.hub().await;
-    hub.set_up(&admin_input(), &client("10.0.0.1")).await.expect("setup");
+conformance!(
+    login_sessions_and_revocation,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        hub.set_up(&admin_input(), &client("10.0.0.1"))
+            .await
+            .expect("setup");
 
-    let wrong = hub.login("dana@contoso.example", "wrong password!!", &client("10.0.0.2")).await;
-    assert_eq!(wrong.err(), Some(HubError::InvalidCredentials));
-    let unknown = hub.login("nobody@contoso.example", "wrong password!!", &client("10.0.0.2")).await;
-    assert_eq!(unknown.err(), Some(HubError::InvalidCredentials));
+        let wrong = hub
+            .login(
+                "dana@contoso.example",
+                "wrong password!!",
+                &client("10.0.0.2"),
+            )
+            .await;
+        assert_eq!(wrong.err(), Some(HubError::InvalidCredentials));
+        let unknown = hub
+            .login(
+                "nobody@contoso.example",
+                "wrong password!!",
+                &client("10.0.0.2"),
+            )
+            .await;
+        assert_eq!(unknown.err(), Some(HubError::InvalidCredentials));
 
-    let signed_in = hub
-        .login(" DANA@contoso.example ", "a long enough password", &client("10.0.0.2"))
+        let signed_in = hub
+            .login(
+                " DANA@contoso.example ",
+                "a long enough password",
+                &client("10.0.0.2"),
+            )
+            .await
+            .expect("login");
+        let auth = hub
+            .authenticate(&signed_in.token.token)
+            .await
+            .expect("auth")
+            .expect("signed in");
+        assert_eq!(auth.principal, signed_in.principal);
+
+        hub.revoke_session(signed_in.principal.session_id)
+            .await
+            .expect("revoke");
+        assert!(hub
+            .authenticate(&signed_in.token.token)
+            .await
+            .expect("auth")
+            .is_none());
+        assert!(hub.authenticate("garbage").await.expect("auth").is_none());
+    }
+);
+
+conformance!(
+    password_reset_ends_every_session,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let first = hub
+            .set_up(&admin_input(), &client("10.0.0.1"))
+            .await
+            .expect("setup");
+        hub.reset_password("dana@contoso.example", "a brand new password", "cli")
+            .await
+            .expect("reset");
+        assert!(hub
+            .authenticate(&first.token.token)
+            .await
+            .expect("auth")
+            .is_none());
+        assert_eq!(
+            hub.login(
+                "dana@contoso.example",
+                "a long enough password",
+                &client("10.0.0.1")
+            )
+            .await
+            .err(),
+            Some(HubError::InvalidCredentials)
+        );
+        hub.login(
+            "dana@contoso.example",
+            "a brand new password",
+            &client("10.0.0.1"),
+        )
         .await
         .expect("login");
-    let auth = hub.authenticate(&signed_in.token.token).await.expect("auth").expect("signed in");
-    assert_eq!(auth.principal, signed_in.principal);
-
-    hub.revoke_session(signed_in.principal.session_id).await.expect("revoke");
-    assert!(hub.authenticate(&signed_in.token.token).await.expect("auth").is_none());
-    assert!(hub.authenticate("garbage").await.expect("auth").is_none());
-});
-
-conformance!(password_reset_ends_every_session, |backend: Backend| async move {
-    let db = TestDb::new(backend).await;
-    let hub = db.hub().await;
-    let first = hub.set_up(&admin_input(), &client("10.0.0.1")).await.expect("setup");
-    hub.reset_password("dana@contoso.example", "a brand new password", "cli").await.expect("reset");
-    assert!(hub.authenticate(&first.token.token).await.expect("auth").is_none());
-    assert_eq!(
-        hub.login("dana@contoso.example", "a long enough password", &client("10.0.0.1")).await.err(),
-        Some(HubError::InvalidCredentials)
-    );
-    hub.login("dana@contoso.example", "a brand new password", &client("10.0.0.1")).await.expect("login");
-    assert!(matches!(
-        hub.reset_password("ghost@contoso.example", "a brand new password", "cli").await,
-        Err(HubError::NotFound { .. })
-    ));
-});
-
-conformance!(failed_logins_are_rate_limited_per_account_and_ip, |backend: Backend| async move {
-    let db = TestDb::new(backend).await;
-    let hub = db.hub().await;
-    hub.set_up(&admin_input(), &client("10.0.0.1")).await.expect("setup");
-    let policy = hub.settings().login.clone();
-    for _ in 0..policy.max_failures_per_account {
-        let result = hub.login("dana@contoso.example", "wrong password!!", &client("10.0.0.3")).await;
-        assert_eq!(result.err(), Some(HubError::InvalidCredentials));
+        assert!(matches!(
+            hub.reset_password("ghost@contoso.example", "a brand new password", "cli")
+                .await,
+            Err(HubError::NotFound { .. })
+        ));
     }
-    // Locked now, even with the right password, and from another address.
-    let locked = hub.login("dana@contoso.example", "a long enough password", &client("10.0.0.4")).await;
-    assert!(matches!(locked, Err(HubError::RateLimited { retry_after_secs }) if retry_after_secs > 0));
+);
 
-    // Per address: many accounts from one address.
-    for i in 0..policy.max_failures_per_ip {
-        let _ = hub.login(&format!("user{i}@elsewhere.example"), "wrong password!!", &client("10.0.0.9")).await;
+conformance!(
+    failed_logins_are_rate_limited_per_account_and_ip,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        hub.set_up(&admin_input(), &client("10.0.0.1"))
+            .await
+            .expect("setup");
+        let policy = hub.settings().login.clone();
+        for _ in 0..policy.max_failures_per_account {
+            let result = hub
+                .login(
+                    "dana@contoso.example",
+                    "wrong password!!",
+                    &client("10.0.0.3"),
+                )
+                .await;
+            assert_eq!(result.err(), Some(HubError::InvalidCredentials));
+        }
+        // Locked now, even with the right password, and from another address.
+        let locked = hub
+            .login(
+                "dana@contoso.example",
+                "a long enough password",
+                &client("10.0.0.4"),
+            )
+            .await;
+        assert!(
+            matches!(locked, Err(HubError::RateLimited { retry_after_secs }) if retry_after_secs > 0)
+        );
+
+        // Per address: many accounts from one address.
+        for i in 0..policy.max_failures_per_ip {
+            let _ = hub
+                .login(
+                    &format!("user{i}@elsewhere.example"),
+                    "wrong password!!",
+                    &client("10.0.0.9"),
+                )
+                .await;
+        }
+        let by_ip = hub
+            .login(
+                "fresh@elsewhere.example",
+                "wrong password!!",
+                &client("10.0.0.9"),
+            )
+            .await;
+        assert!(matches!(by_ip, Err(HubError::RateLimited { .. })));
+        let other_ip = hub
+            .login(
+                "fresh@elsewhere.example",
+                "wrong password!!",
+                &client("10.0.0.10"),
+            )
+            .await;
+        assert_eq!(other_ip.err(), Some(HubError::InvalidCredentials));
     }
-    let by_ip = hub.login("fresh@elsewhere.example", "wrong password!!", &client("10.0.0.9")).await;
-    assert!(matches!(by_ip, Err(HubError::RateLimited { .. })));
-    let other_ip = hub.login("fresh@elsewhere.example", "wrong password!!", &client("10.0.0.10")).await;
-    assert_eq!(other_ip.err(), Some(HubError::InvalidCredentials));
-});
+);
 
 conformance!(audit_log_is_append_only, |backend: Backend| async move {
     let db = TestDb::new(backend).await;
     let hub = db.hub().await;
-    hub.set_up(&admin_input(), &client("10.0.0.1")).await.expect("setup");
-    let _ = hub.login("dana@contoso.example", "wrong password!!", &client("10.0.0.2")).await;
+    hub.set_up(&admin_input(), &client("10.0.0.1"))
+        .await
+        .expect("setup");
+    let _ = hub
+        .login(
+            "dana@contoso.example",
+            "wrong password!!",
+            &client("10.0.0.2"),
+        )
+        .await;
     let events = hub.recent_audit_events(10).await.expect("events");
     assert_eq!(events[0].action, "auth.login");
     assert_eq!(events[0].outcome, "denied");
-    assert!(events.iter().any(|e| e.action == "setup.complete" && e.outcome == "allowed"));
+    assert!(events
+        .iter()
+        .any(|e| e.action == "setup.complete" && e.outcome == "allowed"));
 
-    let update = sqlx::query("UPDATE audit_events SET outcome = 'allowed'").execute(hub.db().pool()).await;
+    let update = sqlx::query("UPDATE audit_events SET outcome = 'allowed'")
+        .execute(hub.db().pool())
+        .await;
     assert!(update.is_err(), "audit rows cannot be changed");
-    let delete = sqlx::query("DELETE FROM audit_events").execute(hub.db().pool()).await;
+    let delete = sqlx::query("DELETE FROM audit_events")
+        .execute(hub.db().pool())
+        .await;
     assert!(delete.is_err(), "audit rows cannot be deleted");
-    assert_eq!(hub.recent_audit_events(10).await.expect("events").len(), events.len());
+    assert_eq!(
+        hub.recent_audit_events(10).await.expect("events").len(),
+        events.len()
+    );
 });
 
-conformance!(demo_seed_only_fills_an_empty_database, |backend: Backend| async move {
-    use hub_core::demo::{DemoSeed, DEMO_ADMIN};
-    let db = TestDb::new(backend).await;
-    let hub = db.hub().await;
-    assert_eq!(hub.seed_demo().await.expect("seed"), DemoSeed::Seeded(vec![DEMO_ADMIN]));
-    assert_eq!(hub.seed_demo().await.expect("seed"), DemoSeed::AlreadyPopulated);
-    hub.login(DEMO_ADMIN.email, DEMO_ADMIN.password, &client("10.0.0.1")).await.expect("demo login");
-});
+conformance!(
+    demo_seed_only_fills_an_empty_database,
+    |backend: Backend| async move {
+        use hub_core::demo::{DemoSeed, DEMO_ADMIN};
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        assert_eq!(
+            hub.seed_demo().await.expect("seed"),
+            DemoSeed::Seeded(vec![DEMO_ADMIN])
+        );
+        assert_eq!(
+            hub.seed_demo().await.expect("seed"),
+            DemoSeed::AlreadyPopulated
+        );
+        hub.login(DEMO_ADMIN.email, DEMO_ADMIN.password, &client("10.0.0.1"))
+            .await
+            .expect("demo login");
+    }
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_runtime_role_owns_nothing_and_cannot_bypass_rls() {
@@ -185,10 +317,11 @@ async fn postgres_runtime_role_owns_nothing_and_cannot_bypass_rls() {
     assert_eq!(user, db.settings.runtime_role);
     assert!(!superuser);
     assert!(!bypass);
-    let owned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_tables WHERE tableowner = current_user")
-        .fetch_one(hub.db().pool())
-        .await
-        .expect("owned");
+    let owned: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM pg_tables WHERE tableowner = current_user")
+            .fetch_one(hub.db().pool())
+            .await
+            .expect("owned");
     assert_eq!(owned, 0);
     // Reopening (a second server start) is idempotent.
     db.open().await;
@@ -199,10 +332,19 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     let db = TestDb::sqlite();
     let hub = db.hub().await;
     let mut conn = hub.db().pool().acquire().await.expect("conn");
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await.expect("mode");
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("mode");
     assert_eq!(mode.to_lowercase(), "wal");
-    let fks: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await.expect("fk");
+    let fks: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("fk");
     assert_eq!(fks, 1);
-    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await.expect("bt");
+    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("bt");
     assert!(timeout >= 5000);
 }

@@ -27,11 +27,19 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 fn client_info(request: &Request, trust_proxy: bool) -> ClientInfo {
     let forwarded = trust_proxy
-        .then(|| request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .then(|| {
+            request
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+        })
         .flatten()
         .and_then(|v| v.split(',').next())
         .map(|v| v.trim().to_owned());
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     let user_agent = request
         .headers()
         .get(header::USER_AGENT)
@@ -40,17 +48,28 @@ fn client_info(request: &Request, trust_proxy: bool) -> ClientInfo {
         .chars()
         .take(200)
         .collect();
-    ClientInfo { ip: forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned()), user_agent }
+    ClientInfo {
+        ip: forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned()),
+        user_agent,
+    }
 }
 
 fn is_https(request: &Request, trust_proxy: bool) -> bool {
     request.uri().scheme_str() == Some("https")
         || (trust_proxy
-            && request.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https"))
+            && request
+                .headers()
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                == Some("https"))
 }
 
 /// The middleware.
-pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let web = &state.web;
     let client = client_info(&request, web.trust_proxy_headers);
     let secure = match web.secure_cookies {
@@ -74,14 +93,21 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
             Err(error) => return error_response(&error),
         },
     };
-    request.extensions_mut().insert(RequestContext { principal, client, secure });
+    request.extensions_mut().insert(RequestContext {
+        principal,
+        client,
+        secure,
+    });
     let mut response = next.run(request).await;
     // A handler that set the session cookie itself (sign-in, sign-out) wins.
     let handler_set_cookie = response
         .headers()
         .get_all(header::SET_COOKIE)
         .iter()
-        .any(|v| v.as_bytes().starts_with(format!("{SESSION_COOKIE}=").as_bytes()));
+        .any(|v| {
+            v.as_bytes()
+                .starts_with(format!("{SESSION_COOKIE}=").as_bytes())
+        });
     if let (false, Some(value)) = (handler_set_cookie, new_cookie) {
         if let Ok(value) = HeaderValue::from_str(&value) {
             response.headers_mut().append(header::SET_COOKIE, value);
@@ -97,7 +123,10 @@ mod tests {
     #[test]
     fn finds_the_session_cookie_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; hub_session=abc.def; x=1"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; hub_session=abc.def; x=1"),
+        );
         assert_eq!(cookie(&headers, "hub_session"), Some("abc.def"));
         assert_eq!(cookie(&headers, "missing"), None);
     }

@@ -11,7 +11,12 @@ use axum::{
 use hub_core::HubError;
 
 /// Whether a request with these headers may change state.
-pub fn is_same_site(method: &Method, sec_fetch_site: Option<&str>, origin: Option<&str>, host: Option<&str>) -> bool {
+pub fn is_same_site(
+    method: &Method,
+    sec_fetch_site: Option<&str>,
+    origin: Option<&str>,
+    host: Option<&str>,
+) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
@@ -20,9 +25,9 @@ pub fn is_same_site(method: &Method, sec_fetch_site: Option<&str>, origin: Optio
     }
     match (origin, host) {
         (None, _) => true,
-        (Some(origin), Some(host)) => {
-            origin.split_once("://").is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
-        }
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host)),
         (Some(_), None) => false,
     }
 }
@@ -56,9 +61,24 @@ mod tests {
         assert!(is_same_site(&post, Some("same-origin"), None, None));
         assert!(!is_same_site(&post, Some("cross-site"), None, None));
         assert!(!is_same_site(&post, Some("same-site"), None, None));
-        assert!(is_same_site(&post, None, Some("http://hub.example:3000"), Some("hub.example:3000")));
-        assert!(!is_same_site(&post, None, Some("https://evil.example"), Some("hub.example")));
-        assert!(!is_same_site(&post, None, Some("null"), Some("hub.example")));
+        assert!(is_same_site(
+            &post,
+            None,
+            Some("http://hub.example:3000"),
+            Some("hub.example:3000")
+        ));
+        assert!(!is_same_site(
+            &post,
+            None,
+            Some("https://evil.example"),
+            Some("hub.example")
+        ));
+        assert!(!is_same_site(
+            &post,
+            None,
+            Some("null"),
+            Some("hub.example")
+        ));
         assert!(is_same_site(&post, None, None, Some("hub.example")));
     }
 }

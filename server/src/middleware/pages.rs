@@ -11,7 +11,12 @@ use axum::{
 };
 
 /// Where a page request should go instead, if anywhere.
-pub fn redirect_for(path: &str, query: Option<&str>, setup_required: bool, signed_in: bool) -> Option<String> {
+pub fn redirect_for(
+    path: &str,
+    query: Option<&str>,
+    setup_required: bool,
+    signed_in: bool,
+) -> Option<String> {
     match (setup_required, path, signed_in) {
         (true, "/setup", _) => None,
         (true, _, _) => Some("/setup".to_owned()),
@@ -40,7 +45,10 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
         Ok(required) => required,
         Err(error) => return error_response(&error),
     };
-    let signed_in = request.extensions().get::<RequestContext>().is_some_and(|c| c.principal.is_some());
+    let signed_in = request
+        .extensions()
+        .get::<RequestContext>()
+        .is_some_and(|c| c.principal.is_some());
     match redirect_for(path, request.uri().query(), setup_required, signed_in) {
         Some(target) => Redirect::to(&target).into_response(),
         None => next.run(request).await,
@@ -53,10 +61,19 @@ mod tests {
 
     #[test]
     fn setup_then_sign_in_then_pages() {
-        assert_eq!(redirect_for("/", None, true, false).as_deref(), Some("/setup"));
+        assert_eq!(
+            redirect_for("/", None, true, false).as_deref(),
+            Some("/setup")
+        );
         assert_eq!(redirect_for("/setup", None, true, false), None);
-        assert_eq!(redirect_for("/setup", None, false, false).as_deref(), Some("/login"));
-        assert_eq!(redirect_for("/login", None, false, true).as_deref(), Some("/"));
+        assert_eq!(
+            redirect_for("/setup", None, false, false).as_deref(),
+            Some("/login")
+        );
+        assert_eq!(
+            redirect_for("/login", None, false, true).as_deref(),
+            Some("/")
+        );
         assert_eq!(
             redirect_for("/t/organization/automs", Some("q=1"), false, false).as_deref(),
             Some("/login?next=%2Ft%2Forganization%2Fautoms%3Fq%3D1")

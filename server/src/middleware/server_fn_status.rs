@@ -19,7 +19,9 @@ pub async fn map_error_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if !is_server_fn
         || response.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || !response.headers().contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+        || !response
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
     {
         return response;
     }
@@ -28,7 +30,8 @@ pub async fn map_error_status(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     if let Ok(error) = serde_json::from_slice::<HubError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

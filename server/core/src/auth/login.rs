@@ -1,7 +1,9 @@
 //! Sign-in with rate limits per account and per address, kept in the database so that any
 //! number of server processes enforce the same limits.
 
-use super::{normalize_email, password::MAX_PASSWORD_LEN, principal::Principal, sessions::IssuedToken};
+use super::{
+    normalize_email, password::MAX_PASSWORD_LEN, principal::Principal, sessions::IssuedToken,
+};
 use crate::{
     audit::{AuditEvent, Outcome},
     clock::now_ms,
@@ -22,7 +24,12 @@ type UserRow = (String, String, String, String, i64, i64);
 impl Hub {
     /// Signs in with email and password. Unknown accounts and wrong passwords get the same
     /// error after the same amount of work.
-    pub async fn login(&self, email: &str, password: &str, client: &ClientInfo) -> HubResult<SignedIn> {
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientInfo,
+    ) -> HubResult<SignedIn> {
         let account = normalize_email(email);
         if account.is_empty() {
             return Err(HubError::invalid("email", "Enter your email address."));
@@ -74,7 +81,9 @@ impl Hub {
         let role = SystemRole::parse(&role).ok_or(HubError::InvalidCredentials)?;
 
         let mut tx = self.db().pool().begin().await.db()?;
-        let (session_id, token) = self.start_session(&mut *tx, user_id, version, client).await?;
+        let (session_id, token) = self
+            .start_session(&mut *tx, user_id, version, client)
+            .await?;
         record_attempt(&mut *tx, &account, &client.ip, true).await?;
         AuditEvent {
             actor: Some(user_id),
@@ -87,7 +96,16 @@ impl Hub {
         .record(&mut *tx)
         .await?;
         tx.commit().await.db()?;
-        Ok(SignedIn { principal: Principal { user_id, session_id, email, display_name, role }, token })
+        Ok(SignedIn {
+            principal: Principal {
+                user_id,
+                session_id,
+                email,
+                display_name,
+                role,
+            },
+            token,
+        })
     }
 
     /// Refuses when the account or the address has too many recent failures.
@@ -127,10 +145,14 @@ impl Hub {
             u64::try_from(((until - now) / 1000).max(1)).unwrap_or(1)
         };
         if account_failures >= policy.max_failures_per_account {
-            return Err(HubError::RateLimited { retry_after_secs: retry_after(oldest) });
+            return Err(HubError::RateLimited {
+                retry_after_secs: retry_after(oldest),
+            });
         }
         if ip_failures >= policy.max_failures_per_ip {
-            return Err(HubError::RateLimited { retry_after_secs: retry_after(ip_oldest) });
+            return Err(HubError::RateLimited {
+                retry_after_secs: retry_after(ip_oldest),
+            });
         }
         Ok(())
     }

@@ -17,7 +17,10 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        Self { token_ttl_secs: 30 * 60, idle_timeout_secs: 12 * 60 * 60 }
+        Self {
+            token_ttl_secs: 30 * 60,
+            idle_timeout_secs: 12 * 60 * 60,
+        }
     }
 }
 
@@ -34,7 +37,11 @@ pub struct LoginPolicy {
 
 impl Default for LoginPolicy {
     fn default() -> Self {
-        Self { max_failures_per_account: 5, max_failures_per_ip: 20, window_secs: 15 * 60 }
+        Self {
+            max_failures_per_account: 5,
+            max_failures_per_ip: 20,
+            window_secs: 15 * 60,
+        }
     }
 }
 

@@ -2,7 +2,9 @@
 
 use crate::db::internal;
 use argon2::{
-    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString},
+    password_hash::{
+        rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString,
+    },
     Argon2,
 };
 use hub_model::{session::MIN_PASSWORD_LEN, HubError, HubResult};
@@ -19,7 +21,9 @@ pub struct PasswordHasher {
 impl PasswordHasher {
     /// Prepares the hasher (computes the dummy hash once).
     pub fn new() -> HubResult<Self> {
-        Ok(Self { dummy_hash: hash_blocking("not-a-real-password-used-for-timing")? })
+        Ok(Self {
+            dummy_hash: hash_blocking("not-a-real-password-used-for-timing")?,
+        })
     }
 
     /// Hashes a new password after checking its length.
@@ -38,7 +42,11 @@ impl PasswordHasher {
         let password = password.to_owned();
         let matched = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&hash)
-                .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+                .map(|parsed| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &parsed)
+                        .is_ok()
+                })
                 .unwrap_or(false)
         })
         .await
@@ -82,20 +90,31 @@ mod tests {
         let hasher = PasswordHasher::new().expect("hasher");
         let hash = hasher.hash("correct horse battery").await.expect("hash");
         assert!(hash.starts_with("$argon2id$"));
-        assert!(hasher.verify("correct horse battery", Some(&hash)).await.expect("verify"));
-        assert!(!hasher.verify("wrong horse battery", Some(&hash)).await.expect("verify"));
+        assert!(hasher
+            .verify("correct horse battery", Some(&hash))
+            .await
+            .expect("verify"));
+        assert!(!hasher
+            .verify("wrong horse battery", Some(&hash))
+            .await
+            .expect("verify"));
     }
 
     #[tokio::test]
     async fn unknown_accounts_never_verify_even_with_the_dummy_password() {
         let hasher = PasswordHasher::new().expect("hasher");
-        let verified = hasher.verify("not-a-real-password-used-for-timing", None).await;
+        let verified = hasher
+            .verify("not-a-real-password-used-for-timing", None)
+            .await;
         assert_eq!(verified, Ok(false));
     }
 
     #[test]
     fn short_and_huge_passwords_are_refused() {
-        assert!(matches!(validate_new_password("short"), Err(HubError::InvalidInput { .. })));
+        assert!(matches!(
+            validate_new_password("short"),
+            Err(HubError::InvalidInput { .. })
+        ));
         assert!(validate_new_password(&"x".repeat(MAX_PASSWORD_LEN + 1)).is_err());
         assert!(validate_new_password("twelve chars").is_ok());
     }

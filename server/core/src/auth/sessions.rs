@@ -64,9 +64,21 @@ impl Hub {
     ) -> HubResult<IssuedToken> {
         let ttl = self.settings().session.token_ttl_secs;
         let iat = now_ms / 1000;
-        let claims = Claims { sub: user_id, sid: session_id, ver: security_version, iat, exp: iat + ttl };
-        let token = self.tokens().sign(&claims).ok_or_else(|| internal(&"token signing failed"))?;
-        Ok(IssuedToken { token, max_age_secs: ttl })
+        let claims = Claims {
+            sub: user_id,
+            sid: session_id,
+            ver: security_version,
+            iat,
+            exp: iat + ttl,
+        };
+        let token = self
+            .tokens()
+            .sign(&claims)
+            .ok_or_else(|| internal(&"token signing failed"))?;
+        Ok(IssuedToken {
+            token,
+            max_age_secs: ttl,
+        })
     }
 
     /// Checks a token against the database: the session must be live and unrevoked, the
@@ -87,7 +99,8 @@ impl Hub {
         .fetch_optional(self.db().pool())
         .await
         .db()?;
-        let Some((user_id, email, display_name, role, version, revoked_at, expires_at, active)) = row
+        let Some((user_id, email, display_name, role, version, revoked_at, expires_at, active)) =
+            row
         else {
             return Ok(None);
         };
@@ -100,7 +113,13 @@ impl Hub {
         let Some(user_id) = UserId::parse(&user_id) else {
             return Ok(None);
         };
-        let principal = Principal { user_id, session_id: claims.sid, email, display_name, role };
+        let principal = Principal {
+            user_id,
+            session_id: claims.sid,
+            email,
+            display_name,
+            role,
+        };
 
         // Re-issue once a third of the token's life has passed, and slide the idle timeout.
         let age_secs = now / 1000 - claims.iat;
@@ -119,7 +138,10 @@ impl Hub {
         } else {
             None
         };
-        Ok(Some(Authenticated { principal, refreshed }))
+        Ok(Some(Authenticated {
+            principal,
+            refreshed,
+        }))
     }
 
     /// Ends a session: its token stops working on the next request.

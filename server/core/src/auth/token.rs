@@ -47,7 +47,9 @@ impl TokenKeys {
 
     /// Verifies signature and expiry; `None` for anything else.
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|data| data.claims)
+        decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|data| data.claims)
     }
 }
 

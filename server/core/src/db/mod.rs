@@ -7,7 +7,7 @@ mod postgres;
 
 use hub_model::HubError;
 use sqlx::{
-    any::{AnyPoolOptions, AnyConnectOptions},
+    any::{AnyConnectOptions, AnyPoolOptions},
     migrate::Migrator,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
     AnyPool, ConnectOptions as _, Connection as _, Executor as _,
@@ -88,7 +88,10 @@ impl Db {
                     .connect(&settings.url)
                     .await
                     .map_err(DbOpenError::Connect)?;
-                Ok(Self { pool, backend: Backend::Sqlite })
+                Ok(Self {
+                    pool,
+                    backend: Backend::Sqlite,
+                })
             }
             Backend::Postgres => {
                 let runtime_url = postgres::migrate_and_bootstrap(settings).await?;
@@ -100,7 +103,10 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(DbOpenError::Connect)?;
-                Ok(Self { pool, backend: Backend::Postgres })
+                Ok(Self {
+                    pool,
+                    backend: Backend::Postgres,
+                })
             }
         }
     }
@@ -117,7 +123,11 @@ impl Db {
 
     /// Round-trips a trivial query: the readiness probe.
     pub async fn ping(&self) -> Result<(), HubError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).db()
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .db()
     }
 
     /// Closes every connection (graceful shutdown, tests).

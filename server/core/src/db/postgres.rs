@@ -12,7 +12,9 @@ use std::str::FromStr as _;
 pub(super) async fn migrate_and_bootstrap(settings: &DbSettings) -> Result<String, DbOpenError> {
     let role = &settings.runtime_role;
     if role.is_empty()
-        || !role.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        || !role
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         || role.starts_with(|c: char| c.is_ascii_digit())
     {
         return Err(DbOpenError::InvalidRole(role.clone()));
@@ -29,7 +31,9 @@ pub(super) async fn migrate_and_bootstrap(settings: &DbSettings) -> Result<Strin
         .map_err(DbOpenError::Connect)?;
 
     // One bootstrap at a time per database (several servers may start together).
-    conn.execute("SELECT pg_advisory_lock(7243001)").await.map_err(DbOpenError::Bootstrap)?;
+    conn.execute("SELECT pg_advisory_lock(7243001)")
+        .await
+        .map_err(DbOpenError::Bootstrap)?;
     let result = bootstrap(&mut conn, role, &settings.runtime_password).await;
     let unlock = conn.execute("SELECT pg_advisory_unlock(7243001)").await;
     result?;
@@ -67,6 +71,8 @@ async fn bootstrap(conn: &mut PgConnection, role: &str, password: &str) -> Resul
         REVOKE UPDATE, DELETE ON audit_events FROM "{role}";
         "#
     );
-    conn.execute(statements.as_str()).await.map_err(DbOpenError::Bootstrap)?;
+    conn.execute(statements.as_str())
+        .await
+        .map_err(DbOpenError::Bootstrap)?;
     Ok(())
 }
