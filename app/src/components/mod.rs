@@ -1,5 +1,6 @@
 //! Widgets shared by the pages.
 
+pub mod auth_card;
 pub mod brand;
 pub mod error_view;
 pub mod shell;

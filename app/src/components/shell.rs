@@ -1,6 +1,7 @@
 //! The frame around every signed-in page: sidebar, top bar and content.
 
 use super::{
+    auth_card::AuthCard,
     brand::BrandMark,
     error_view::{error_fallback, ErrorPanel},
     tenant_switcher::TenantSwitcher,
@@ -68,13 +69,11 @@ pub fn AppShell() -> impl IntoView {
                             view! { <Frame viewer/> }.into_any()
                         }
                         None => view! {
-                            <div class="auth-page">
-                                <div class="panel auth-card">
-                                    <h1>"You are signed out"</h1>
-                                    <p>"Your session has ended."</p>
-                                    <a class="button" href="/login">"Sign in"</a>
-                                </div>
-                            </div>
+                            <AuthCard>
+                                <h1>"You are signed out"</h1>
+                                <p>"Your session has ended."</p>
+                                <a class="button" href="/login">"Sign in"</a>
+                            </AuthCard>
                         }
                         .into_any(),
                     },

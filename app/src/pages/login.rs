@@ -1,6 +1,9 @@
 //! Sign in.
 
-use crate::{api::auth::Login, components::brand::BrandMark};
+use crate::{
+    api::auth::Login,
+    components::auth_card::{action_error, AuthCard},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -11,18 +14,10 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
+    let error = action_error(action);
     view! {
         <Title text="Sign in"/>
-        <div class="auth-page">
-            <div class="panel auth-card">
-                <BrandMark/>
+        <AuthCard brand=true>
                 <h1>"Sign in"</h1>
                 <p class="muted">"Manage every customer tenant from one place."</p>
                 <ActionForm action>
@@ -40,7 +35,6 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
-            </div>
-        </div>
+        </AuthCard>
     }
 }

@@ -1,5 +1,6 @@
 //! The 404 page.
 
+use crate::components::auth_card::AuthCard;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,13 +11,13 @@ pub fn NotFound() -> impl IntoView {
     crate::ssr::set_status(http::StatusCode::NOT_FOUND);
     view! {
         <Title text="Page not found"/>
-        <div class="auth-page">
-            <div class="panel auth-card" data-testid="not-found">
+        <AuthCard>
+            <div data-testid="not-found">
                 <h1>"Page not found"</h1>
                 <p class="muted">"There is nothing at this address, or it is not visible to you."</p>
                 <a class="button" href="/">"Go to the overview"</a>
             </div>
-        </div>
+        </AuthCard>
     }
 }
 

@@ -1,6 +1,9 @@
 //! First run: create the organization and its Administrator.
 
-use crate::{api::auth::SetUp, components::brand::BrandMark};
+use crate::{
+    api::auth::SetUp,
+    components::auth_card::{action_error, AuthCard},
+};
 use hub_model::session::MIN_PASSWORD_LEN;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,18 +15,10 @@ pub fn SetupPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let mismatch = move || !confirm.get().is_empty() && password.get() != confirm.get();
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
+    let error = action_error(action);
     view! {
         <Title text="Set up"/>
-        <div class="auth-page">
-            <div class="panel auth-card wide-card">
-                <BrandMark/>
+        <AuthCard brand=true wide=true>
                 <h1>"Set up MSP Hub"</h1>
                 <p class="muted">
                     "Create your organization and its Administrator account. "
@@ -78,7 +73,6 @@ pub fn SetupPage() -> impl IntoView {
                         "Create the Administrator account"
                     </button>
                 </ActionForm>
-            </div>
-        </div>
+        </AuthCard>
     }
 }

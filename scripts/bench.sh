@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Reproduces BENCHMARKS.md: bundle sizes, server-side render latency, sign-in latency and
+# server memory, against the release build on loopback. Bounded loops; stops by itself.
+#   scripts/bench.sh            build, then measure
+#   SKIP_BUILD=1 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+PORT="${BENCH_PORT:-3300}"
+PAGES="${BENCH_PAGES:-300}"
+LOGINS="${BENCH_LOGINS:-20}"
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  scripts/setup.sh
+  cargo leptos build --release
+fi
+
+pkg=target/site/pkg
+size() { wc -c < "$1" | tr -d ' '; }
+gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
+echo "## Bundle (target/site/pkg)"
+printf '%-16s %10s %10s\n' file bytes gzip-9
+for f in msp-hub.wasm msp-hub.js msp-hub.css; do
+  printf '%-16s %10s %10s\n' "$f" "$(size "$pkg/$f")" "$(gz "$pkg/$f")"
+done
+printf '%-16s %10s\n' "server binary" "$(size "$TARGET_DIR/release/msp-hub")"
+
+data=$(mktemp -d)
+HUB_DATA_DIR="$data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn \
+  "$TARGET_DIR/release/msp-hub" serve --demo > "$data/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+
+# Prints p50 and p95 in milliseconds of N sequential requests.
+measure() {
+  local n=$1; shift
+  for _ in $(seq 1 "$n"); do curl -s -o /dev/null -w '%{time_total}\n' "$@"; done \
+    | sort -n | awk '{ v[NR] = $1 * 1000 } END { printf "p50 %.2f ms   p95 %.2f ms   (n=%d)\n", v[int(NR*0.5)], v[int(NR*0.95)], NR }'
+}
+
+jar="$data/cookies"
+curl -s -o /dev/null -c "$jar" -X POST "http://127.0.0.1:$PORT/api/login" \
+  --data 'email=admin%40northwind-msp.example&password=northwind-demo-admin'
+
+echo
+echo "## Latency (sequential, loopback, release build, SQLite)"
+printf '%-34s ' "GET /login (anonymous SSR)";   measure "$PAGES" "http://127.0.0.1:$PORT/login"
+printf '%-34s ' "GET / (signed-in SSR, DB checks)"; measure "$PAGES" -b "$jar" "http://127.0.0.1:$PORT/"
+printf '%-34s ' "POST /api/workspaces (server fn)"; measure "$PAGES" -b "$jar" -X POST "http://127.0.0.1:$PORT/api/workspaces"
+printf '%-34s ' "POST /api/login (argon2id)";   measure "$LOGINS" -X POST "http://127.0.0.1:$PORT/api/login" \
+  --data 'email=admin%40northwind-msp.example&password=northwind-demo-admin'
+
+echo
+echo "## Server memory after the run"
+grep -E 'VmRSS|VmHWM' "/proc/$pid/status"
