@@ -348,3 +348,46 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
         .expect("bt");
     assert!(timeout >= 5000);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn active_sessions_get_a_fresh_token_and_a_sliding_expiry() {
+    use hub_core::{auth::SessionPolicy, Hub, HubSettings};
+    let db = TestDb::sqlite();
+    let settings = HubSettings {
+        session: SessionPolicy {
+            token_ttl_secs: 3,
+            idle_timeout_secs: 3600,
+        },
+        ..hub_core::testing::test_settings()
+    };
+    let hub = Hub::new(db.open().await, &[9u8; 32], settings).expect("hub");
+    let signed_in = hub
+        .set_up(&admin_input(), &client("10.0.0.1"))
+        .await
+        .expect("setup");
+    let fresh = hub
+        .authenticate(&signed_in.token.token)
+        .await
+        .expect("auth")
+        .expect("valid");
+    assert!(
+        fresh.refreshed.is_none(),
+        "a new token is not re-issued at once"
+    );
+
+    // Once a third of the token's life has passed, the next request carries a new token.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let later = hub
+        .authenticate(&signed_in.token.token)
+        .await
+        .expect("auth")
+        .expect("valid");
+    let renewed = later.refreshed.expect("re-issued while active");
+    assert_ne!(renewed.token, signed_in.token.token);
+    let again = hub
+        .authenticate(&renewed.token)
+        .await
+        .expect("auth")
+        .expect("valid");
+    assert_eq!(again.principal, later.principal);
+}

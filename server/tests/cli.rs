@@ -1,0 +1,193 @@
+//! The `msp-hub` binary: migrate, seed, reset a password, serve and shut down on SIGTERM.
+
+use std::{
+    io::{BufRead as _, BufReader, Write as _},
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+struct DataDir(PathBuf);
+
+impl DataDir {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("msp-hub-cli-{:016x}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).expect("data dir");
+        Self(dir)
+    }
+}
+
+impl Drop for DataDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn hub(data: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_msp-hub"));
+    command
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .env("HUB_DATA_DIR", data)
+        .env("DATABASE_URL", "")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+fn run(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = hub(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn msp-hub");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("wait")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn migrate_seed_and_reset_password() {
+    let data = DataDir::new();
+    let migrated = run(&data.0, &["migrate"], None);
+    assert!(migrated.status.success(), "{}", text(&migrated.stderr));
+    assert!(text(&migrated.stdout).contains("is migrated"));
+    assert!(data.0.join("msp-hub.db").exists());
+    assert!(
+        data.0.join("session.key").exists(),
+        "secrets are generated on first start"
+    );
+    assert!(data.0.join("vault-kek.key").exists());
+
+    let seeded = run(&data.0, &["seed", "--demo"], None);
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    assert!(text(&seeded.stdout).contains("admin@northwind-msp.example"));
+    let again = run(&data.0, &["seed", "--demo"], None);
+    assert!(again.status.success());
+    assert!(text(&again.stdout).contains("already has data"));
+
+    let reset = run(
+        &data.0,
+        &[
+            "admin",
+            "reset-password",
+            "--email",
+            "admin@northwind-msp.example",
+        ],
+        Some("a brand new password\n"),
+    );
+    assert!(reset.status.success(), "{}", text(&reset.stderr));
+    let ghost = run(
+        &data.0,
+        &[
+            "admin",
+            "reset-password",
+            "--email",
+            "ghost@nowhere.example",
+        ],
+        Some("a brand new password\n"),
+    );
+    assert!(!ghost.status.success());
+    assert!(
+        text(&ghost.stderr).contains("was not found"),
+        "{}",
+        text(&ghost.stderr)
+    );
+    let short = run(
+        &data.0,
+        &[
+            "admin",
+            "reset-password",
+            "--email",
+            "admin@northwind-msp.example",
+        ],
+        Some("short\n"),
+    );
+    assert!(!short.status.success());
+    assert!(
+        text(&short.stderr).contains("at least 12 characters"),
+        "{}",
+        text(&short.stderr)
+    );
+
+    let no_flag = run(&data.0, &["seed"], None);
+    assert_eq!(no_flag.status.code(), Some(2), "seed needs --demo");
+}
+
+#[test]
+fn bad_configuration_is_refused_with_a_clear_message() {
+    let data = DataDir::new();
+    let config = data.0.join("bad.toml");
+    std::fs::write(&config, "[server]\nsite_addr = \"nonsense\"\n").expect("write");
+    let output = run(
+        &data.0,
+        &["--config", config.to_str().expect("path"), "migrate"],
+        None,
+    );
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr).contains("is not valid"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_prints_the_url_and_logins_and_stops_on_sigterm() {
+    let data = DataDir::new();
+    let mut child = hub(&data.0)
+        .args(["serve", "--demo"])
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut url = None;
+    let mut logins = false;
+    for line in lines.by_ref().take(10) {
+        let line = line.expect("line");
+        if let Some(rest) = line.trim().strip_prefix("MSP Hub is running at ") {
+            url = Some(rest.to_owned());
+        }
+        logins |= line.contains("admin@northwind-msp.example  /  northwind-demo-admin");
+        if url.is_some() && logins {
+            break;
+        }
+    }
+    let url = url.expect("the URL is printed");
+    assert!(logins, "the demo logins are printed");
+    let health = reqwest::get(format!("{url}/healthz"))
+        .await
+        .expect("healthz");
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop on SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
