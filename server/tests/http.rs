@@ -18,6 +18,10 @@ struct TestServer {
 
 impl TestServer {
     async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
         let db = TestDb::new(backend).await;
         let mut config = Config::default();
         config.server.data_dir = db.dir.clone();
@@ -25,6 +29,7 @@ impl TestServer {
         config.database.url = db.settings.url.clone();
         config.database.runtime_role = db.settings.runtime_role.clone();
         config.server.body_limit_bytes = 64 * 1024;
+        tweak(&mut config);
         let hub = server::open_hub(&config).await.expect("open hub");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -507,4 +512,32 @@ async fn tokens_are_checked_against_the_database_on_every_request() {
     );
     // Give the background tasks a moment to finish before the database is dropped.
     tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_cookies_are_secure_under_https() {
+    use server::config::SecureCookies;
+    let always = TestServer::start_with(Backend::Sqlite, |c| {
+        c.server.secure_cookies = SecureCookies::Always
+    })
+    .await;
+    let response = always.set_up(&always.client()).await;
+    assert!(session_cookie(&response).is_some_and(|c| c.contains("; Secure")));
+
+    let behind_proxy =
+        TestServer::start_with(Backend::Sqlite, |c| c.server.trust_proxy_headers = true).await;
+    behind_proxy.set_up(&behind_proxy.client()).await;
+    let https = behind_proxy
+        .client()
+        .post(behind_proxy.url("/api/login"))
+        .header("x-forwarded-proto", "https")
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert!(session_cookie(&https).is_some_and(|c| c.contains("; Secure")));
+    let http = behind_proxy
+        .login(&behind_proxy.client(), ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await;
+    assert!(session_cookie(&http).is_some_and(|c| !c.contains("Secure")));
 }
