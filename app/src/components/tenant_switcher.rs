@@ -43,10 +43,15 @@ pub fn TenantSwitcher() -> impl IntoView {
     });
     let current_name = move || {
         let slug = current_slug.get();
-        entries()
-            .into_iter()
-            .find(|e| e.slug == slug)
-            .map_or(slug, |e| e.name)
+        match workspaces.get().and_then(Result::ok) {
+            // Still loading: the slug from the URL is the best name we have.
+            None => slug,
+            Some(list) => list
+                .entries
+                .into_iter()
+                .find(|e| e.slug == slug)
+                .map_or_else(|| "Choose a tenant".to_owned(), |e| e.name),
+        }
     };
 
     let close = move || {
