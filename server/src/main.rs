@@ -52,7 +52,11 @@ enum AdminCommand {
     },
 }
 
-#[tokio::main]
+// One runtime thread: leptos 0.8's reactive graph can deadlock (an RwLock ordering
+// inversion, leptos-rs/leptos#4673) when one server render's tasks run on two threads at
+// once, freezing the whole server. Password hashing runs on the blocking pool and SQLite
+// on its own threads; more throughput comes from more processes (DESIGN §6).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     server::telemetry::init();
     let cli = Cli::parse();

@@ -138,12 +138,14 @@ macro_rules! on_both_databases {
         mod $name {
             use super::*;
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            // The server's own runtime flavor (see main.rs).
+            #[tokio::test]
             async fn sqlite() {
                 ($body)(TestServer::start(Backend::Sqlite).await).await;
             }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            // The server's own runtime flavor (see main.rs).
+            #[tokio::test]
             async fn postgres() {
                 ($body)(TestServer::start(Backend::Postgres).await).await;
             }
@@ -417,7 +419,8 @@ on_both_databases!(
     }
 );
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// The server's own runtime flavor (see main.rs).
+#[tokio::test]
 async fn probes_and_security_headers() {
     let server = TestServer::start(Backend::Sqlite).await;
     let client = server.client();
@@ -485,7 +488,8 @@ async fn probes_and_security_headers() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// The server's own runtime flavor (see main.rs).
+#[tokio::test]
 async fn tokens_are_checked_against_the_database_on_every_request() {
     let server = TestServer::start(Backend::Sqlite).await;
     server.set_up(&server.client()).await;
@@ -514,7 +518,8 @@ async fn tokens_are_checked_against_the_database_on_every_request() {
     tokio::time::sleep(Duration::from_millis(10)).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// The server's own runtime flavor (see main.rs).
+#[tokio::test]
 async fn session_cookies_are_secure_under_https() {
     use server::config::SecureCookies;
     let always = TestServer::start_with(Backend::Sqlite, |c| {

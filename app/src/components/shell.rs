@@ -8,12 +8,12 @@ use super::{
     user_menu::UserMenu,
 };
 use crate::{
-    api::auth::get_session,
+    api::{auth::get_session, workspace::list_workspaces},
     sections::{MSP_SECTIONS, TENANT_SECTIONS},
 };
 use hub_model::{
     session::{CurrentUser, SystemRole},
-    workspace::ORGANIZATION_SLUG,
+    workspace::{WorkspaceList, ORGANIZATION_SLUG},
 };
 use leptos::prelude::*;
 use leptos_router::{
@@ -52,31 +52,37 @@ pub fn section_in_path(path: &str) -> Option<String> {
     (!section.is_empty()).then(|| section.to_owned())
 }
 
-/// Loads the session, then renders the frame (or asks to sign in).
+/// Loads the session and the workspaces, then renders the frame (or asks to sign in).
+///
+/// Both resources are awaited in this one `Suspend` and handed down: reading resources with
+/// `.get()` inside nested `<Suspense>` boundaries is what trips leptos 0.8's SSR deadlocks
+/// (leptos-rs/leptos#4578, #4673).
 #[component]
 pub fn AppShell() -> impl IntoView {
     let session = Resource::new_blocking(|| (), |()| get_session());
+    let workspaces = Resource::new_blocking(|| (), |()| list_workspaces());
     view! {
         <Suspense fallback=|| view! { <div class="boot" aria-busy="true">"Loading MSP Hub…"</div> }>
             {move || Suspend::new(async move {
-                match session.await {
-                    Ok(info) => match info.user {
-                        Some(user) => {
-                            let viewer = Viewer {
-                                user,
-                                organization: info.organization_name.unwrap_or_default(),
-                            };
-                            view! { <Frame viewer/> }.into_any()
-                        }
-                        None => view! {
-                            <AuthCard>
-                                <h1>"You are signed out"</h1>
-                                <p>"Your session has ended."</p>
-                                <a class="button" href="/login">"Sign in"</a>
-                            </AuthCard>
-                        }
-                        .into_any(),
-                    },
+                let info = match session.await {
+                    Ok(info) => info,
+                    Err(error) => return view! { <ErrorPanel message=error.to_string()/> }.into_any(),
+                };
+                let Some(user) = info.user else {
+                    return view! {
+                        <AuthCard>
+                            <h1>"You are signed out"</h1>
+                            <p>"Your session has ended."</p>
+                            <a class="button" href="/login">"Sign in"</a>
+                        </AuthCard>
+                    }
+                    .into_any();
+                };
+                match workspaces.await {
+                    Ok(list) => {
+                        let viewer = Viewer { user, organization: info.organization_name.unwrap_or_default() };
+                        view! { <Frame viewer workspaces=list/> }.into_any()
+                    }
                     Err(error) => view! { <ErrorPanel message=error.to_string()/> }.into_any(),
                 }
             })}
@@ -84,9 +90,21 @@ pub fn AppShell() -> impl IntoView {
     }
 }
 
+/// The workspaces the signed-in principal may see, provided to every page inside the shell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workspaces(pub WorkspaceList);
+
+impl Workspaces {
+    /// Whether `slug` is one of them.
+    pub fn contains(&self, slug: &str) -> bool {
+        self.0.entries.iter().any(|entry| entry.slug == slug)
+    }
+}
+
 #[component]
-fn Frame(viewer: Viewer) -> impl IntoView {
+fn Frame(viewer: Viewer, workspaces: WorkspaceList) -> impl IntoView {
     provide_context(viewer.clone());
+    provide_context(Workspaces(workspaces.clone()));
     let location = use_location();
     let workspace = Memo::new(move |_| {
         tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
@@ -96,7 +114,7 @@ fn Frame(viewer: Viewer) -> impl IntoView {
     let sidebar = view! {
             <aside class="sidebar">
                 <BrandMark subtitle=organization/>
-                <TenantSwitcher/>
+                <TenantSwitcher workspaces/>
                 <nav class="nav" aria-label="Workspace">
                     <h2 class="nav-heading">"Workspace"</h2>
                     <ul>

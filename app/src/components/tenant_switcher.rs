@@ -4,15 +4,17 @@
 //! the router swaps the page in place, with no document reload.
 
 use super::shell::{section_in_path, tenant_in_path};
-use crate::api::workspace::list_workspaces;
-use hub_model::workspace::{WorkspaceEntry, ORGANIZATION_SLUG};
+use hub_model::workspace::{WorkspaceEntry, WorkspaceList, ORGANIZATION_SLUG};
 use leptos::{ev::KeyboardEvent, html, prelude::*};
 use leptos_router::hooks::{use_location, use_navigate};
 
 /// The switcher: a button showing the current workspace that opens a searchable list.
 #[component]
-pub fn TenantSwitcher() -> impl IntoView {
-    let workspaces = Resource::new(|| (), |()| list_workspaces());
+pub fn TenantSwitcher(
+    /// The workspaces the principal may see, loaded by the shell.
+    workspaces: WorkspaceList,
+) -> impl IntoView {
+    let all: StoredValue<Vec<WorkspaceEntry>> = StoredValue::new(workspaces.entries);
     let location = use_location();
     let navigate = use_navigate();
     let open = RwSignal::new(false);
@@ -23,13 +25,7 @@ pub fn TenantSwitcher() -> impl IntoView {
     let current_slug = Memo::new(move |_| {
         tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
     });
-    let entries = move || -> Vec<WorkspaceEntry> {
-        workspaces
-            .get()
-            .and_then(Result::ok)
-            .map(|list| list.entries)
-            .unwrap_or_default()
-    };
+    let entries = move || all.get_value();
     let matches = Memo::new(move |_| {
         let needle = query.get().trim().to_lowercase();
         entries()
@@ -43,15 +39,13 @@ pub fn TenantSwitcher() -> impl IntoView {
     });
     let current_name = move || {
         let slug = current_slug.get();
-        match workspaces.get().and_then(Result::ok) {
-            // Still loading: the slug from the URL is the best name we have.
-            None => slug,
-            Some(list) => list
-                .entries
-                .into_iter()
+        all.with_value(|entries| {
+            entries
+                .iter()
                 .find(|e| e.slug == slug)
-                .map_or_else(|| "Choose a tenant".to_owned(), |e| e.name),
-        }
+                .map(|e| e.name.clone())
+        })
+        .unwrap_or_else(|| "Choose a tenant".to_owned())
     };
 
     let close = move || {

@@ -1,7 +1,7 @@
 //! Pages inside one workspace: `/t/{tenant}/{section}`.
 
 use super::{not_found::NotFoundPanel, section::EmptySection};
-use crate::{api::workspace::list_workspaces, sections::tenant_section};
+use crate::{components::shell::Workspaces, sections::tenant_section};
 use leptos::prelude::*;
 use leptos_router::{components::Outlet, hooks::use_params_map};
 
@@ -9,26 +9,14 @@ use leptos_router::{components::Outlet, hooks::use_params_map};
 #[component]
 pub fn TenantScope() -> impl IntoView {
     let params = use_params_map();
-    let workspaces = Resource::new_blocking(|| (), |()| list_workspaces());
-    // Read the route parameter synchronously; async blocks only see owned values.
-    let slug = Memo::new(move |_| params.with(|p| p.get("tenant").unwrap_or_default()));
-    view! {
-        <Suspense fallback=|| view! { <div class="boot" aria-busy="true">"Loading…"</div> }>
-            {move || {
-                let slug = slug.get();
-                Suspend::new(async move {
-                    let list = workspaces.await?;
-                    let visible = list.entries.iter().any(|entry| entry.slug == slug);
-                    Ok::<_, hub_model::HubError>(
-                        if visible {
-                            view! { <Outlet/> }.into_any()
-                        } else {
-                            view! { <NotFoundPanel what="Tenant"/> }.into_any()
-                        },
-                    )
-                })
-            }}
-        </Suspense>
+    let workspaces = expect_context::<Workspaces>();
+    move || {
+        let slug = params.with(|p| p.get("tenant").unwrap_or_default());
+        if workspaces.contains(&slug) {
+            view! { <Outlet/> }.into_any()
+        } else {
+            view! { <NotFoundPanel what="Tenant"/> }.into_any()
+        }
     }
 }
 
