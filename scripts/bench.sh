@@ -31,12 +31,16 @@ HUB_DATA_DIR="$data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn \
   "$TARGET_DIR/release/msp-hub" serve --demo > "$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do
+  kill -0 "$pid" 2>/dev/null || { echo "error: the server exited:" >&2; cat "$data/server.log" >&2; exit 1; }
+  curl -fs -m 2 "http://127.0.0.1:$PORT/healthz" >/dev/null && break
+  sleep 0.1
+done
 
 # Prints p50 and p95 in milliseconds of N sequential requests.
 measure() {
   local n=$1; shift
-  for _ in $(seq 1 "$n"); do curl -s -o /dev/null -w '%{time_total}\n' "$@"; done \
+  for _ in $(seq 1 "$n"); do curl -s -m 10 -o /dev/null -w '%{time_total}\n' "$@"; done \
     | sort -n | awk '{ v[NR] = $1 * 1000 } END { printf "p50 %.2f ms   p95 %.2f ms   (n=%d)\n", v[int(NR*0.5)], v[int(NR*0.95)], NR }'
 }
 
