@@ -44,6 +44,9 @@ pub enum HubError {
     /// Nothing works before the Administrator account exists.
     #[error("MSP Hub is not set up yet. Create the Administrator account first.")]
     SetupRequired,
+    /// A license key that cannot be used; nothing was changed.
+    #[error("{problem}")]
+    LicenseInvalid { problem: LicenseProblem },
     /// Something failed on the server; the reference finds the details in the server log.
     #[error("Something went wrong on our side. Reference: {reference}.")]
     Internal { reference: String },
@@ -72,7 +75,7 @@ impl HubError {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::Forbidden | Self::CrossSiteRequest => 403,
             Self::NotFound { .. } => 404,
-            Self::InvalidInput { .. } => 422,
+            Self::InvalidInput { .. } | Self::LicenseInvalid { .. } => 422,
             Self::BadRequest { .. } => 400,
             Self::AlreadySetUp | Self::SetupRequired => 409,
             Self::PayloadTooLarge { .. } => 413,
@@ -87,6 +90,32 @@ impl HubError {
         serde_json::to_string(self)
             .unwrap_or_else(|_| r#"{"kind":"internal","reference":"serialization"}"#.to_owned())
     }
+}
+
+/// Why a license key was refused; each has its own message.
+#[derive(Clone, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum LicenseProblem {
+    /// Not a license key at all (truncated, not a JWT, wrong claims).
+    #[error("This is not a valid license key. Paste the whole key exactly as you received it.")]
+    Malformed,
+    /// Signed for another public key than the one this hub trusts.
+    #[error(
+        "This license key was issued for a different MSP Hub vendor key and cannot be used here."
+    )]
+    WrongKey,
+    /// Made for this hub's key, but the signature does not match: altered or corrupted.
+    #[error("This license key's signature is invalid: it was altered or corrupted.")]
+    BadSignature,
+    /// Past its expiry.
+    #[error("This license key expired on {expired_on}. Ask your vendor for a renewal.")]
+    Expired { expired_on: String },
+    /// Limits that make no sense (zero or negative).
+    #[error("This license key has invalid limits: {detail}.")]
+    InvalidLimits { detail: String },
+    /// The hub has no public key configured to verify licenses with.
+    #[error("License verification is not configured on this server (no license public key).")]
+    NotConfigured,
 }
 
 #[cfg(feature = "server-fn")]

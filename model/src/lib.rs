@@ -7,5 +7,5 @@ pub mod ids;
 pub mod session;
 pub mod workspace;
 
-pub use error::{HubError, HubResult};
+pub use error::{HubError, HubResult, LicenseProblem};
 pub use ids::{SessionId, UserId};

@@ -40,6 +40,44 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// MSP license keys.
+    License {
+        #[command(subcommand)]
+        command: LicenseCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LicenseCommand {
+    /// Issue a license key with the vendor's private key (prints the key).
+    Issue {
+        /// The Ed25519 private key (PEM).
+        #[arg(long)]
+        private_key: PathBuf,
+        /// The matching public key (PEM); defaults to `keys.license_public_key`.
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+        /// Who the license is for.
+        #[arg(long)]
+        licensee: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// Tenants the MSP may run.
+        #[arg(long)]
+        max_tenants: i64,
+        /// Default Autom limit per tenant.
+        #[arg(long, default_value_t = 100)]
+        automs: i64,
+        /// Default user limit per tenant.
+        #[arg(long, default_value_t = 25)]
+        users: i64,
+        /// Default AI agent limit per tenant.
+        #[arg(long, default_value_t = 10)]
+        agents: i64,
+    },
+    /// Verify a license key (read from standard input) and print what it grants.
+    Show,
 }
 
 #[derive(Subcommand)]
@@ -126,6 +164,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             hub.db().close().await;
             Ok(())
         }
+        Command::License { command } => license(&config, command),
         Command::Admin {
             command: AdminCommand::ResetPassword { email },
         } => {
@@ -145,6 +184,73 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn license(config: &Config, command: LicenseCommand) -> Result<(), String> {
+    use hub_core::license::{
+        iso_date, LicenseClaims, LicenseIssuer, LicenseVerifier, TenantLimits,
+    };
+    let now = hub_core::clock::now_ms() / 1000;
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).map_err(|e| format!("could not read {}: {e}", path.display()))
+    };
+    match command {
+        LicenseCommand::Issue {
+            private_key,
+            public_key,
+            licensee,
+            days,
+            max_tenants,
+            automs,
+            users,
+            agents,
+        } => {
+            let public_key = public_key.unwrap_or_else(|| config.keys.license_public_key.clone());
+            let issuer = LicenseIssuer::from_pem(&read(&private_key)?, &read(&public_key)?)
+                .map_err(|e| e.to_string())?;
+            let claims = LicenseClaims {
+                sub: licensee,
+                jti: uuid_text(),
+                iat: now,
+                exp: now.saturating_add(days.saturating_mul(86_400)),
+                max_tenants,
+                limits: TenantLimits {
+                    automs,
+                    users,
+                    agents,
+                },
+            };
+            println!("{}", issuer.issue(&claims, now).map_err(|e| e.to_string())?);
+            Ok(())
+        }
+        LicenseCommand::Show => {
+            let verifier =
+                LicenseVerifier::from_public_pem(&read(&config.keys.license_public_key)?)
+                    .map_err(|e| e.to_string())?;
+            let mut key = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut key)
+                .map_err(|e| e.to_string())?;
+            let claims = verifier.verify(&key, now).map_err(|e| e.to_string())?;
+            println!("Valid MSP license");
+            println!("  licensee     {}", claims.sub);
+            println!("  license id   {}", claims.jti);
+            println!("  issued       {}", iso_date(claims.iat));
+            println!("  expires      {}", iso_date(claims.exp));
+            println!("  max tenants  {}", claims.max_tenants);
+            println!(
+                "  per tenant   {} Automs, {} users, {} AI agents",
+                claims.limits.automs, claims.limits.users, claims.limits.agents
+            );
+            Ok(())
+        }
+    }
+}
+
+/// A random license id.
+fn uuid_text() -> String {
+    format!("{:032x}", rand::random::<u128>())
 }
 
 fn print_banner(url: &str, seeded: Option<&DemoSeed>, setup_required: bool) {

@@ -191,3 +191,82 @@ async fn serve_prints_the_url_and_logins_and_stops_on_sigterm() {
     };
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
+
+#[test]
+fn license_issue_then_show_and_each_refusal() {
+    let data = DataDir::new();
+    let issued = run(
+        &data.0,
+        &[
+            "license",
+            "issue",
+            "--private-key",
+            "keys/dev/license-private.pem",
+            "--licensee",
+            "Northwind MSP",
+            "--days",
+            "30",
+            "--max-tenants",
+            "12",
+            "--automs",
+            "40",
+            "--users",
+            "8",
+            "--agents",
+            "3",
+        ],
+        None,
+    );
+    assert!(issued.status.success(), "{}", text(&issued.stderr));
+    let key = text(&issued.stdout).trim().to_owned();
+    assert_eq!(key.split('.').count(), 3, "a JWT: {key}");
+
+    let shown = run(&data.0, &["license", "show"], Some(&format!("{key}\n")));
+    assert!(shown.status.success(), "{}", text(&shown.stderr));
+    let shown = text(&shown.stdout);
+    assert!(
+        shown.contains("Northwind MSP") && shown.contains("max tenants  12"),
+        "{shown}"
+    );
+    assert!(shown.contains("40 Automs, 8 users, 3 AI agents"), "{shown}");
+
+    let garbage = run(&data.0, &["license", "show"], Some("not-a-license\n"));
+    assert!(!garbage.status.success());
+    assert!(
+        text(&garbage.stderr).contains("not a valid license key"),
+        "{}",
+        text(&garbage.stderr)
+    );
+
+    let mut altered = key.into_bytes();
+    let last = altered.len() - 3;
+    altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).expect("ascii");
+    let tampered = run(&data.0, &["license", "show"], Some(&format!("{altered}\n")));
+    assert!(
+        text(&tampered.stderr).contains("signature is invalid"),
+        "{}",
+        text(&tampered.stderr)
+    );
+
+    let no_tenants = run(
+        &data.0,
+        &[
+            "license",
+            "issue",
+            "--private-key",
+            "keys/dev/license-private.pem",
+            "--licensee",
+            "X",
+            "--max-tenants",
+            "0",
+        ],
+        None,
+    );
+    assert!(!no_tenants.status.success());
+    assert!(
+        text(&no_tenants.stderr).contains("invalid limits"),
+        "{}",
+        text(&no_tenants.stderr)
+    );
+}

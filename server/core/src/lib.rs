@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod license;
 pub mod secrets;
 pub mod setup;
 #[cfg(any(test, feature = "testing"))]
