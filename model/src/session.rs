@@ -29,6 +29,11 @@ impl SystemRole {
         }
     }
 
+    /// Whether this role administers the whole hub (organization owner or MSP Admin).
+    pub fn is_hub_admin(self) -> bool {
+        matches!(self, Self::Administrator | Self::MspAdmin)
+    }
+
     /// Parses the stored value.
     pub fn parse(text: &str) -> Option<Self> {
         match text {

@@ -12,7 +12,7 @@ use crate::{
     sections::{MSP_SECTIONS, TENANT_SECTIONS},
 };
 use hub_model::{
-    session::{CurrentUser, SystemRole},
+    session::CurrentUser,
     workspace::{WorkspaceList, ORGANIZATION_SLUG},
 };
 use leptos::prelude::*;
@@ -31,10 +31,7 @@ pub struct Viewer {
 impl Viewer {
     /// Whether the MSP pages are theirs.
     pub fn is_hub_admin(&self) -> bool {
-        matches!(
-            self.user.role,
-            SystemRole::Administrator | SystemRole::MspAdmin
-        )
+        self.user.role.is_hub_admin()
     }
 }
 

@@ -19,7 +19,8 @@ pub struct SignedIn {
     pub token: IssuedToken,
 }
 
-type UserRow = (String, String, String, String, i64, i64);
+/// id, email, display name, role, active, security version, password hash.
+type UserRow = (String, String, String, String, i64, i64, String);
 
 impl Hub {
     /// Signs in with email and password. Unknown accounts and wrong passwords get the same
@@ -43,22 +44,16 @@ impl Hub {
         self.check_login_rate(&account, &client.ip).await?;
 
         let row: Option<UserRow> = sqlx::query_as(
-            "SELECT id, email, display_name, system_role, active, security_version FROM users WHERE email = $1",
+            "SELECT id, email, display_name, system_role, active, security_version, password_hash \
+             FROM users WHERE email = $1",
         )
         .bind(&account)
         .fetch_optional(self.db().pool())
         .await
         .db()?;
-        let usable = row.as_ref().filter(|(_, _, _, _, active, _)| *active == 1);
-        let hash: Option<String> = match usable {
-            Some((id, ..)) => sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.db().pool())
-                .await
-                .db()?,
-            None => None,
-        };
-        let verified = self.passwords().verify(password, hash.as_deref()).await?;
+        let usable = row.as_ref().filter(|user| user.4 == 1);
+        let hash = usable.map(|user| user.6.as_str());
+        let verified = self.passwords().verify(password, hash).await?;
 
         let user = match (verified, usable) {
             (true, Some(user)) => user.clone(),
@@ -76,7 +71,7 @@ impl Hub {
                 return Err(HubError::InvalidCredentials);
             }
         };
-        let (id, email, display_name, role, _, version) = user;
+        let (id, email, display_name, role, _, version, _) = user;
         let user_id = UserId::parse(&id).ok_or(HubError::InvalidCredentials)?;
         let role = SystemRole::parse(&role).ok_or(HubError::InvalidCredentials)?;
 

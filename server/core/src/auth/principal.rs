@@ -28,6 +28,6 @@ impl Principal {
 
     /// Whether this principal administers the whole hub (organization owner or MSP Admin).
     pub fn is_hub_admin(&self) -> bool {
-        matches!(self.role, SystemRole::Administrator | SystemRole::MspAdmin)
+        self.role.is_hub_admin()
     }
 }
