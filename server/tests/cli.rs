@@ -56,6 +56,16 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The command failed, and its error output says `needle`.
+fn assert_fails_with(output: &Output, needle: &str) {
+    let stderr = text(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "expected a failure, stderr: {stderr}"
+    );
+    assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+}
+
 #[test]
 fn migrate_seed_and_reset_password() {
     let data = DataDir::new();
@@ -97,12 +107,7 @@ fn migrate_seed_and_reset_password() {
         ],
         Some("a brand new password\n"),
     );
-    assert!(!ghost.status.success());
-    assert!(
-        text(&ghost.stderr).contains("was not found"),
-        "{}",
-        text(&ghost.stderr)
-    );
+    assert_fails_with(&ghost, "was not found");
     let short = run(
         &data.0,
         &[
@@ -113,12 +118,7 @@ fn migrate_seed_and_reset_password() {
         ],
         Some("short\n"),
     );
-    assert!(!short.status.success());
-    assert!(
-        text(&short.stderr).contains("at least 12 characters"),
-        "{}",
-        text(&short.stderr)
-    );
+    assert_fails_with(&short, "at least 12 characters");
 
     let no_flag = run(&data.0, &["seed"], None);
     assert_eq!(no_flag.status.code(), Some(2), "seed needs --demo");
@@ -134,12 +134,7 @@ fn bad_configuration_is_refused_with_a_clear_message() {
         &["--config", config.to_str().expect("path"), "migrate"],
         None,
     );
-    assert!(!output.status.success());
-    assert!(
-        text(&output.stderr).contains("is not valid"),
-        "{}",
-        text(&output.stderr)
-    );
+    assert_fails_with(&output, "is not valid");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -231,12 +226,7 @@ fn license_issue_then_show_and_each_refusal() {
     assert!(shown.contains("40 Automs, 8 users, 3 AI agents"), "{shown}");
 
     let garbage = run(&data.0, &["license", "show"], Some("not-a-license\n"));
-    assert!(!garbage.status.success());
-    assert!(
-        text(&garbage.stderr).contains("not a valid license key"),
-        "{}",
-        text(&garbage.stderr)
-    );
+    assert_fails_with(&garbage, "not a valid license key");
 
     let mut altered = key.into_bytes();
     let last = altered.len() - 3;
@@ -263,10 +253,5 @@ fn license_issue_then_show_and_each_refusal() {
         ],
         None,
     );
-    assert!(!no_tenants.status.success());
-    assert!(
-        text(&no_tenants.stderr).contains("invalid limits"),
-        "{}",
-        text(&no_tenants.stderr)
-    );
+    assert_fails_with(&no_tenants, "invalid limits");
 }
