@@ -1,21 +1,14 @@
 //! The router: probes, server functions and pages, under one middleware stack.
 
-use crate::{
-    config::Config,
-    health,
-    middleware::{self, error_response},
-    state::AppState,
-};
+use crate::{config::Config, health, middleware, state::AppState};
 use app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, Request},
-    http::StatusCode,
     middleware::{from_fn, from_fn_with_state, Next},
-    response::Response,
     routing::get,
     Router,
 };
-use hub_core::{Hub, HubError};
+use hub_core::Hub;
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes as _};
 use tower::ServiceBuilder;
@@ -50,7 +43,7 @@ pub fn build(hub: Hub, config: &Config) -> Router {
                 .layer(from_fn(middleware::security::security_headers))
                 .layer(CompressionLayer::new())
                 .layer(from_fn(move |request: Request, next: Next| {
-                    typed_payload_too_large(request, next, limit)
+                    middleware::body_limit::typed_payload_too_large(request, next, limit)
                 }))
                 .layer(from_fn(middleware::csrf::reject_cross_site))
                 .layer(from_fn_with_state(
@@ -63,16 +56,4 @@ pub fn build(hub: Hub, config: &Config) -> Router {
                 .layer(RequestBodyLimitLayer::new(limit)),
         )
         .with_state(state)
-}
-
-/// Replaces the body limit's plain 413 with the typed error.
-async fn typed_payload_too_large(request: Request, next: Next, limit: usize) -> Response {
-    let response = next.run(request).await;
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        error_response(&HubError::PayloadTooLarge {
-            limit_bytes: u64::try_from(limit).unwrap_or(u64::MAX),
-        })
-    } else {
-        response
-    }
 }

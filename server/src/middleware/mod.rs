@@ -3,6 +3,7 @@
 //! Pages additionally pass the sign-in gate.
 
 pub mod auth;
+pub mod body_limit;
 pub mod csrf;
 pub mod pages;
 pub mod security;
