@@ -47,6 +47,28 @@ pub enum HubError {
     /// A license key that cannot be used; nothing was changed.
     #[error("{problem}")]
     LicenseInvalid { problem: LicenseProblem },
+    /// MSP features (tenants, technicians, branding) need an activated license.
+    #[error("This needs an MSP license. Activate one on the License page first.")]
+    LicenseRequired,
+    /// The license has expired: what exists keeps working, nothing new may be created.
+    #[error(
+        "Your MSP license expired on {expired_on}. Existing tenants keep working, but new \
+         tenants cannot be created until you activate a renewed license on the License page."
+    )]
+    LicenseExpired { expired_on: String },
+    /// A limit is reached; nothing was created and nothing that exists was touched.
+    #[error("The {resource} limit is reached: {used} of {limit} in use.")]
+    LimitReached {
+        resource: String,
+        used: i64,
+        limit: i64,
+    },
+    /// The MSP Admin account is protected (DESIGN §1).
+    #[error(
+        "The MSP Admin account is protected: its role cannot be changed, given to anyone else \
+         or removed, and the account cannot be deactivated or deleted."
+    )]
+    ProtectedAccount,
     /// Something failed on the server; the reference finds the details in the server log.
     #[error("Something went wrong on our side. Reference: {reference}.")]
     Internal { reference: String },
@@ -73,11 +95,15 @@ impl HubError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::CrossSiteRequest => 403,
+            Self::Forbidden | Self::CrossSiteRequest | Self::ProtectedAccount => 403,
             Self::NotFound { .. } => 404,
             Self::InvalidInput { .. } | Self::LicenseInvalid { .. } => 422,
             Self::BadRequest { .. } => 400,
-            Self::AlreadySetUp | Self::SetupRequired => 409,
+            Self::AlreadySetUp
+            | Self::SetupRequired
+            | Self::LicenseRequired
+            | Self::LicenseExpired { .. }
+            | Self::LimitReached { .. } => 409,
             Self::PayloadTooLarge { .. } => 413,
             Self::RateLimited { .. } => 429,
             Self::Internal { .. } => 500,

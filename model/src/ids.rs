@@ -34,3 +34,7 @@ typed_id!(
     /// A signed-in session; revoking it signs that browser out on its next request.
     SessionId
 );
+typed_id!(
+    /// A customer tenant (or, before an MSP license, the organization's own workspace).
+    TenantId
+);

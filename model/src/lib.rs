@@ -2,10 +2,14 @@
 //!
 //! This crate compiles for the server and for the browser (WASM), so it holds no I/O.
 
+pub mod branding;
 pub mod error;
 pub mod ids;
+pub mod license;
+pub mod permissions;
 pub mod session;
+pub mod tenants;
 pub mod workspace;
 
 pub use error::{HubError, HubResult, LicenseProblem};
-pub use ids::{SessionId, UserId};
+pub use ids::{SessionId, TenantId, UserId};

@@ -259,6 +259,7 @@ impl Config {
                 max_failures_per_ip: self.login.max_failures_per_ip,
                 window_secs: self.login.window_minutes * 60,
             },
+            license_public_key: None,
         }
     }
 }

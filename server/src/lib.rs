@@ -12,6 +12,7 @@ pub mod telemetry;
 use config::Config;
 use hub_core::{
     db::{Db, DbOpenError, DbSettings},
+    license::LicenseVerifier,
     secrets, Hub, HubError,
 };
 use std::{future::Future, net::SocketAddr};
@@ -69,12 +70,25 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
                 source,
             }
         })?;
-    if !config.keys.license_public_key.exists() {
-        tracing::warn!(
-            path = %config.keys.license_public_key.display(),
-            "license public key not found: license activation will be refused"
-        );
-    }
+    let mut settings = config.hub_settings();
+    settings.license_public_key = match std::fs::read(&config.keys.license_public_key) {
+        Ok(pem) if LicenseVerifier::from_public_pem(&pem).is_ok() => Some(pem),
+        Ok(_) => {
+            tracing::warn!(
+                path = %config.keys.license_public_key.display(),
+                "license public key is not an Ed25519 PEM key: license activation will be refused"
+            );
+            None
+        }
+        Err(error) => {
+            tracing::warn!(
+                path = %config.keys.license_public_key.display(),
+                %error,
+                "license public key not readable: license activation will be refused"
+            );
+            None
+        }
+    };
     let db = Db::open(&DbSettings {
         url: config.database_url(),
         runtime_role: config.database.runtime_role.clone(),
@@ -82,7 +96,11 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
         max_connections: config.database.max_connections,
     })
     .await?;
-    Hub::new(db, &session_key, config.hub_settings()).map_err(StartError::Hub)
+    let hub = Hub::new(db, &session_key, settings).map_err(StartError::Hub)?;
+    hub.ensure_organization_workspace()
+        .await
+        .map_err(StartError::Hub)?;
+    Ok(hub)
 }
 
 /// Binds the listener for the configured address.

@@ -3,7 +3,7 @@
 //! runtime role has no UPDATE or DELETE grant).
 
 use crate::{clock::now_ms, db::DbResultExt as _, Hub};
-use hub_model::{HubResult, UserId};
+use hub_model::{HubResult, TenantId, UserId};
 use uuid::Uuid;
 
 /// Whether the action was carried out.
@@ -29,6 +29,8 @@ pub struct AuditEvent<'a> {
     pub actor: Option<UserId>,
     /// The role the actor acted as (`anonymous` before sign-in).
     pub acting_as: &'a str,
+    /// The tenant it concerns, if any.
+    pub tenant: Option<TenantId>,
     /// A dotted verb, such as `auth.login`.
     pub action: &'a str,
     /// What it was done to.
@@ -46,12 +48,13 @@ impl AuditEvent<'_> {
     ) -> HubResult<()> {
         sqlx::query(
             "INSERT INTO audit_events (id, at, actor_user_id, acting_as, tenant_id, action, target, outcome, detail) \
-             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(Uuid::new_v4().to_string())
         .bind(now_ms())
         .bind(self.actor.map(|id| id.to_string()))
         .bind(self.acting_as)
+        .bind(self.tenant.map(|id| id.to_string()))
         .bind(self.action)
         .bind(self.target)
         .bind(self.outcome.as_str())

@@ -5,12 +5,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod branding;
 pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod license;
 pub mod secrets;
 pub mod setup;
+pub mod tenants;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
@@ -18,6 +20,7 @@ pub mod workspace;
 
 use auth::{password::PasswordHasher, token::TokenKeys, LoginPolicy, SessionPolicy};
 use db::Db;
+use license::LicenseVerifier;
 use std::sync::Arc;
 
 pub use auth::principal::Principal;
@@ -37,6 +40,8 @@ pub struct ClientInfo {
 pub struct HubSettings {
     pub session: SessionPolicy,
     pub login: LoginPolicy,
+    /// The Ed25519 public key (PEM) that verifies MSP license keys; `None` refuses activation.
+    pub license_public_key: Option<Vec<u8>>,
 }
 
 /// The handle every adapter calls into. Cheap to clone.
@@ -50,6 +55,7 @@ struct HubInner {
     tokens: TokenKeys,
     passwords: PasswordHasher,
     settings: HubSettings,
+    license: Option<LicenseVerifier>,
 }
 
 impl Hub {
@@ -60,6 +66,11 @@ impl Hub {
                 db,
                 tokens: TokenKeys::new(session_secret),
                 passwords: PasswordHasher::new()?,
+                license: settings
+                    .license_public_key
+                    .as_deref()
+                    .map(LicenseVerifier::from_public_pem)
+                    .transpose()?,
                 settings,
             }),
         })
@@ -76,6 +87,13 @@ impl Hub {
 
     pub(crate) fn passwords(&self) -> &PasswordHasher {
         &self.inner.passwords
+    }
+
+    /// The license verifier, or the typed "not configured" error.
+    pub(crate) fn license_verifier(&self) -> HubResult<&LicenseVerifier> {
+        self.inner.license.as_ref().ok_or(HubError::LicenseInvalid {
+            problem: hub_model::LicenseProblem::NotConfigured,
+        })
     }
 
     /// The configured policies.

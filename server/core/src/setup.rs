@@ -36,8 +36,16 @@ impl Hub {
 
     /// The organization's name, once set up.
     pub async fn organization_name(&self) -> HubResult<Option<String>> {
+        self.organization_name_in(self.db().pool()).await
+    }
+
+    /// The organization's name, read with `executor` (inside a transaction).
+    pub(crate) async fn organization_name_in(
+        &self,
+        executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    ) -> HubResult<Option<String>> {
         sqlx::query_scalar("SELECT name FROM organization WHERE id = 1")
-            .fetch_optional(self.db().pool())
+            .fetch_optional(executor)
             .await
             .db()
     }
@@ -83,9 +91,14 @@ impl Hub {
         .execute(&mut *tx)
         .await
         .db()?;
-        let (session_id, token) = self.start_session(&mut *tx, user_id, 1, client).await?;
+        crate::tenants::insert_organization_workspace(&mut tx, &organization, now).await?;
+        let brand_version = crate::branding::version(&mut *tx).await?;
+        let (session_id, token) = self
+            .start_session(&mut *tx, user_id, 1, brand_version, client)
+            .await?;
         AuditEvent {
             actor: Some(user_id),
+            tenant: None,
             acting_as: SystemRole::Administrator.as_str(),
             action: "setup.complete",
             target: &organization,
@@ -105,6 +118,7 @@ impl Hub {
                 email,
                 display_name,
                 role: SystemRole::Administrator,
+                brand_version,
             },
             token,
         })

@@ -98,11 +98,17 @@ impl TestDb {
     }
 }
 
+/// The repository's development license key pair (demo and tests only).
+pub const DEV_LICENSE_PUBLIC_KEY: &[u8] = include_bytes!("../../../keys/dev/license-public.pem");
+/// The private half: tests issue their own licenses with it.
+pub const DEV_LICENSE_PRIVATE_KEY: &[u8] = include_bytes!("../../../keys/dev/license-private.pem");
+
 /// Policies for tests: the production defaults.
 pub fn test_settings() -> HubSettings {
     HubSettings {
         session: SessionPolicy::default(),
         login: LoginPolicy::default(),
+        license_public_key: Some(DEV_LICENSE_PUBLIC_KEY.to_vec()),
     }
 }
 
@@ -161,4 +167,67 @@ macro_rules! conformance {
             }
         }
     };
+}
+
+/// A license key signed with the development key: `max_tenants`, the given default limits,
+/// issued `issued_ago_secs` ago and valid for `valid_secs` from now (negative: expired).
+pub fn license_key(
+    max_tenants: i64,
+    limits: hub_model::tenants::TenantLimits,
+    issued_ago_secs: i64,
+    valid_secs: i64,
+) -> String {
+    use crate::license::{LicenseClaims, LicenseIssuer};
+    let now = crate::clock::now_ms() / 1000;
+    let claims = LicenseClaims {
+        sub: "Contoso MSP".to_owned(),
+        jti: format!("lic-{}", Uuid::new_v4().simple()),
+        iat: now - issued_ago_secs,
+        exp: now + valid_secs,
+        max_tenants,
+        limits,
+    };
+    let issuer = LicenseIssuer::from_pem(DEV_LICENSE_PRIVATE_KEY, DEV_LICENSE_PUBLIC_KEY)
+        .unwrap_or_else(|e| panic!("dev key pair: {e}"));
+    // Expired keys cannot pass the issuer's self-check, so sign them "as of" their validity.
+    let as_of = if valid_secs > 0 { now } else { claims.iat };
+    issuer
+        .issue(&claims, as_of)
+        .unwrap_or_else(|e| panic!("issue: {e}"))
+}
+
+/// The per-tenant defaults test licenses carry.
+pub const TEST_LIMITS: hub_model::tenants::TenantLimits = hub_model::tenants::TenantLimits {
+    automs: 50,
+    users: 20,
+    agents: 5,
+};
+
+/// A valid year-long license for `max_tenants` tenants.
+pub fn valid_license(max_tenants: i64) -> String {
+    license_key(max_tenants, TEST_LIMITS, 60, 365 * 86_400)
+}
+
+/// Runs setup and returns the Administrator's principal.
+pub async fn set_up_admin(hub: &Hub) -> crate::Principal {
+    let input = crate::setup::SetupInput {
+        organization_name: "Contoso MSP".to_owned(),
+        display_name: "Dana Admin".to_owned(),
+        email: "dana@contoso.example".to_owned(),
+        password: "a long enough password".to_owned(),
+    };
+    hub.set_up(&input, &crate::ClientInfo::default())
+        .await
+        .unwrap_or_else(|e| panic!("setup: {e}"))
+        .principal
+}
+
+/// Runs setup and activates a license for `max_tenants`; returns the MSP Admin.
+pub async fn licensed_admin(hub: &Hub, max_tenants: i64) -> crate::Principal {
+    let mut admin = set_up_admin(hub).await;
+    hub.activate_license(Some(&admin), &valid_license(max_tenants))
+        .await
+        .unwrap_or_else(|e| panic!("activate: {e}"));
+    admin.role = hub_model::session::SystemRole::MspAdmin;
+    admin
 }

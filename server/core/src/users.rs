@@ -2,12 +2,22 @@
 
 use crate::{
     audit::{AuditEvent, Outcome},
-    auth::normalize_email,
+    auth::{normalize_email, sessions::IssuedToken},
     clock::now_ms,
-    db::DbResultExt as _,
-    Hub,
+    db::{is_protected_violation, DbResultExt as _},
+    setup::validate_name,
+    Hub, Principal,
 };
 use hub_model::{HubError, HubResult};
+
+/// Maps the protected-MSP-Admin trigger to its typed error; other failures stay internal.
+pub(crate) fn protected_or_internal(error: sqlx::Error) -> HubError {
+    if is_protected_violation(&error) {
+        HubError::ProtectedAccount
+    } else {
+        crate::db::internal(&error)
+    }
+}
 
 impl Hub {
     /// Sets a new password, bumps the security version and ends every session of the user.
@@ -39,6 +49,7 @@ impl Hub {
         .db()?;
         AuditEvent {
             actor: None,
+            tenant: None,
             acting_as: by,
             action: "user.password_reset",
             target: &email,
@@ -48,5 +59,92 @@ impl Hub {
         .record(&mut *tx)
         .await?;
         tx.commit().await.db()
+    }
+
+    /// Changes the signed-in user's own display name (the MSP Admin may, like everyone).
+    pub async fn update_own_name(
+        &self,
+        principal: &Principal,
+        display_name: &str,
+    ) -> HubResult<String> {
+        let name = validate_name("display_name", display_name, "name")?;
+        let mut tx = self.db().pool().begin().await.db()?;
+        sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
+            .bind(&name)
+            .bind(now_ms())
+            .bind(principal.user_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(protected_or_internal)?;
+        AuditEvent {
+            actor: Some(principal.user_id),
+            acting_as: principal.role.as_str(),
+            tenant: None,
+            action: "user.rename",
+            target: &principal.email,
+            outcome: Outcome::Allowed,
+            detail: format!("display name set to {name:?}"),
+        }
+        .record(&mut *tx)
+        .await?;
+        tx.commit().await.db()?;
+        Ok(name)
+    }
+
+    /// Changes the signed-in user's own password after checking the current one. Every other
+    /// session of the user ends; this one continues with the returned token.
+    pub async fn change_own_password(
+        &self,
+        principal: &Principal,
+        current: &str,
+        new_password: &str,
+    ) -> HubResult<IssuedToken> {
+        let hash: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(principal.user_id.to_string())
+                .fetch_optional(self.db().pool())
+                .await
+                .db()?;
+        if !self.passwords().verify(current, hash.as_deref()).await? {
+            return Err(HubError::invalid(
+                "current_password",
+                "The current password is incorrect.",
+            ));
+        }
+        let new_hash = self.passwords().hash(new_password).await?;
+        let now = now_ms();
+        let mut tx = self.db().pool().begin().await.db()?;
+        let version: i64 = sqlx::query_scalar(
+            "UPDATE users SET password_hash = $1, security_version = security_version + 1, \
+             updated_at = $2 WHERE id = $3 RETURNING security_version",
+        )
+        .bind(&new_hash)
+        .bind(now)
+        .bind(principal.user_id.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(protected_or_internal)?;
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(principal.user_id.to_string())
+        .bind(principal.session_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        AuditEvent {
+            actor: Some(principal.user_id),
+            acting_as: principal.role.as_str(),
+            tenant: None,
+            action: "user.password_change",
+            target: &principal.email,
+            outcome: Outcome::Allowed,
+            detail: "own password changed; other sessions ended".to_owned(),
+        }
+        .record(&mut *tx)
+        .await?;
+        tx.commit().await.db()?;
+        self.reissue_token(principal, version, now)
     }
 }

@@ -61,6 +61,7 @@ impl Hub {
                 self.record_attempt(&account, &client.ip, false).await?;
                 self.audit(AuditEvent {
                     actor: row.as_ref().and_then(|r| UserId::parse(&r.0)),
+                    tenant: None,
                     acting_as: "anonymous",
                     action: "auth.login",
                     target: &account,
@@ -76,12 +77,14 @@ impl Hub {
         let role = SystemRole::parse(&role).ok_or(HubError::InvalidCredentials)?;
 
         let mut tx = self.db().pool().begin().await.db()?;
+        let brand_version = crate::branding::version(&mut *tx).await?;
         let (session_id, token) = self
-            .start_session(&mut *tx, user_id, version, client)
+            .start_session(&mut *tx, user_id, version, brand_version, client)
             .await?;
         record_attempt(&mut *tx, &account, &client.ip, true).await?;
         AuditEvent {
             actor: Some(user_id),
+            tenant: None,
             acting_as: role.as_str(),
             action: "auth.login",
             target: &account,
@@ -98,6 +101,7 @@ impl Hub {
                 email,
                 display_name,
                 role,
+                brand_version,
             },
             token,
         })

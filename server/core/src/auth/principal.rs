@@ -13,6 +13,8 @@ pub struct Principal {
     pub email: String,
     pub display_name: String,
     pub role: SystemRole,
+    /// The brand version now in force (read with the session on every request).
+    pub brand_version: i64,
 }
 
 impl Principal {

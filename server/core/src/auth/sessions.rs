@@ -24,7 +24,17 @@ pub struct Authenticated {
     pub refreshed: Option<IssuedToken>,
 }
 
-type SessionRow = (String, String, String, String, i64, Option<i64>, i64, i64);
+type SessionRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    i64,
+    i64,
+    i64,
+);
 
 impl Hub {
     /// Starts a session for `user_id` and returns its token.
@@ -33,6 +43,7 @@ impl Hub {
         executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
         user_id: UserId,
         security_version: i64,
+        brand_version: i64,
         client: &ClientInfo,
     ) -> HubResult<(SessionId, IssuedToken)> {
         let session_id = SessionId(Uuid::new_v4());
@@ -51,7 +62,7 @@ impl Hub {
         .execute(executor)
         .await
         .db()?;
-        let token = self.issue_token(user_id, session_id, security_version, now)?;
+        let token = self.issue_token(user_id, session_id, security_version, brand_version, now)?;
         Ok((session_id, token))
     }
 
@@ -60,6 +71,7 @@ impl Hub {
         user_id: UserId,
         session_id: SessionId,
         security_version: i64,
+        brand_version: i64,
         now_ms: i64,
     ) -> HubResult<IssuedToken> {
         let ttl = self.settings().session.token_ttl_secs;
@@ -70,6 +82,7 @@ impl Hub {
             ver: security_version,
             iat,
             exp: iat + ttl,
+            brv: brand_version,
         };
         let token = self
             .tokens()
@@ -90,8 +103,8 @@ impl Hub {
         let now = now_ms();
         let row: Option<SessionRow> = sqlx::query_as(
             "SELECT u.id, u.email, u.display_name, u.system_role, u.security_version, \
-                    s.revoked_at, s.expires_at, u.active \
-             FROM sessions s JOIN users u ON u.id = s.user_id \
+                    s.revoked_at, s.expires_at, u.active, b.version \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN branding b ON b.id = 1 \
              WHERE s.id = $1 AND s.user_id = $2",
         )
         .bind(claims.sid.to_string())
@@ -99,8 +112,17 @@ impl Hub {
         .fetch_optional(self.db().pool())
         .await
         .db()?;
-        let Some((user_id, email, display_name, role, version, revoked_at, expires_at, active)) =
-            row
+        let Some((
+            user_id,
+            email,
+            display_name,
+            role,
+            version,
+            revoked_at,
+            expires_at,
+            active,
+            brand_version,
+        )) = row
         else {
             return Ok(None);
         };
@@ -119,11 +141,15 @@ impl Hub {
             email,
             display_name,
             role,
+            brand_version,
         };
 
-        // Re-issue once a third of the token's life has passed, and slide the idle timeout.
+        // Re-issue once a third of the token's life has passed (sliding the idle timeout), or
+        // when the brand changed since the token was issued.
         let age_secs = now / 1000 - claims.iat;
-        let refreshed = if age_secs * 3 >= self.settings().session.token_ttl_secs {
+        let refreshed = if age_secs * 3 >= self.settings().session.token_ttl_secs
+            || claims.brv != brand_version
+        {
             let expires = now + self.settings().session.idle_timeout_secs * 1000;
             sqlx::query(
                 "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3 AND revoked_at IS NULL",
@@ -134,7 +160,7 @@ impl Hub {
             .execute(self.db().pool())
             .await
             .db()?;
-            Some(self.issue_token(user_id, claims.sid, version, now)?)
+            Some(self.issue_token(user_id, claims.sid, version, brand_version, now)?)
         } else {
             None
         };
@@ -142,6 +168,22 @@ impl Hub {
             principal,
             refreshed,
         }))
+    }
+
+    /// A new token for the principal's own session (after their security version changed).
+    pub(crate) fn reissue_token(
+        &self,
+        principal: &Principal,
+        security_version: i64,
+        now: i64,
+    ) -> HubResult<IssuedToken> {
+        self.issue_token(
+            principal.user_id,
+            principal.session_id,
+            security_version,
+            principal.brand_version,
+            now,
+        )
     }
 
     /// Ends a session: its token stops working on the next request.

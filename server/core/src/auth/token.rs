@@ -18,6 +18,10 @@ pub struct Claims {
     pub iat: i64,
     /// Expires at (seconds).
     pub exp: i64,
+    /// The brand version the browser was last served: when the brand changes, the token is
+    /// re-issued and the client told to refresh its logo and colors.
+    #[serde(default)]
+    pub brv: i64,
 }
 
 /// Signing and verifying keys for session tokens.
@@ -66,6 +70,7 @@ mod tests {
             ver: 3,
             iat: now,
             exp: now + exp_offset,
+            brv: 1,
         }
     }
 

@@ -180,6 +180,11 @@ pub fn internal(error: &dyn std::fmt::Display) -> HubError {
     HubError::Internal { reference }
 }
 
+/// Whether an error is the protected-MSP-Admin trigger refusing a change (DESIGN §1).
+pub fn is_protected_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.message().contains("protected MSP Admin"))
+}
+
 /// Whether an error is a unique-constraint violation (a lost race or a duplicate).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())

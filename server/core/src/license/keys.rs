@@ -1,23 +1,15 @@
-//! MSP license keys: EdDSA-signed JWTs naming the licensee, expiry, the maximum number of
+//! License keys: EdDSA-signed JWTs naming the licensee, expiry, the maximum number of
 //! tenants and the default per-tenant limits. The hub verifies them with a configured public
 //! key; the vendor issues them with the private key (`msp-hub license issue`).
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
-use hub_model::{HubError, HubResult, LicenseProblem};
+use hub_model::{tenants::TenantLimits, HubError, HubResult, LicenseProblem};
 use jsonwebtoken::{
     decode, decode_header, encode, errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header,
     Validation,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
-
-/// Default limits for each new tenant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TenantLimits {
-    pub automs: i64,
-    pub users: i64,
-    pub agents: i64,
-}
 
 /// What a license key says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,8 +179,8 @@ pub fn iso_date(secs: i64) -> String {
 mod tests {
     use super::*;
 
-    const DEV_PRIVATE: &[u8] = include_bytes!("../../../keys/dev/license-private.pem");
-    const DEV_PUBLIC: &[u8] = include_bytes!("../../../keys/dev/license-public.pem");
+    const DEV_PRIVATE: &[u8] = include_bytes!("../../../../keys/dev/license-private.pem");
+    const DEV_PUBLIC: &[u8] = include_bytes!("../../../../keys/dev/license-public.pem");
     // Another Ed25519 key pair, made for this test only.
     const OTHER_PRIVATE: &[u8] = b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIBsjRmmtN3dbGvN2Hwe9OOzL9hWz1n2SJ3u3V2ZkfLXt\n-----END PRIVATE KEY-----\n";
     const NOW: i64 = 1_795_000_000;

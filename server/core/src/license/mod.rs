@@ -1,0 +1,319 @@
+//! The MSP license: keys ([`keys`]), activation and the state every MSP page shows.
+//!
+//! Activation is one transaction (DESIGN §2): verify the key, upgrade the Administrator to
+//! MSP Admin, create the Default Tenant and move the organization workspace's records into
+//! it. A later, newer key only replaces the license and its limits.
+
+pub mod keys;
+
+pub use keys::{iso_date, LicenseClaims, LicenseIssuer, LicenseVerifier};
+
+use crate::{
+    audit::{AuditEvent, Outcome},
+    clock::now_ms,
+    db::{is_unique_violation, DbResultExt as _},
+    tenants::{self, NewTenant, TenantKind},
+    Hub, Principal,
+};
+use hub_model::{
+    license::{Activation, ActiveLicense, LicenseOverview, LicenseState},
+    session::SystemRole,
+    tenants::{TenantCount, TenantLimits},
+    HubError, HubResult,
+};
+use sqlx::Row as _;
+
+/// The stored license.
+#[derive(Clone, Debug)]
+pub(crate) struct LicenseRow {
+    pub license_id: String,
+    pub licensee: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub max_tenants: i64,
+    pub default_limits: TenantLimits,
+    pub activated_at: i64,
+    pub notice_dismissed: bool,
+}
+
+impl LicenseRow {
+    /// Whether the license has run out at `now_ms`.
+    pub fn expired_at(&self, now_ms: i64) -> bool {
+        self.expires_at * 1000 <= now_ms
+    }
+
+    /// The state the shell and the License page show.
+    pub fn state(&self, now_ms: i64) -> LicenseState {
+        if self.expired_at(now_ms) {
+            LicenseState::Expired {
+                expired_on: iso_date(self.expires_at),
+            }
+        } else {
+            LicenseState::Active {
+                expires_on: iso_date(self.expires_at),
+            }
+        }
+    }
+
+    /// Refuses creating tenants (and other new things) once the license has expired.
+    pub fn require_unexpired(&self) -> HubResult<()> {
+        if self.expired_at(now_ms()) {
+            return Err(HubError::LicenseExpired {
+                expired_on: iso_date(self.expires_at),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Reads the license, if one was activated.
+pub(crate) async fn load(
+    executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+) -> HubResult<Option<LicenseRow>> {
+    let row = sqlx::query(
+        "SELECT license_id, licensee, issued_at, expires_at, max_tenants, default_max_automs, \
+                default_max_users, default_max_agents, activated_at, notice_dismissed_at \
+         FROM license WHERE id = 1",
+    )
+    .fetch_optional(executor)
+    .await
+    .db()?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let get = |i: usize| row.try_get::<i64, _>(i);
+    Ok(Some(LicenseRow {
+        license_id: row.try_get(0).db()?,
+        licensee: row.try_get(1).db()?,
+        issued_at: get(2).db()?,
+        expires_at: get(3).db()?,
+        max_tenants: get(4).db()?,
+        default_limits: TenantLimits {
+            automs: get(5).db()?,
+            users: get(6).db()?,
+            agents: get(7).db()?,
+        },
+        activated_at: get(8).db()?,
+        notice_dismissed: row.try_get::<Option<i64>, _>(9).db()?.is_some(),
+    }))
+}
+
+impl Hub {
+    /// The license state, for the shell's banner (hub admins) and the MSP pages.
+    pub async fn license_state(&self) -> HubResult<LicenseState> {
+        Ok(match load(self.db().pool()).await? {
+            Some(license) => license.state(now_ms()),
+            None => LicenseState::Unlicensed,
+        })
+    }
+
+    /// The License page's data. Hub administrators only.
+    pub async fn license_overview(&self, principal: &Principal) -> HubResult<LicenseOverview> {
+        if !principal.is_hub_admin() {
+            return Err(HubError::Forbidden);
+        }
+        let Some(license) = load(self.db().pool()).await? else {
+            return Ok(LicenseOverview {
+                license: None,
+                activation_notice: false,
+            });
+        };
+        let used = tenants::count(self.db().pool()).await?;
+        Ok(LicenseOverview {
+            activation_notice: !license.notice_dismissed,
+            license: Some(ActiveLicense {
+                expired: license.expired_at(now_ms()),
+                licensee: license.licensee,
+                license_id: license.license_id,
+                issued_on: iso_date(license.issued_at),
+                expires_on: iso_date(license.expires_at),
+                tenants: TenantCount {
+                    used,
+                    allowed: license.max_tenants,
+                },
+                default_limits: license.default_limits,
+                activated_on: iso_date(license.activated_at / 1000),
+            }),
+        })
+    }
+
+    /// Activates a license key, from the License page (`by` is the signed-in hub admin) or
+    /// the CLI (`by` is `None`). A bad key changes nothing.
+    pub async fn activate_license(
+        &self,
+        by: Option<&Principal>,
+        key: &str,
+    ) -> HubResult<Activation> {
+        if by.is_some_and(|p| !p.is_hub_admin()) {
+            return Err(HubError::Forbidden);
+        }
+        let now = now_ms();
+        let claims = self.license_verifier()?.verify(key, now / 1000)?;
+        let acting_as = by.map_or("cli", |p| p.role.as_str());
+        let actor = by.map(|p| p.user_id);
+
+        let mut tx = self.db().pool().begin().await.db()?;
+        // Take the write lock first, so two activations never interleave.
+        sqlx::query("UPDATE organization SET name = name WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        if self.organization_name_in(&mut *tx).await?.is_none() {
+            return Err(HubError::SetupRequired);
+        }
+        let existing = load(&mut *tx).await?;
+        let outcome = match existing {
+            Some(current) => {
+                if claims.iat < current.issued_at {
+                    return Err(HubError::invalid(
+                        "license_key",
+                        format!(
+                            "This key was issued on {}, before the active license (issued on {}). \
+                             Activate the newer key.",
+                            iso_date(claims.iat),
+                            iso_date(current.issued_at)
+                        ),
+                    ));
+                }
+                sqlx::query(
+                    "UPDATE license SET license_id = $1, licensee = $2, license_key = $3, \
+                     issued_at = $4, expires_at = $5, max_tenants = $6, default_max_automs = $7, \
+                     default_max_users = $8, default_max_agents = $9, updated_at = $10 WHERE id = 1",
+                )
+                .bind(&claims.jti)
+                .bind(&claims.sub)
+                .bind(key.trim())
+                .bind(claims.iat)
+                .bind(claims.exp)
+                .bind(claims.max_tenants)
+                .bind(claims.limits.automs)
+                .bind(claims.limits.users)
+                .bind(claims.limits.agents)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+                Activation::Updated
+            }
+            None => {
+                self.first_activation(&mut tx, &claims, key.trim(), now)
+                    .await?;
+                Activation::Activated
+            }
+        };
+        AuditEvent {
+            actor,
+            acting_as,
+            tenant: None,
+            action: match outcome {
+                Activation::Activated => "license.activate",
+                Activation::Updated => "license.update",
+            },
+            target: &claims.jti,
+            outcome: Outcome::Allowed,
+            detail: format!(
+                "licensee {}, {} tenants, expires {}",
+                claims.sub,
+                claims.max_tenants,
+                iso_date(claims.exp)
+            ),
+        }
+        .record(&mut *tx)
+        .await?;
+        match tx.commit().await {
+            Err(e) if is_unique_violation(&e) => Err(HubError::BadRequest {
+                message: "another activation finished first; reload the License page".to_owned(),
+            }),
+            other => other.db().map(|()| outcome),
+        }
+    }
+
+    async fn first_activation(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        claims: &LicenseClaims,
+        key: &str,
+        now: i64,
+    ) -> HubResult<()> {
+        let upgraded = sqlx::query(
+            "UPDATE users SET system_role = $1, updated_at = $2 WHERE system_role = $3 AND active = 1",
+        )
+        .bind(SystemRole::MspAdmin.as_str())
+        .bind(now)
+        .bind(SystemRole::Administrator.as_str())
+        .execute(&mut **tx)
+        .await
+        .db()?
+        .rows_affected();
+        if upgraded != 1 {
+            return Err(crate::db::internal(&format!(
+                "activation found {upgraded} active Administrators instead of one"
+            )));
+        }
+
+        // The organization workspace's usage moves with its records; limits never drop below it.
+        let organization = tenants::organization_workspace(&mut **tx).await?;
+        let usage = organization.as_ref().map(|o| o.usage).unwrap_or_default();
+        let limits = TenantLimits {
+            automs: claims.limits.automs.max(usage.automs),
+            users: claims.limits.users.max(usage.users),
+            agents: claims.limits.agents.max(usage.agents),
+        };
+        let default_tenant = tenants::insert(
+            tx,
+            &NewTenant {
+                kind: TenantKind::Tenant,
+                name: tenants::DEFAULT_TENANT_NAME,
+                limits,
+                usage,
+                is_default: true,
+                // Its roles and dashboard come from the organization workspace, when there is one.
+                seed_defaults: organization.is_none(),
+            },
+            now,
+        )
+        .await?;
+        if let Some(organization) = organization {
+            tenants::move_records(tx, organization.id, default_tenant).await?;
+            sqlx::query("DELETE FROM tenants WHERE id = $1")
+                .bind(organization.id.to_string())
+                .execute(&mut **tx)
+                .await
+                .db()?;
+        }
+        sqlx::query(
+            "INSERT INTO license (id, license_id, licensee, license_key, issued_at, expires_at, \
+             max_tenants, default_max_automs, default_max_users, default_max_agents, activated_at, \
+             updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(&claims.jti)
+        .bind(&claims.sub)
+        .bind(key)
+        .bind(claims.iat)
+        .bind(claims.exp)
+        .bind(claims.max_tenants)
+        .bind(claims.limits.automs)
+        .bind(claims.limits.users)
+        .bind(claims.limits.agents)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .db()?;
+        Ok(())
+    }
+
+    /// Dismisses the MSP License Activation Notice for good.
+    pub async fn dismiss_activation_notice(&self, principal: &Principal) -> HubResult<()> {
+        if !principal.is_hub_admin() {
+            return Err(HubError::Forbidden);
+        }
+        sqlx::query(
+            "UPDATE license SET notice_dismissed_at = $1 WHERE id = 1 AND notice_dismissed_at IS NULL",
+        )
+        .bind(now_ms())
+        .execute(self.db().pool())
+        .await
+        .db()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! What every new tenant starts with: the Tenant Admin and Viewer roles and a default
+//! dashboard (DESIGN §2), and the list of tables whose rows belong to one tenant.
+
+use crate::db::DbResultExt as _;
+use hub_model::{permissions::PermissionSet, HubResult, TenantId};
+use uuid::Uuid;
+
+/// Every table whose rows belong to one tenant (each has a `tenant_id` column). License
+/// activation moves the organization workspace's rows through this list, and a test checks
+/// it against the schema so that no new table is forgotten.
+pub const TENANT_TABLES: &[&str] = &["tenant_roles", "dashboards", "dashboard_widgets"];
+
+/// The default dashboard's widgets, in order.
+const DEFAULT_WIDGETS: &[&str] = &[
+    "usage_vs_limits",
+    "runs_over_time",
+    "success_rate",
+    "alerts_by_severity",
+    "recent_activity",
+];
+
+/// Creates the built-in roles and the default dashboard of a new tenant.
+pub(super) async fn seed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tenant: TenantId,
+    now: i64,
+) -> HubResult<()> {
+    for (name, permissions) in [
+        ("Tenant Admin", PermissionSet::all()),
+        ("Viewer", PermissionSet::view_only()),
+    ] {
+        sqlx::query(
+            "INSERT INTO tenant_roles (id, tenant_id, name, builtin, permissions, created_at) \
+             VALUES ($1, $2, $3, 1, $4, $5)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(tenant.to_string())
+        .bind(name)
+        .bind(permissions.bits())
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .db()?;
+    }
+    let dashboard = Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO dashboards (id, tenant_id, name, is_default, created_at) \
+         VALUES ($1, $2, 'Overview', 1, $3)",
+    )
+    .bind(&dashboard)
+    .bind(tenant.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .db()?;
+    for (position, kind) in (0_i64..).zip(DEFAULT_WIDGETS) {
+        sqlx::query(
+            "INSERT INTO dashboard_widgets (id, tenant_id, dashboard_id, kind, position) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(tenant.to_string())
+        .bind(&dashboard)
+        .bind(*kind)
+        .bind(position)
+        .execute(&mut **tx)
+        .await
+        .db()?;
+    }
+    Ok(())
+}

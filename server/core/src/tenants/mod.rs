@@ -1,0 +1,580 @@
+//! Tenants: creation with their defaults, the management list, detail, edits and status.
+//!
+//! Every operation here is the MSP Admin's (DESIGN §1) and needs an activated license. The
+//! organization's own workspace (single-organization mode) is a row of kind `organization`
+//! that license activation turns into the Default Tenant.
+
+mod defaults;
+mod list;
+
+pub use defaults::TENANT_TABLES;
+
+use crate::{
+    audit::{AuditEvent, Outcome},
+    clock::now_ms,
+    db::{is_unique_violation, DbResultExt as _},
+    license::{self, LicenseRow},
+    setup::validate_name,
+    Hub, Principal,
+};
+use hub_model::{
+    session::SystemRole,
+    tenants::{TenantDetail, TenantLimits, TenantSummary, TenantUsage},
+    workspace::ORGANIZATION_SLUG,
+    HubError, HubResult, TenantId,
+};
+use sqlx::{any::AnyRow, Row as _};
+use uuid::Uuid;
+
+/// The name of the tenant that license activation creates.
+pub const DEFAULT_TENANT_NAME: &str = "Default Tenant";
+
+/// Limits of the organization workspace before any license.
+pub const UNLICENSED_LIMITS: TenantLimits = TenantLimits {
+    automs: 25,
+    users: 10,
+    agents: 3,
+};
+
+/// Longest slug generated from a name.
+const MAX_SLUG_LEN: usize = 48;
+
+/// Slugs that would collide with the URL scheme or the organization workspace.
+const RESERVED_SLUGS: &[&str] = &[ORGANIZATION_SLUG, "new", "api", "admin"];
+
+/// Which kind of workspace a row is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TenantKind {
+    Organization,
+    Tenant,
+}
+
+impl TenantKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Organization => "organization",
+            Self::Tenant => "tenant",
+        }
+    }
+}
+
+/// What [`insert`] creates.
+pub(crate) struct NewTenant<'a> {
+    pub kind: TenantKind,
+    pub name: &'a str,
+    pub limits: TenantLimits,
+    pub usage: TenantUsage,
+    pub is_default: bool,
+    /// Create the default roles and dashboard.
+    pub seed_defaults: bool,
+}
+
+/// The columns every tenant query reads, in [`summary_from_row`]'s order.
+pub(crate) const SUMMARY_COLUMNS: &str = "id, slug, name, active, is_default, created_at, \
+     max_automs, max_users, max_agents, used_automs, used_users, used_agents";
+
+pub(crate) fn summary_from_row(row: &AnyRow) -> HubResult<TenantSummary> {
+    let id: String = row.try_get(0).db()?;
+    let int = |i: usize| row.try_get::<i64, _>(i).db();
+    Ok(TenantSummary {
+        id: TenantId::parse(&id).ok_or_else(|| crate::db::internal(&"tenant id is not a uuid"))?,
+        slug: row.try_get(1).db()?,
+        name: row.try_get(2).db()?,
+        active: int(3)? == 1,
+        is_default: int(4)? == 1,
+        created_at_ms: int(5)?,
+        limits: TenantLimits {
+            automs: int(6)?,
+            users: int(7)?,
+            agents: int(8)?,
+        },
+        usage: TenantUsage {
+            automs: int(9)?,
+            users: int(10)?,
+            agents: int(11)?,
+        },
+    })
+}
+
+/// A URL slug from a name: lowercase ASCII letters and digits separated by single dashes
+/// (the `slug` crate transliterates other scripts), cut at a word boundary when long.
+pub fn slugify(name: &str) -> String {
+    let full = slug::slugify(name);
+    let mut slug = String::new();
+    for word in full.split('-') {
+        if !slug.is_empty() && slug.len() + 1 + word.len() > MAX_SLUG_LEN {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(word);
+    }
+    slug.truncate(MAX_SLUG_LEN);
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() {
+        "tenant".to_owned()
+    } else if RESERVED_SLUGS.contains(&slug.as_str()) {
+        format!("tenant-{slug}")
+    } else {
+        slug
+    }
+}
+
+/// The first free slug for `name` (`acme`, then `acme-2`, `acme-3`, ...).
+async fn free_slug(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    name: &str,
+) -> HubResult<String> {
+    let base = slugify(name);
+    let taken: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM tenants WHERE slug = $1 OR slug LIKE $2")
+            .bind(&base)
+            .bind(format!("{base}-%"))
+            .fetch_all(&mut **tx)
+            .await
+            .db()?;
+    if !taken.contains(&base) {
+        return Ok(base);
+    }
+    let next = (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| format!("{base}-{}", Uuid::new_v4().simple()));
+    Ok(next)
+}
+
+/// Inserts a tenant (and, if asked, its default roles and dashboard) inside `tx`.
+pub(crate) async fn insert(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    new: &NewTenant<'_>,
+    now: i64,
+) -> HubResult<TenantId> {
+    let id = TenantId(Uuid::new_v4());
+    let slug = if new.kind == TenantKind::Organization {
+        ORGANIZATION_SLUG.to_owned()
+    } else {
+        free_slug(tx, new.name).await?
+    };
+    sqlx::query(
+        "INSERT INTO tenants (id, kind, slug, name, name_key, active, is_default, max_automs, \
+         max_users, max_agents, used_automs, used_users, used_agents, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+    )
+    .bind(id.to_string())
+    .bind(new.kind.as_str())
+    .bind(&slug)
+    .bind(new.name)
+    .bind(new.name.to_lowercase())
+    .bind(i64::from(new.is_default))
+    .bind(new.limits.automs)
+    .bind(new.limits.users)
+    .bind(new.limits.agents)
+    .bind(new.usage.automs)
+    .bind(new.usage.users)
+    .bind(new.usage.agents)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .db()?;
+    if new.seed_defaults {
+        defaults::seed(tx, id, now).await?;
+    }
+    Ok(id)
+}
+
+/// Creates the organization workspace at setup.
+pub(crate) async fn insert_organization_workspace(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    organization: &str,
+    now: i64,
+) -> HubResult<TenantId> {
+    insert(
+        tx,
+        &NewTenant {
+            kind: TenantKind::Organization,
+            name: organization,
+            limits: UNLICENSED_LIMITS,
+            usage: TenantUsage::default(),
+            is_default: false,
+            seed_defaults: true,
+        },
+        now,
+    )
+    .await
+}
+
+/// The organization workspace, while there is no license.
+pub(crate) async fn organization_workspace(
+    executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+) -> HubResult<Option<TenantSummary>> {
+    let row = sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM tenants WHERE kind = 'organization'"
+    ))
+    .fetch_optional(executor)
+    .await
+    .db()?;
+    row.as_ref().map(summary_from_row).transpose()
+}
+
+/// Moves every record of one workspace to another (license activation).
+pub(crate) async fn move_records(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    from: TenantId,
+    to: TenantId,
+) -> HubResult<()> {
+    for table in TENANT_TABLES {
+        // Table names come from the constant list, never from input.
+        sqlx::query(&format!(
+            "UPDATE {table} SET tenant_id = $1 WHERE tenant_id = $2"
+        ))
+        .bind(to.to_string())
+        .bind(from.to_string())
+        .execute(&mut **tx)
+        .await
+        .db()?;
+    }
+    Ok(())
+}
+
+/// Tenants under the license (deactivated ones included: they keep their data).
+pub(crate) async fn count(
+    executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+) -> HubResult<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM tenants WHERE kind = 'tenant'")
+        .fetch_one(executor)
+        .await
+        .db()
+}
+
+/// Checks limits against the license ceiling and the tenant's usage.
+fn validate_limits(
+    limits: TenantLimits,
+    ceiling: TenantLimits,
+    usage: TenantUsage,
+) -> HubResult<TenantLimits> {
+    let check = |field: &str, label: &str, value: i64, min: i64, max: i64, used: i64| {
+        if value < min.max(used) || value > max {
+            let floor = min.max(used);
+            let why = if used > min {
+                format!(" ({used} in use)")
+            } else {
+                String::new()
+            };
+            Err(HubError::invalid(
+                field,
+                format!("Set the {label} limit between {floor}{why} and {max}, the most the license allows."),
+            ))
+        } else {
+            Ok(value)
+        }
+    };
+    Ok(TenantLimits {
+        automs: check(
+            "max_automs",
+            "Automs",
+            limits.automs,
+            0,
+            ceiling.automs,
+            usage.automs,
+        )?,
+        users: check(
+            "max_users",
+            "users",
+            limits.users,
+            1,
+            ceiling.users,
+            usage.users,
+        )?,
+        agents: check(
+            "max_agents",
+            "AI agents",
+            limits.agents,
+            0,
+            ceiling.agents,
+            usage.agents,
+        )?,
+    })
+}
+
+impl Hub {
+    /// Creates the organization workspace for a hub set up before workspaces existed.
+    /// Idempotent; run at start-up.
+    pub async fn ensure_organization_workspace(&self) -> HubResult<()> {
+        let mut tx = self.db().pool().begin().await.db()?;
+        let Some(name) = self.organization_name_in(&mut *tx).await? else {
+            return Ok(());
+        };
+        let licensed = license::load(&mut *tx).await?.is_some();
+        if licensed || organization_workspace(&mut *tx).await?.is_some() {
+            return Ok(());
+        }
+        insert_organization_workspace(&mut tx, &name, now_ms()).await?;
+        match tx.commit().await {
+            // Another server process created it first.
+            Err(e) if is_unique_violation(&e) => Ok(()),
+            other => other.db(),
+        }
+    }
+
+    /// The MSP Admin with a license: the gate of every tenant-management operation.
+    async fn require_msp_admin(&self, principal: &Principal) -> HubResult<LicenseRow> {
+        if !principal.is_hub_admin() {
+            return Err(HubError::Forbidden);
+        }
+        let license = license::load(self.db().pool()).await?;
+        match (license, principal.role) {
+            (Some(license), SystemRole::MspAdmin) => Ok(license),
+            (None, _) => Err(HubError::LicenseRequired),
+            (Some(_), _) => Err(HubError::Forbidden),
+        }
+    }
+
+    /// Creates a tenant from a name in one transaction: id, slug, limits from the license,
+    /// default roles and dashboard. Refused at the license's maximum or after expiry.
+    pub async fn create_tenant(
+        &self,
+        principal: &Principal,
+        name: &str,
+    ) -> HubResult<TenantSummary> {
+        let name = validate_name("name", name, "tenant name")?;
+        self.require_msp_admin(principal).await?;
+        let now = now_ms();
+        let mut tx = self.db().pool().begin().await.db()?;
+        // The write lock first: concurrent creations queue here, so the count below is exact
+        // and the maximum can never be exceeded (SQLite: the database lock; PostgreSQL: the row).
+        sqlx::query("UPDATE license SET updated_at = updated_at WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let license = license::load(&mut *tx)
+            .await?
+            .ok_or(HubError::LicenseRequired)?;
+        license.require_unexpired()?;
+        let used = count(&mut *tx).await?;
+        if used >= license.max_tenants {
+            return Err(HubError::LimitReached {
+                resource: "tenants".to_owned(),
+                used,
+                limit: license.max_tenants,
+            });
+        }
+        let id = insert(
+            &mut tx,
+            &NewTenant {
+                kind: TenantKind::Tenant,
+                name: &name,
+                limits: license.default_limits,
+                usage: TenantUsage::default(),
+                is_default: false,
+                seed_defaults: true,
+            },
+            now,
+        )
+        .await?;
+        let tenant = self.tenant_in(&mut *tx, id).await?;
+        self.audit_tenant(
+            &mut tx,
+            principal,
+            id,
+            "tenant.create",
+            format!("created {} ({})", tenant.name, tenant.slug),
+        )
+        .await?;
+        tx.commit().await.db()?;
+        Ok(tenant)
+    }
+
+    /// Renames a tenant and sets its limits (within the license, never below usage).
+    pub async fn update_tenant(
+        &self,
+        principal: &Principal,
+        id: TenantId,
+        name: &str,
+        limits: TenantLimits,
+    ) -> HubResult<TenantSummary> {
+        let name = validate_name("name", name, "tenant name")?;
+        let license = self.require_msp_admin(principal).await?;
+        let mut tx = self.db().pool().begin().await.db()?;
+        let current = self.tenant_in(&mut *tx, id).await?;
+        let limits = validate_limits(limits, license.default_limits, current.usage)?;
+        // The usage guard repeats the check in the statement, so a concurrent creation
+        // between the read and this write cannot leave usage above a limit.
+        let updated = sqlx::query(
+            "UPDATE tenants SET name = $1, name_key = $2, max_automs = $3, max_users = $4, \
+             max_agents = $5, updated_at = $6 WHERE id = $7 AND kind = 'tenant' \
+             AND used_automs <= $3 AND used_users <= $4 AND used_agents <= $5",
+        )
+        .bind(&name)
+        .bind(name.to_lowercase())
+        .bind(limits.automs)
+        .bind(limits.users)
+        .bind(limits.agents)
+        .bind(now_ms())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .db()?
+        .rows_affected();
+        if updated != 1 {
+            return Err(HubError::invalid(
+                "limits",
+                "Usage changed while you were editing; reload and try again.",
+            ));
+        }
+        let tenant = self.tenant_in(&mut *tx, id).await?;
+        self.audit_tenant(
+            &mut tx,
+            principal,
+            id,
+            "tenant.update",
+            format!(
+                "name {:?}, limits automs {} users {} agents {}",
+                tenant.name, limits.automs, limits.users, limits.agents
+            ),
+        )
+        .await?;
+        tx.commit().await.db()?;
+        Ok(tenant)
+    }
+
+    /// Deactivates (all access blocked, data kept) or reactivates a tenant.
+    pub async fn set_tenant_active(
+        &self,
+        principal: &Principal,
+        id: TenantId,
+        active: bool,
+    ) -> HubResult<TenantSummary> {
+        self.require_msp_admin(principal).await?;
+        let now = now_ms();
+        let mut tx = self.db().pool().begin().await.db()?;
+        self.tenant_in(&mut *tx, id).await?;
+        sqlx::query(
+            "UPDATE tenants SET active = $1, deactivated_at = $2, updated_at = $3 \
+             WHERE id = $4 AND kind = 'tenant'",
+        )
+        .bind(i64::from(active))
+        .bind((!active).then_some(now))
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let tenant = self.tenant_in(&mut *tx, id).await?;
+        let action = if active {
+            "tenant.reactivate"
+        } else {
+            "tenant.deactivate"
+        };
+        self.audit_tenant(&mut tx, principal, id, action, tenant.name.clone())
+            .await?;
+        tx.commit().await.db()?;
+        Ok(tenant)
+    }
+
+    /// Everything the tenant detail page shows.
+    pub async fn tenant_detail(
+        &self,
+        principal: &Principal,
+        id: TenantId,
+    ) -> HubResult<TenantDetail> {
+        let license = self.require_msp_admin(principal).await?;
+        let tenant = self.tenant_in(self.db().pool(), id).await?;
+        let roles = sqlx::query_scalar(
+            "SELECT name FROM tenant_roles WHERE tenant_id = $1 ORDER BY builtin DESC, name",
+        )
+        .bind(id.to_string())
+        .fetch_all(self.db().pool())
+        .await
+        .db()?;
+        Ok(TenantDetail {
+            tenant,
+            max_limits: license.default_limits,
+            // Technician assignments arrive with technicians (issue 4); none exist yet.
+            technicians: Vec::new(),
+            roles,
+        })
+    }
+
+    /// One tenant by id (`NotFound` for the organization workspace and unknown ids).
+    async fn tenant_in(
+        &self,
+        executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+        id: TenantId,
+    ) -> HubResult<TenantSummary> {
+        let row = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM tenants WHERE id = $1 AND kind = 'tenant'"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(executor)
+        .await
+        .db()?;
+        match row {
+            Some(row) => summary_from_row(&row),
+            None => Err(HubError::not_found("The tenant")),
+        }
+    }
+
+    async fn audit_tenant(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        principal: &Principal,
+        id: TenantId,
+        action: &str,
+        detail: String,
+    ) -> HubResult<()> {
+        AuditEvent {
+            actor: Some(principal.user_id),
+            acting_as: principal.role.as_str(),
+            tenant: Some(id),
+            action,
+            target: &id.to_string(),
+            outcome: Outcome::Allowed,
+            detail,
+        }
+        .record(&mut **tx)
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_url_safe_and_never_reserved() {
+        assert_eq!(slugify("Acme Corp."), "acme-corp");
+        assert_eq!(slugify("  Ünïcode & Co -- Ltd "), "unicode-co-ltd");
+        assert_eq!(slugify("Organization"), "tenant-organization");
+        assert_eq!(slugify("!!!"), "tenant");
+        assert!(slugify(&"x".repeat(200)).len() <= MAX_SLUG_LEN);
+    }
+
+    #[test]
+    fn limits_stay_within_the_license_and_above_usage() {
+        let ceiling = TenantLimits {
+            automs: 50,
+            users: 20,
+            agents: 5,
+        };
+        let usage = TenantUsage {
+            automs: 3,
+            users: 2,
+            agents: 0,
+        };
+        let ok = TenantLimits {
+            automs: 10,
+            users: 2,
+            agents: 0,
+        };
+        assert_eq!(validate_limits(ok, ceiling, usage), Ok(ok));
+        for bad in [
+            TenantLimits { automs: 51, ..ok },
+            TenantLimits { automs: 2, ..ok },
+            TenantLimits { users: 1, ..ok },
+            TenantLimits { agents: -1, ..ok },
+        ] {
+            assert!(validate_limits(bad, ceiling, usage).is_err(), "{bad:?}");
+        }
+    }
+}
