@@ -9,7 +9,8 @@ pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use components::shell::AppShell;
+use components::{brand::BrandState, shell::AppShell};
+use hub_model::branding::Brand;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -20,7 +21,12 @@ use pages::{
     login::LoginPage,
     not_found::NotFound,
     overview::OverviewPage,
-    section::MspSectionPage,
+    account::AccountPage,
+    branding::BrandingPage,
+    license::LicensePage,
+    section::{MspPage, MspSectionPage},
+    tenant_detail::TenantDetailPage,
+    tenants::TenantsPage,
     setup::SetupPage,
     tenant::{TenantScope, TenantSectionPage},
 };
@@ -55,10 +61,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let brand = RwSignal::new(Brand::default());
+    provide_context(BrandState(brand));
     view! {
         <Stylesheet id="leptos" href="/pkg/msp-hub.css"/>
-        <Title formatter=|page: String| {
-            if page.is_empty() { "MSP Hub".to_owned() } else { format!("{page} · MSP Hub") }
+        <Title formatter=move |page: String| {
+            let product = brand.with(|b| b.product_name.clone());
+            if page.is_empty() { product } else { format!("{page} · {product}") }
         }/>
         <Router>
             <Routes fallback=NotFound>
@@ -66,11 +75,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                     <Route ssr=SsrMode::Async path=path!("") view=OverviewPage/>
-                    <Route ssr=SsrMode::Async path=path!("/tenants") view=|| view! { <MspSectionPage slug="tenants"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/tenants") view=|| view! { <MspPage page=TenantsPage/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/tenants/:id") view=|| view! { <MspPage page=TenantDetailPage/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/account") view=AccountPage/>
                     <Route ssr=SsrMode::Async path=path!("/technicians") view=|| view! { <MspSectionPage slug="technicians"/> }/>
                     <Route ssr=SsrMode::Async path=path!("/summary") view=|| view! { <MspSectionPage slug="summary"/> }/>
-                    <Route ssr=SsrMode::Async path=path!("/license") view=|| view! { <MspSectionPage slug="license"/> }/>
-                    <Route ssr=SsrMode::Async path=path!("/branding") view=|| view! { <MspSectionPage slug="branding"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/license") view=|| view! { <MspPage page=LicensePage/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/branding") view=|| view! { <MspPage page=BrandingPage/> }/>
                     <ParentRoute ssr=SsrMode::Async path=path!("/t/:tenant") view=TenantScope>
                         <Route ssr=SsrMode::Async path=path!("/dashboard") view=|| view! { <TenantSectionPage slug="dashboard"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/automs") view=|| view! { <TenantSectionPage slug="automs"/> }/>

@@ -3,6 +3,7 @@
 //! This crate compiles for the server and for the browser (WASM), so it holds no I/O.
 
 pub mod branding;
+pub mod dates;
 pub mod error;
 pub mod ids;
 pub mod license;

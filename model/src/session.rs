@@ -1,6 +1,6 @@
 //! What the browser learns about the signed-in user.
 
-use crate::UserId;
+use crate::{branding::Brand, license::LicenseState, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -73,6 +73,12 @@ pub struct SessionInfo {
     /// The organization's name, once set up.
     pub organization_name: Option<String>,
     pub user: Option<CurrentUser>,
+    /// The brand every page applies.
+    pub brand: Brand,
+    /// The license state (hub administrators see a banner when it has expired).
+    pub license: LicenseState,
+    /// Whether the one-time MSP License Activation Notice awaits the MSP Admin.
+    pub activation_notice: bool,
 }
 
 /// Minimum password length for every account.

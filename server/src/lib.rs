@@ -5,6 +5,7 @@
 pub mod config;
 pub mod health;
 pub mod middleware;
+pub mod rest;
 pub mod router;
 pub mod state;
 pub mod telemetry;

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use hub_core::demo::DemoSeed;
+use hub_model::license::Activation;
 use server::{config::Config, StartError};
 use std::{io::BufRead as _, path::PathBuf, process::ExitCode};
 
@@ -78,6 +79,10 @@ enum LicenseCommand {
     },
     /// Verify a license key (read from standard input) and print what it grants.
     Show,
+    /// Activate a license key (read from standard input) on this hub: the first key upgrades
+    /// the Administrator to MSP Admin and creates the Default Tenant; a newer key later only
+    /// updates the license and its limits.
+    Activate,
 }
 
 #[derive(Subcommand)]
@@ -164,19 +169,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             hub.db().close().await;
             Ok(())
         }
-        Command::License { command } => license(&config, command),
+        Command::License { command } => license(&config, command).await,
         Command::Admin {
             command: AdminCommand::ResetPassword { email },
         } => {
             let hub = server::open_hub(&config).await.map_err(text)?;
             eprintln!("New password for {email} (one line on standard input):");
-            let mut password = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut password)
-                .map_err(|e| e.to_string())?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            hub.reset_password(&email, password, "cli")
+            let password = read_stdin_line()?;
+            hub.reset_password(&email, &password, "cli")
                 .await
                 .map_err(|e| e.to_string())?;
             println!("The password of {email} is reset; all of its sessions have ended.");
@@ -186,10 +186,11 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-fn license(config: &Config, command: LicenseCommand) -> Result<(), String> {
+async fn license(config: &Config, command: LicenseCommand) -> Result<(), String> {
     use hub_core::license::{
-        iso_date, LicenseClaims, LicenseIssuer, LicenseVerifier, TenantLimits,
+        iso_date, LicenseClaims, LicenseIssuer, LicenseVerifier,
     };
+    use hub_model::tenants::TenantLimits;
     let now = hub_core::clock::now_ms() / 1000;
     let read = |path: &std::path::Path| {
         std::fs::read(path).map_err(|e| format!("could not read {}: {e}", path.display()))
@@ -223,15 +224,27 @@ fn license(config: &Config, command: LicenseCommand) -> Result<(), String> {
             println!("{}", issuer.issue(&claims, now).map_err(|e| e.to_string())?);
             Ok(())
         }
+        LicenseCommand::Activate => {
+            let hub = server::open_hub(config).await.map_err(|e| e.to_string())?;
+            let key = read_stdin_line()?;
+            let outcome = hub.activate_license(None, &key).await;
+            hub.db().close().await;
+            match outcome.map_err(|e| e.to_string())? {
+                Activation::Activated => println!(
+                    "MSP license activated: the Administrator is now the MSP Admin, and the \
+                     Default Tenant holds the organization's existing data."
+                ),
+                Activation::Updated => {
+                    println!("MSP license updated: the new license and limits are in force.")
+                }
+            }
+            Ok(())
+        }
         LicenseCommand::Show => {
             let verifier =
                 LicenseVerifier::from_public_pem(&read(&config.keys.license_public_key)?)
                     .map_err(|e| e.to_string())?;
-            let mut key = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut key)
-                .map_err(|e| e.to_string())?;
+            let key = read_stdin_line()?;
             let claims = verifier.verify(&key, now).map_err(|e| e.to_string())?;
             println!("Valid MSP license");
             println!("  licensee     {}", claims.sub);
@@ -246,6 +259,16 @@ fn license(config: &Config, command: LicenseCommand) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// One line from standard input (a license key or a password), without its line end.
+fn read_stdin_line() -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 /// A random license id.

@@ -1,6 +1,6 @@
 //! The router: probes, server functions and pages, under one middleware stack.
 
-use crate::{config::Config, health, middleware, state::AppState};
+use crate::{config::Config, health, middleware, rest, state::AppState};
 use app::{shell, App};
 use axum::{
     extract::{DefaultBodyLimit, Request},
@@ -36,6 +36,7 @@ pub fn build(hub: Hub, config: &Config) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(rest::routes())
         .merge(pages)
         .layer(
             ServiceBuilder::new()

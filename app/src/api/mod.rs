@@ -1,5 +1,9 @@
 //! Server functions: each reads the principal, calls one core function and returns.
 //! Authorization is checked on the server in every one of them.
 
+pub mod account;
 pub mod auth;
+pub mod branding;
+pub mod license;
+pub mod tenants;
 pub mod workspace;

@@ -1,6 +1,7 @@
 //! The centered card of the sign-in, setup, signed-out and not-found pages.
 
-use super::brand::BrandMark;
+use super::brand::{BrandMark, BrandState, BrandTheme};
+use crate::api::branding::get_brand;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -18,10 +19,27 @@ pub fn AuthCard(
     view! {
         <div class="auth-page">
             <div class="panel auth-card" class:wide-card=wide>
-                {brand.then(|| view! { <BrandMark/> })}
+                {brand.then(|| view! { <BrandedMark/> })}
                 {children()}
             </div>
         </div>
+    }
+}
+
+/// The brand's mark and theme, loaded for pages outside the shell (sign-in, setup).
+#[component]
+fn BrandedMark() -> impl IntoView {
+    let state = expect_context::<BrandState>().0;
+    let loaded = Resource::new_blocking(|| (), |()| get_brand());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                if let Ok(brand) = loaded.await {
+                    state.set(brand);
+                }
+                view! { <BrandTheme brand=state/> <BrandMark brand=state/> }
+            })}
+        </Suspense>
     }
 }
 

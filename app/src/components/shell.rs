@@ -2,17 +2,18 @@
 
 use super::{
     auth_card::AuthCard,
-    brand::BrandMark,
+    brand::{BrandMark, BrandState, BrandTheme},
     error_view::{error_fallback, ErrorPanel},
     tenant_switcher::TenantSwitcher,
     user_menu::UserMenu,
 };
 use crate::{
-    api::{auth::get_session, workspace::list_workspaces},
+    api::{auth::get_session, license::DismissActivationNotice, workspace::list_workspaces},
     sections::{MSP_SECTIONS, TENANT_SECTIONS},
 };
 use hub_model::{
-    session::CurrentUser,
+    license::LicenseState,
+    session::{CurrentUser, SessionInfo},
     workspace::{WorkspaceList, ORGANIZATION_SLUG},
 };
 use leptos::prelude::*;
@@ -57,7 +58,9 @@ pub fn section_in_path(path: &str) -> Option<String> {
 #[component]
 pub fn AppShell() -> impl IntoView {
     let session = Resource::new_blocking(|| (), |()| get_session());
-    let workspaces = Resource::new_blocking(|| (), |()| list_workspaces());
+    // The workspace in the URL at load time is listed even when it is beyond the first page.
+    let current = tenant_in_path(&use_location().pathname.get_untracked());
+    let workspaces = Resource::new_blocking(|| (), move |()| list_workspaces(current.clone()));
     view! {
         <Suspense fallback=|| view! { <div class="boot" aria-busy="true">"Loading MSP Hub…"</div> }>
             {move || Suspend::new(async move {
@@ -65,7 +68,7 @@ pub fn AppShell() -> impl IntoView {
                     Ok(info) => info,
                     Err(error) => return view! { <ErrorPanel message=error.to_string()/> }.into_any(),
                 };
-                let Some(user) = info.user else {
+                let Some(user) = info.user.clone() else {
                     return view! {
                         <AuthCard>
                             <h1>"You are signed out"</h1>
@@ -77,8 +80,8 @@ pub fn AppShell() -> impl IntoView {
                 };
                 match workspaces.await {
                     Ok(list) => {
-                        let viewer = Viewer { user, organization: info.organization_name.unwrap_or_default() };
-                        view! { <Frame viewer workspaces=list/> }.into_any()
+                        let viewer = Viewer { user, organization: info.organization_name.clone().unwrap_or_default() };
+                        view! { <Frame viewer info workspaces=list/> }.into_any()
                     }
                     Err(error) => view! { <ErrorPanel message=error.to_string()/> }.into_any(),
                 }
@@ -98,10 +101,32 @@ impl Workspaces {
     }
 }
 
+/// Asks the server on every navigation whether the brand changed (the session token says
+/// which version this browser has), and applies a new one in place.
+fn refresh_brand_on_navigation(brand: RwSignal<hub_model::branding::Brand>) {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            let known = brand.with_untracked(|b| b.version);
+            leptos::task::spawn_local(async move {
+                if let Ok(Some(fresh)) = crate::api::branding::brand_if_changed(known).await {
+                    brand.set(fresh);
+                }
+            });
+        }
+        path
+    });
+}
+
 #[component]
-fn Frame(viewer: Viewer, workspaces: WorkspaceList) -> impl IntoView {
+fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl IntoView {
     provide_context(viewer.clone());
     provide_context(Workspaces(workspaces.clone()));
+    provide_context(info.license.clone());
+    let brand = expect_context::<BrandState>().0;
+    brand.set(info.brand.clone());
+    refresh_brand_on_navigation(brand);
     let location = use_location();
     let workspace = Memo::new(move |_| {
         tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
@@ -110,7 +135,7 @@ fn Frame(viewer: Viewer, workspaces: WorkspaceList) -> impl IntoView {
     let organization = viewer.organization.clone();
     let sidebar = view! {
             <aside class="sidebar">
-                <BrandMark subtitle=organization/>
+                <BrandMark brand subtitle=organization/>
                 <TenantSwitcher workspaces/>
                 <nav class="nav" aria-label="Workspace">
                     <h2 class="nav-heading">"Workspace"</h2>
@@ -148,11 +173,28 @@ fn Frame(viewer: Viewer, workspaces: WorkspaceList) -> impl IntoView {
         </header>
     }
     .into_any();
+    let expired = match (&info.license, is_admin) {
+        (LicenseState::Expired { expired_on }, true) => Some(expired_on.clone()),
+        _ => None,
+    };
+    let notices = view! {
+        {expired.map(|on| view! {
+            <div class="banner warning" role="alert" data-testid="license-expired">
+                <strong>"Your MSP license expired on " {on} "."</strong>
+                " Existing tenants keep working, but new tenants cannot be created. "
+                <a href="/license">"Activate a renewed license"</a>
+            </div>
+        })}
+        {(info.activation_notice && is_admin).then(|| view! { <ActivationNotice/> })}
+    }
+    .into_any();
     view! {
+        <BrandTheme brand/>
         <div class="app" data-testid="app-shell">
             {sidebar}
             <div class="main">
                 {topbar}
+                {notices}
                 <main class="content" id="content">
                     <ErrorBoundary fallback=error_fallback>
                         <Outlet/>
@@ -160,6 +202,32 @@ fn Frame(viewer: Viewer, workspaces: WorkspaceList) -> impl IntoView {
                 </main>
             </div>
         </div>
+    }
+}
+
+/// The MSP License Activation Notice: shown after activation until dismissed, then never again.
+#[component]
+fn ActivationNotice() -> impl IntoView {
+    let dismiss = ServerAction::<DismissActivationNotice>::new();
+    let dismissed = move || dismiss.value().with(|v| matches!(v, Some(Ok(()))));
+    view! {
+        <Show when=move || !dismissed()>
+            <section class="notice" role="status" aria-labelledby="activation-notice-title" data-testid="activation-notice">
+                <div>
+                    <h2 id="activation-notice-title">"MSP License Activation Notice"</h2>
+                    <p>
+                        "Your MSP license is active. The Administrator account is now the protected "
+                        <strong>"MSP Admin"</strong>
+                        ", and a " <strong>"Default Tenant"</strong>
+                        " was created holding everything that existed before. You can now create tenants, "
+                        "set their limits and brand the hub."
+                    </p>
+                </div>
+                <ActionForm action=dismiss>
+                    <button type="submit" class="button secondary">"Dismiss"</button>
+                </ActionForm>
+            </section>
+        </Show>
     }
 }
 

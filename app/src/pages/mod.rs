@@ -1,8 +1,13 @@
 //! One file per page.
 
+pub mod account;
+pub mod branding;
+pub mod license;
 pub mod login;
 pub mod not_found;
 pub mod overview;
 pub mod section;
 pub mod setup;
 pub mod tenant;
+pub mod tenant_detail;
+pub mod tenants;

@@ -20,6 +20,22 @@ pub fn MspSectionPage(slug: &'static str) -> impl IntoView {
     view! { <EmptySection title=section.title summary=section.summary/> }.into_any()
 }
 
+/// An MSP page that only hub administrators may open (the server functions behind it check
+/// again; this only spares others a page of errors).
+#[component]
+pub fn MspPage<F, V>(page: F) -> impl IntoView
+where
+    F: Fn() -> V + Send + 'static,
+    V: IntoView + 'static,
+{
+    let viewer = expect_context::<Viewer>();
+    if viewer.is_hub_admin() {
+        page().into_any()
+    } else {
+        view! { <ErrorPanel message="You do not have permission to do that."/> }.into_any()
+    }
+}
+
 /// The header and empty state of a page whose feature is not in this version yet.
 #[component]
 pub fn EmptySection(title: &'static str, summary: &'static str) -> impl IntoView {

@@ -302,6 +302,13 @@ impl Hub {
         Ok(())
     }
 
+    /// Whether the MSP License Activation Notice has yet to be dismissed.
+    pub async fn activation_notice_pending(&self) -> HubResult<bool> {
+        Ok(load(self.db().pool())
+            .await?
+            .is_some_and(|license| !license.notice_dismissed))
+    }
+
     /// Dismisses the MSP License Activation Notice for good.
     pub async fn dismiss_activation_notice(&self, principal: &Principal) -> HubResult<()> {
         if !principal.is_hub_admin() {

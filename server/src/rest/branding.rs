@@ -1,0 +1,66 @@
+//! Branding over plain HTTP: the logo upload, the logo itself and the theme stylesheet.
+
+use crate::{middleware::error_response, state::AppState};
+use app::ssr::RequestContext;
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::{header, HeaderValue},
+    response::{IntoResponse, Response},
+    Extension, Json,
+};
+use hub_core::HubError;
+
+/// Logos and themes never change under their URL: cache them for a year.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// `POST /api/branding/logo`: the raw image as the body. MSP Admin only.
+pub async fn upload_logo(
+    State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
+    body: Bytes,
+) -> Response {
+    let Some(principal) = context.principal else {
+        return error_response(&HubError::Unauthenticated);
+    };
+    match state.hub.upload_logo(&principal, &body).await {
+        Ok(brand) => Json(brand).into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// `GET /brand/logo/{sha256}.{png|jpg}`: a stored logo, by content hash.
+pub async fn logo(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let sha = file.split_once('.').map_or(file.as_str(), |(sha, _)| sha);
+    match state.hub.logo(sha).await {
+        Ok(logo) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_str(&logo.content_type)
+                        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
+            ],
+            logo.bytes,
+        )
+            .into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// `GET /brand/theme.css?v={version}`: the brand's colors as CSS custom properties. The
+/// version in the URL changes with every brand change, so the answer can be cached for good.
+pub async fn theme(State(state): State<AppState>) -> Response {
+    match state.hub.theme_css().await {
+        Ok(css) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+                (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
+            ],
+            css,
+        )
+            .into_response(),
+        Err(error) => error_response(&error),
+    }
+}
