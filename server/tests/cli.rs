@@ -255,3 +255,44 @@ fn license_issue_then_show_and_each_refusal() {
     );
     assert_fails_with(&no_tenants, "invalid limits");
 }
+
+/// A key from `license issue` with the development key pair.
+fn issue(data: &Path, max_tenants: &str) -> String {
+    let issued = run(
+        data,
+        &[
+            "license",
+            "issue",
+            "--private-key",
+            "keys/dev/license-private.pem",
+            "--licensee",
+            "Contoso MSP",
+            "--max-tenants",
+            max_tenants,
+        ],
+        None,
+    );
+    assert!(issued.status.success(), "{}", text(&issued.stderr));
+    text(&issued.stdout).trim().to_owned()
+}
+
+#[test]
+fn license_activate_upgrades_then_updates_and_refuses_bad_keys() {
+    let data = DataDir::new();
+    let key = issue(&data.0, "12");
+    let before_setup = run(&data.0, &["license", "activate"], Some(&format!("{key}\n")));
+    assert_fails_with(&before_setup, "not set up yet");
+
+    // The demo seed activates its own license: a newer key then only updates it.
+    let seeded = run(&data.0, &["seed", "--demo"], None);
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    assert!(text(&seeded.stdout).contains("MSP Admin"));
+    let garbage = run(&data.0, &["license", "activate"], Some("not-a-license\n"));
+    assert_fails_with(&garbage, "not a valid license key");
+    // Keys are dated to the second: make sure the newer one is issued later than the demo's.
+    std::thread::sleep(Duration::from_millis(1100));
+    let newer = issue(&data.0, "99");
+    let updated = run(&data.0, &["license", "activate"], Some(&format!("{newer}\n")));
+    assert!(updated.status.success(), "{}", text(&updated.stderr));
+    assert!(text(&updated.stdout).contains("MSP license updated"));
+}
