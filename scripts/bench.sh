@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces BENCHMARKS.md: bundle sizes, server-side render latency, sign-in latency and
-# server memory, against the release build on loopback. Bounded loops; stops by itself.
+# Reproduces BENCHMARKS.md: bundle sizes, server-side render latency, sign-in latency,
+# server memory, and the tenant list at 10,000 tenants on both databases, against the release build on loopback. Bounded loops; stops by itself.
 #   scripts/bench.sh            build, then measure
 #   SKIP_BUILD=1 scripts/bench.sh
 set -euo pipefail
@@ -53,9 +53,17 @@ echo "## Latency (sequential, loopback, release build, SQLite)"
 printf '%-34s ' "GET /login (anonymous SSR)";   measure "$PAGES" "http://127.0.0.1:$PORT/login"
 printf '%-34s ' "GET / (signed-in SSR, DB checks)"; measure "$PAGES" -b "$jar" "http://127.0.0.1:$PORT/"
 printf '%-34s ' "POST /api/workspaces (server fn)"; measure "$PAGES" -b "$jar" -X POST "http://127.0.0.1:$PORT/api/workspaces"
+printf '%-34s ' "GET /tenants (signed-in SSR, list)"; measure "$PAGES" -b "$jar" "http://127.0.0.1:$PORT/tenants"
 printf '%-34s ' "POST /api/login (argon2id)";   measure "$LOGINS" -X POST "http://127.0.0.1:$PORT/api/login" \
   --data 'email=admin%40northwind-msp.example&password=northwind-demo-admin'
 
 echo
 echo "## Server memory after the run"
 grep -E 'VmRSS|VmHWM' "/proc/$pid/status"
+
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+
+echo
+echo "## Tenant list at ${BENCH_TENANTS:-10000} tenants (SQLite and PostgreSQL)"
+# Needs PostgreSQL like the tests (HUB_TEST_POSTGRES_URL); seeds through create_tenant.
+cargo run --quiet --release -p hub-core --features testing --example tenant_list -- "${BENCH_TENANTS:-10000}"

@@ -18,17 +18,17 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::{
-    login::LoginPage,
-    not_found::NotFound,
-    overview::OverviewPage,
     account::AccountPage,
     branding::BrandingPage,
     license::LicensePage,
+    login::LoginPage,
+    not_found::NotFound,
+    overview::OverviewPage,
     section::{MspPage, MspSectionPage},
-    tenant_detail::TenantDetailPage,
-    tenants::TenantsPage,
     setup::SetupPage,
     tenant::{TenantScope, TenantSectionPage},
+    tenant_detail::TenantDetailPage,
+    tenants::TenantsPage,
 };
 
 /// The HTML document around the app, rendered on the server.

@@ -38,3 +38,13 @@ export const ADMIN = {
   email: 'dana@contoso-msp.example',
   password: 'correct horse battery staple',
 };
+
+/** Signs the ADMIN in through the login page and waits for the shell. */
+export async function signIn(page: Page) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('app-shell')).toBeVisible();
+}

@@ -187,9 +187,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn license(config: &Config, command: LicenseCommand) -> Result<(), String> {
-    use hub_core::license::{
-        iso_date, LicenseClaims, LicenseIssuer, LicenseVerifier,
-    };
+    use hub_core::license::{iso_date, LicenseClaims, LicenseIssuer, LicenseVerifier};
     use hub_model::tenants::TenantLimits;
     let now = hub_core::clock::now_ms() / 1000;
     let read = |path: &std::path::Path| {

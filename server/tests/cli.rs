@@ -292,7 +292,11 @@ fn license_activate_upgrades_then_updates_and_refuses_bad_keys() {
     // Keys are dated to the second: make sure the newer one is issued later than the demo's.
     std::thread::sleep(Duration::from_millis(1100));
     let newer = issue(&data.0, "99");
-    let updated = run(&data.0, &["license", "activate"], Some(&format!("{newer}\n")));
+    let updated = run(
+        &data.0,
+        &["license", "activate"],
+        Some(&format!("{newer}\n")),
+    );
     assert!(updated.status.success(), "{}", text(&updated.stderr));
     assert!(text(&updated.stdout).contains("MSP license updated"));
 }

@@ -18,12 +18,24 @@ async fn admin(server: &TestServer) -> Client {
 async fn msp_admin(server: &TestServer, max_tenants: i64) -> Client {
     let client = admin(server).await;
     let key = valid_license(max_tenants);
-    let response = server.post_form(&client, "/api/license/activate", &[("license_key", &key)]).await;
-    assert_eq!(response.status(), StatusCode::OK, "{:?}", response.text().await);
+    let response = server
+        .post_form(&client, "/api/license/activate", &[("license_key", &key)])
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
     client
 }
 
-async fn call(server: &TestServer, client: &Client, path: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+async fn call(
+    server: &TestServer,
+    client: &Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, Value) {
     let response = server.post_form(client, path, form).await;
     let status = response.status();
     (status, json(response).await)
@@ -51,31 +63,89 @@ on_both_databases!(
     |server: TestServer| async move {
         let client = admin(&server).await;
         let anonymous = server.client();
-        assert_eq!(call(&server, &anonymous, "/api/license", &[]).await.0, StatusCode::UNAUTHORIZED);
         assert_eq!(
-            call(&server, &anonymous, "/api/license/activate", &[("license_key", &valid_license(5))]).await.0,
+            call(&server, &anonymous, "/api/license", &[]).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            call(
+                &server,
+                &anonymous,
+                "/api/license/activate",
+                &[("license_key", &valid_license(5))]
+            )
+            .await
+            .0,
             StatusCode::UNAUTHORIZED
         );
 
-        let (status, body) = call(&server, &client, "/api/license/activate", &[("license_key", "garbage")]).await;
-        assert_eq!((status, body), (StatusCode::UNPROCESSABLE_ENTITY, json!({"kind": "license_invalid", "problem": {"problem": "malformed"}})));
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/license/activate",
+            &[("license_key", "garbage")],
+        )
+        .await;
+        assert_eq!(
+            (status, body),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"kind": "license_invalid", "problem": {"problem": "malformed"}})
+            )
+        );
         let expired = license_key(5, TEST_LIMITS, 10 * 86_400, -86_400);
-        let (status, body) = call(&server, &client, "/api/license/activate", &[("license_key", &expired)]).await;
-        assert_eq!((status, body["problem"]["problem"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("expired")));
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/license/activate",
+            &[("license_key", &expired)],
+        )
+        .await;
+        assert_eq!(
+            (status, body["problem"]["problem"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("expired"))
+        );
         let (_, overview) = call(&server, &client, "/api/license", &[]).await;
-        assert_eq!(overview, json!({"license": null, "activation_notice": false}));
+        assert_eq!(
+            overview,
+            json!({"license": null, "activation_notice": false})
+        );
 
-        let (status, body) = call(&server, &client, "/api/license/activate", &[("license_key", &valid_license(7))]).await;
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/license/activate",
+            &[("license_key", &valid_license(7))],
+        )
+        .await;
         assert_eq!((status, body), (StatusCode::OK, json!("Activated")));
         let (_, overview) = call(&server, &client, "/api/license", &[]).await;
-        assert_eq!(overview["license"]["tenants"], json!({"used": 1, "allowed": 7}));
+        assert_eq!(
+            overview["license"]["tenants"],
+            json!({"used": 1, "allowed": 7})
+        );
         let (_, session) = call(&server, &client, "/api/session_info", &[]).await;
         assert_eq!(session["user"]["role"], "msp_admin");
         assert_eq!(session["activation_notice"], true);
-        let page = client.get(server.url("/license")).send().await.expect("page").text().await.expect("html");
-        assert!(page.contains("MSP License Activation Notice") && page.contains("Contoso MSP"), "{page}");
+        let page = client
+            .get(server.url("/license"))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            page.contains("MSP License Activation Notice") && page.contains("Contoso MSP"),
+            "{page}"
+        );
 
-        assert_eq!(call(&server, &client, "/api/license/dismiss_notice", &[]).await.0, StatusCode::OK);
+        assert_eq!(
+            call(&server, &client, "/api/license/dismiss_notice", &[])
+                .await
+                .0,
+            StatusCode::OK
+        );
         let (_, session) = call(&server, &client, "/api/session_info", &[]).await;
         assert_eq!(session["activation_notice"], false);
         let (_, workspaces) = call(&server, &client, "/api/workspaces", &[]).await;
@@ -87,65 +157,178 @@ on_both_databases!(
     tenants_are_managed_over_http_with_typed_errors,
     |server: TestServer| async move {
         let client = msp_admin(&server, 3).await;
-        let (status, body) = call(&server, &client, "/api/tenants/create", &[("name", "   ")]).await;
-        assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")));
+        let (status, body) =
+            call(&server, &client, "/api/tenants/create", &[("name", "   ")]).await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("name"))
+        );
         let acme = create(&server, &client, "Acme").await;
         let id = acme["id"].as_str().expect("id").to_owned();
         create(&server, &client, "Beta").await;
-        let (status, body) = call(&server, &client, "/api/tenants/create", &[("name", "Gamma")]).await;
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/tenants/create",
+            &[("name", "Gamma")],
+        )
+        .await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert_eq!(body, json!({"kind": "limit_reached", "resource": "tenants", "used": 3, "limit": 3}));
+        assert_eq!(
+            body,
+            json!({"kind": "limit_reached", "resource": "tenants", "used": 3, "limit": 3})
+        );
 
-        let (status, page) = call(&server, &client, "/api/tenants/list", &list_form("ac", "name", "1")).await;
+        let (status, page) = call(
+            &server,
+            &client,
+            "/api/tenants/list",
+            &list_form("ac", "name", "1"),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!((page["total"].as_i64(), page["count"]["used"].as_i64()), (Some(1), Some(3)));
+        assert_eq!(
+            (page["total"].as_i64(), page["count"]["used"].as_i64()),
+            (Some(1), Some(3))
+        );
         assert_eq!(page["items"][0]["slug"], "acme");
-        let (status, _) = call(&server, &client, "/api/tenants/list", &list_form("", "name", "not-a-number")).await;
+        let (status, _) = call(
+            &server,
+            &client,
+            "/api/tenants/list",
+            &list_form("", "name", "not-a-number"),
+        )
+        .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
 
-        let (status, body) = call(&server, &client, "/api/tenants/update", &[
-            ("id", &id), ("name", "Acme Ltd"), ("max_automs", "9999"), ("max_users", "5"), ("max_agents", "1"),
-        ]).await;
-        assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("max_automs")));
-        let (status, body) = call(&server, &client, "/api/tenants/update", &[
-            ("id", &id), ("name", "Acme Ltd"), ("max_automs", "10"), ("max_users", "5"), ("max_agents", "1"),
-        ]).await;
-        assert_eq!((status, body["name"].as_str(), body["limits"]["automs"].as_i64()), (StatusCode::OK, Some("Acme Ltd"), Some(10)));
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/tenants/update",
+            &[
+                ("id", &id),
+                ("name", "Acme Ltd"),
+                ("max_automs", "9999"),
+                ("max_users", "5"),
+                ("max_agents", "1"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("max_automs"))
+        );
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/tenants/update",
+            &[
+                ("id", &id),
+                ("name", "Acme Ltd"),
+                ("max_automs", "10"),
+                ("max_users", "5"),
+                ("max_agents", "1"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (
+                status,
+                body["name"].as_str(),
+                body["limits"]["automs"].as_i64()
+            ),
+            (StatusCode::OK, Some("Acme Ltd"), Some(10))
+        );
 
-        let (status, body) = call(&server, &client, "/api/tenants/set_active", &[("id", &id), ("active", "false")]).await;
-        assert_eq!((status, body["active"].as_bool()), (StatusCode::OK, Some(false)));
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/tenants/set_active",
+            &[("id", &id), ("active", "false")],
+        )
+        .await;
+        assert_eq!(
+            (status, body["active"].as_bool()),
+            (StatusCode::OK, Some(false))
+        );
         let (status, body) = call(&server, &client, "/api/tenants/detail", &[("id", &id)]).await;
-        assert_eq!((status, body["tenant"]["active"].as_bool()), (StatusCode::OK, Some(false)));
+        assert_eq!(
+            (status, body["tenant"]["active"].as_bool()),
+            (StatusCode::OK, Some(false))
+        );
         assert_eq!(body["roles"], json!(["Tenant Admin", "Viewer"]));
         for bad in ["not-a-uuid", "00000000-0000-0000-0000-000000000000"] {
-            let (status, body) = call(&server, &client, "/api/tenants/detail", &[("id", bad)]).await;
-            assert_eq!((status, body["kind"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+            let (status, body) =
+                call(&server, &client, "/api/tenants/detail", &[("id", bad)]).await;
+            assert_eq!(
+                (status, body["kind"].as_str()),
+                (StatusCode::NOT_FOUND, Some("not_found"))
+            );
         }
 
         // Pages render on the server with the data.
-        let html = client.get(server.url("/tenants")).send().await.expect("get").text().await.expect("html");
-        assert!(html.contains("Acme Ltd") && html.contains("Deactivated"), "tenants page");
-        let detail = client.get(server.url(&format!("/tenants/{id}"))).send().await.expect("get");
+        let html = client
+            .get(server.url("/tenants"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            html.contains("Acme Ltd") && html.contains("Deactivated"),
+            "tenants page"
+        );
+        let detail = client
+            .get(server.url(&format!("/tenants/{id}")))
+            .send()
+            .await
+            .expect("get");
         assert_eq!(detail.status(), StatusCode::OK);
         assert!(detail.text().await.expect("html").contains("Acme Ltd"));
-        let missing = client.get(server.url("/tenants/00000000-0000-0000-0000-000000000000")).send().await.expect("get");
+        let missing = client
+            .get(server.url("/tenants/00000000-0000-0000-0000-000000000000"))
+            .send()
+            .await
+            .expect("get");
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
         // Without a session nothing answers.
         let anonymous = server.client();
-        for path in ["/api/tenants/list", "/api/tenants/create", "/api/tenants/detail", "/api/tenants/set_active", "/api/tenants/update"] {
+        for path in [
+            "/api/tenants/list",
+            "/api/tenants/create",
+            "/api/tenants/detail",
+            "/api/tenants/set_active",
+            "/api/tenants/update",
+        ] {
             let mut form = list_form("", "name", "1");
-            form.extend([("name", "x"), ("id", id.as_str()), ("active", "true"), ("max_automs", "1"), ("max_users", "1"), ("max_agents", "1")]);
-            assert_eq!(call(&server, &anonymous, path, &form).await.0, StatusCode::UNAUTHORIZED, "{path}");
+            form.extend([
+                ("name", "x"),
+                ("id", id.as_str()),
+                ("active", "true"),
+                ("max_automs", "1"),
+                ("max_users", "1"),
+                ("max_agents", "1"),
+            ]);
+            assert_eq!(
+                call(&server, &anonymous, path, &form).await.0,
+                StatusCode::UNAUTHORIZED,
+                "{path}"
+            );
         }
     }
 );
 
 fn png_bytes(width: u32, height: u32) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(width, height, image::Rgba([200, 10, 10, 255])))
-        .write_to(&mut out, image::ImageFormat::Png)
-        .expect("png");
+    image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+        width,
+        height,
+        image::Rgba([200, 10, 10, 255]),
+    ))
+    .write_to(&mut out, image::ImageFormat::Png)
+    .expect("png");
     out.into_inner()
 }
 
@@ -155,59 +338,159 @@ on_both_databases!(
         let client = msp_admin(&server, 3).await;
         // A second browser of the same admin, signed in before the brand changes.
         let other = server.client();
-        assert_eq!(server.login(&other, ADMIN_EMAIL, ADMIN_PASSWORD).await.status(), StatusCode::OK);
+        assert_eq!(
+            server
+                .login(&other, ADMIN_EMAIL, ADMIN_PASSWORD)
+                .await
+                .status(),
+            StatusCode::OK
+        );
         let (_, before) = call(&server, &client, "/api/brand", &[]).await;
         let version = before["version"].as_i64().expect("version");
 
-        let (status, body) = call(&server, &client, "/api/brand/save", &[
-            ("product_name", "Contoso Cloud"), ("primary_color", "javascript:alert(1)"), ("accent_color", "#00aa00"),
-        ]).await;
-        assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("primary_color")));
-        let (status, brand) = call(&server, &client, "/api/brand/save", &[
-            ("product_name", "Contoso Cloud"), ("primary_color", "#aa3300"), ("accent_color", "#00aa00"),
-        ]).await;
-        assert_eq!((status, brand["product_name"].as_str()), (StatusCode::OK, Some("Contoso Cloud")));
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/brand/save",
+            &[
+                ("product_name", "Contoso Cloud"),
+                ("primary_color", "javascript:alert(1)"),
+                ("accent_color", "#00aa00"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("primary_color"))
+        );
+        let (status, brand) = call(
+            &server,
+            &client,
+            "/api/brand/save",
+            &[
+                ("product_name", "Contoso Cloud"),
+                ("primary_color", "#aa3300"),
+                ("accent_color", "#00aa00"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, brand["product_name"].as_str()),
+            (StatusCode::OK, Some("Contoso Cloud"))
+        );
 
         let upload = |body: Vec<u8>, client: &Client| {
-            client.post(server.url("/api/branding/logo")).body(body).send()
+            client
+                .post(server.url("/api/branding/logo"))
+                .body(body)
+                .send()
         };
-        let anonymous = upload(png_bytes(10, 10), &server.client()).await.expect("post");
+        let anonymous = upload(png_bytes(10, 10), &server.client())
+            .await
+            .expect("post");
         assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
-        let svg = upload(br#"<svg xmlns="http://www.w3.org/2000/svg"/>"#.to_vec(), &client).await.expect("post");
+        let svg = upload(
+            br#"<svg xmlns="http://www.w3.org/2000/svg"/>"#.to_vec(),
+            &client,
+        )
+        .await
+        .expect("post");
         assert_eq!(svg.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(json(svg).await["message"].as_str().expect("message").contains("SVG"));
+        assert!(json(svg).await["message"]
+            .as_str()
+            .expect("message")
+            .contains("SVG"));
         let ok = upload(png_bytes(600, 300), &client).await.expect("post");
         assert_eq!(ok.status(), StatusCode::OK);
         let brand = json(ok).await;
         let url = brand["logo_url"].as_str().expect("logo url");
-        let logo = server.client().get(server.url(url)).send().await.expect("logo");
+        let logo = server
+            .client()
+            .get(server.url(url))
+            .send()
+            .await
+            .expect("logo");
         assert_eq!(logo.status(), StatusCode::OK);
         let h = logo.headers();
         assert_eq!(h[header::CONTENT_TYPE], "image/png");
-        assert_eq!(h[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(
+            h[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
         assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-        let decoded = image::load_from_memory(&logo.bytes().await.expect("bytes")).expect("decodes");
+        let decoded =
+            image::load_from_memory(&logo.bytes().await.expect("bytes")).expect("decodes");
         assert_eq!((decoded.width(), decoded.height()), (512, 256));
-        let missing = server.client().get(server.url("/brand/logo/0000.png")).send().await.expect("get");
+        let missing = server
+            .client()
+            .get(server.url("/brand/logo/0000.png"))
+            .send()
+            .await
+            .expect("get");
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
-        let css = server.client().get(server.url("/brand/theme.css?v=9")).send().await.expect("css");
-        assert_eq!(css.headers()[header::CONTENT_TYPE], "text/css; charset=utf-8");
-        assert!(css.text().await.expect("css").contains("--brand-primary: #aa3300"));
-        let login = server.client().get(server.url("/login")).send().await.expect("login").text().await.expect("html");
-        assert!(login.contains("Contoso Cloud") && login.contains(url), "the login page is branded");
+        let css = server
+            .client()
+            .get(server.url("/brand/theme.css?v=9"))
+            .send()
+            .await
+            .expect("css");
+        assert_eq!(
+            css.headers()[header::CONTENT_TYPE],
+            "text/css; charset=utf-8"
+        );
+        assert!(css
+            .text()
+            .await
+            .expect("css")
+            .contains("--brand-primary: #aa3300"));
+        let login = server
+            .client()
+            .get(server.url("/login"))
+            .send()
+            .await
+            .expect("login")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            login.contains("Contoso Cloud") && login.contains(url),
+            "the login page is branded"
+        );
 
         // The other browser's token still names the old version: it learns of the change on
         // its next request, which also re-issues its token with the new version.
-        let stale = server.post_form(&other, "/api/brand/update", &[("known_version", &version.to_string())]).await;
-        assert!(session_cookie(&stale).is_some(), "a stale brand version re-issues the token");
+        let stale = server
+            .post_form(
+                &other,
+                "/api/brand/update",
+                &[("known_version", &version.to_string())],
+            )
+            .await;
+        assert!(
+            session_cookie(&stale).is_some(),
+            "a stale brand version re-issues the token"
+        );
         assert_eq!(json(stale).await["logo_url"].as_str(), Some(url));
         let current = brand["version"].as_i64().expect("v").to_string();
-        let (_, unchanged) = call(&server, &other, "/api/brand/update", &[("known_version", &current)]).await;
+        let (_, unchanged) = call(
+            &server,
+            &other,
+            "/api/brand/update",
+            &[("known_version", &current)],
+        )
+        .await;
         assert_eq!(unchanged, Value::Null);
 
         let (status, reset) = call(&server, &client, "/api/brand/reset", &[]).await;
-        assert_eq!((status, reset["logo_url"].clone(), reset["product_name"].as_str()), (StatusCode::OK, Value::Null, Some("MSP Hub")));
+        assert_eq!(
+            (
+                status,
+                reset["logo_url"].clone(),
+                reset["product_name"].as_str()
+            ),
+            (StatusCode::OK, Value::Null, Some("MSP Hub"))
+        );
     }
 );
 
@@ -216,22 +499,69 @@ on_both_databases!(
     |server: TestServer| async move {
         let client = msp_admin(&server, 3).await;
         let other = server.client();
-        assert_eq!(server.login(&other, ADMIN_EMAIL, ADMIN_PASSWORD).await.status(), StatusCode::OK);
-        let (status, body) = call(&server, &client, "/api/account/name", &[("display_name", "")]).await;
-        assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("display_name")));
-        let (status, body) = call(&server, &client, "/api/account/name", &[("display_name", "Dana Owner")]).await;
+        assert_eq!(
+            server
+                .login(&other, ADMIN_EMAIL, ADMIN_PASSWORD)
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/account/name",
+            &[("display_name", "")],
+        )
+        .await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("display_name"))
+        );
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/account/name",
+            &[("display_name", "Dana Owner")],
+        )
+        .await;
         assert_eq!((status, body), (StatusCode::OK, json!("Dana Owner")));
-        let (status, body) = call(&server, &client, "/api/account/password", &[
-            ("current_password", "wrong password"), ("new_password", "a brand new password"),
-        ]).await;
-        assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("current_password")));
-        let changed = server.post_form(&client, "/api/account/password", &[
-            ("current_password", ADMIN_PASSWORD), ("new_password", "a brand new password"),
-        ]).await;
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/account/password",
+            &[
+                ("current_password", "wrong password"),
+                ("new_password", "a brand new password"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("current_password"))
+        );
+        let changed = server
+            .post_form(
+                &client,
+                "/api/account/password",
+                &[
+                    ("current_password", ADMIN_PASSWORD),
+                    ("new_password", "a brand new password"),
+                ],
+            )
+            .await;
         assert_eq!(changed.status(), StatusCode::OK);
-        assert!(session_cookie(&changed).is_some(), "this session continues with a new token");
+        assert!(
+            session_cookie(&changed).is_some(),
+            "this session continues with a new token"
+        );
         let (_, session) = call(&server, &client, "/api/session_info", &[]).await;
-        assert_eq!((session["user"]["display_name"].as_str(), session["user"]["role"].as_str()), (Some("Dana Owner"), Some("msp_admin")));
+        assert_eq!(
+            (
+                session["user"]["display_name"].as_str(),
+                session["user"]["role"].as_str()
+            ),
+            (Some("Dana Owner"), Some("msp_admin"))
+        );
         let (_, session) = call(&server, &other, "/api/session_info", &[]).await;
         assert_eq!(session["user"], Value::Null, "the other session ended");
     }

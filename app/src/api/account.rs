@@ -1,7 +1,7 @@
 //! The signed-in user's own account: name and password (the MSP Admin included).
 
-use leptos::prelude::*;
 use hub_model::HubError;
+use leptos::prelude::*;
 
 /// Changes the signed-in user's display name.
 #[server(endpoint = "account/name")]

@@ -1,6 +1,6 @@
 //! Setup, sign-in and sign-out.
 
-use hub_model::{license::LicenseState, session::SessionInfo, HubError};
+use hub_model::{session::SessionInfo, HubError};
 use leptos::prelude::*;
 
 /// Whether setup is needed and who is signed in. Open to everyone.
@@ -9,11 +9,15 @@ pub async fn get_session() -> Result<SessionInfo, HubError> {
     let hub = crate::ssr::hub()?;
     let setup_required = hub.setup_required().await?;
     let organization_name = hub.organization_name().await?;
+    use hub_model::license::LicenseState;
     let principal = crate::ssr::request_context().principal;
     let brand = hub.brand().await?;
     let hub_admin = principal.as_ref().is_some_and(|p| p.is_hub_admin());
     let (license, activation_notice) = if hub_admin {
-        (hub.license_state().await?, hub.activation_notice_pending().await?)
+        (
+            hub.license_state().await?,
+            hub.activation_notice_pending().await?,
+        )
     } else {
         (LicenseState::Unlicensed, false)
     };

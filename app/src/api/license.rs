@@ -26,5 +26,7 @@ pub async fn activate_license(license_key: String) -> Result<Activation, HubErro
 #[server(endpoint = "license/dismiss_notice")]
 pub async fn dismiss_activation_notice() -> Result<(), HubError> {
     let principal = crate::ssr::principal()?;
-    crate::ssr::hub()?.dismiss_activation_notice(&principal).await
+    crate::ssr::hub()?
+        .dismiss_activation_notice(&principal)
+        .await
 }

@@ -1,14 +1,15 @@
 //! Tenant Management: list, create, edit, deactivate and detail. MSP Admin only.
 
 use hub_model::{
-    tenants::{StatusFilter, TenantDetail, TenantLimits, TenantPage, TenantQuery, TenantSort, TenantSummary},
-    HubError, TenantId,
+    tenants::{TenantDetail, TenantPage, TenantSummary},
+    HubError,
 };
 use leptos::prelude::*;
 
 /// Parses a tenant id from the wire (a malformed id is simply "not found").
-fn tenant_id(id: &str) -> Result<TenantId, HubError> {
-    TenantId::parse(id).ok_or_else(|| HubError::not_found("The tenant"))
+#[cfg(feature = "ssr")]
+fn tenant_id(id: &str) -> Result<hub_model::TenantId, HubError> {
+    hub_model::TenantId::parse(id).ok_or_else(|| HubError::not_found("The tenant"))
 }
 
 /// One page of tenants: search, status filter, sort and page, all done on the server.
@@ -21,6 +22,7 @@ pub async fn list_tenants(
     page: u32,
     per_page: u32,
 ) -> Result<TenantPage, HubError> {
+    use hub_model::tenants::{StatusFilter, TenantQuery, TenantSort};
     let principal = crate::ssr::principal()?;
     let query = TenantQuery {
         search,
@@ -50,7 +52,7 @@ pub async fn update_tenant(
     max_agents: i64,
 ) -> Result<TenantSummary, HubError> {
     let principal = crate::ssr::principal()?;
-    let limits = TenantLimits {
+    let limits = hub_model::tenants::TenantLimits {
         automs: max_automs,
         users: max_users,
         agents: max_agents,

@@ -203,6 +203,7 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// The MSP License Activation Notice: shown after activation until dismissed, then never again.

@@ -16,7 +16,11 @@ pub fn AccountPage() -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let rename_error = action_error(rename);
     let password_error = action_error(password);
-    let renamed = move || rename.value().with(|v| v.as_ref().and_then(|r| r.as_ref().ok()).cloned());
+    let renamed = move || {
+        rename
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().ok()).cloned())
+    };
     let changed = move || password.value().with(|v| matches!(v, Some(Ok(()))));
     view! {
         <Title text="Your account"/>

@@ -128,7 +128,10 @@ pub fn BrandingPage() -> impl IntoView {
 fn start_upload(ev: &leptos::ev::Event, upload: RwSignal<Upload>, brand: RwSignal<Brand>) {
     use hub_model::HubError;
     use wasm_bindgen::{closure::Closure, JsCast as _};
-    let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
         return;
     };
     let Some(file) = input.files().and_then(|files| files.get(0)) else {
@@ -143,12 +146,17 @@ fn start_upload(ev: &leptos::ev::Event, upload: RwSignal<Upload>, brand: RwSigna
     }
     upload.set(Upload::Sending(0.0));
     if let Ok(target) = xhr.upload() {
-        let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-            if e.length_computable() && e.total() > 0.0 {
-                let fraction = e.loaded() / e.total();
-                upload.set(if fraction >= 1.0 { Upload::Processing } else { Upload::Sending(fraction) });
-            }
-        });
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    let fraction = e.loaded() / e.total();
+                    upload.set(if fraction >= 1.0 {
+                        Upload::Processing
+                    } else {
+                        Upload::Sending(fraction)
+                    });
+                }
+            });
         target.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
         // One small closure per upload, kept for the request's lifetime.
         on_progress.forget();
@@ -172,7 +180,8 @@ fn start_upload(ev: &leptos::ev::Event, upload: RwSignal<Upload>, brand: RwSigna
         }
     });
     xhr.set_onload(Some(on_load.unchecked_ref()));
-    let on_error = Closure::once_into_js(move || fail("The server could not be reached.".to_owned()));
+    let on_error =
+        Closure::once_into_js(move || fail("The server could not be reached.".to_owned()));
     xhr.set_onerror(Some(on_error.unchecked_ref()));
     if xhr.send_with_opt_blob(Some(&file)).is_err() {
         fail("The upload could not start.".to_owned());

@@ -15,12 +15,19 @@ pub fn LicensePage() -> impl IntoView {
     let overview = Resource::new(move || activate.version().get(), |_| get_license_overview());
     // The first activation changes the role and the workspaces: reload the whole app once.
     Effect::new(move |_| {
-        if activate.value().with(|v| matches!(v, Some(Ok(Activation::Activated)))) {
+        if activate
+            .value()
+            .with(|v| matches!(v, Some(Ok(Activation::Activated))))
+        {
             let _ = window().location().set_href("/license");
         }
     });
     let error = action_error(activate);
-    let updated = move || activate.value().with(|v| matches!(v, Some(Ok(Activation::Updated))));
+    let updated = move || {
+        activate
+            .value()
+            .with(|v| matches!(v, Some(Ok(Activation::Updated))))
+    };
     view! {
         <Title text="License"/>
         <header class="page-header">

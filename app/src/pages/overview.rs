@@ -1,6 +1,7 @@
 //! The overview: the organization at a glance and the next step.
 
 use crate::components::shell::Viewer;
+use hub_model::license::LicenseState;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -15,6 +16,25 @@ pub fn OverviewPage() -> impl IntoView {
         .next()
         .unwrap_or_default()
         .to_owned();
+    let license = use_context::<LicenseState>().unwrap_or(LicenseState::Unlicensed);
+    let mode = match &license {
+        LicenseState::Unlicensed => "Single-organization mode".to_owned(),
+        LicenseState::Active { expires_on } => format!("MSP license active until {expires_on}"),
+        LicenseState::Expired { expired_on } => format!("MSP license expired on {expired_on}"),
+    };
+    let next_step = if license.is_licensed() {
+        view! {
+            <p>"Create a tenant for each customer, set its limits, and brand the hub with your logo and colors."</p>
+            <a class="button" href="/tenants">"Go to Tenants"</a>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p>"Activate an MSP license to manage customer tenants, technicians and limits."</p>
+            <a class="button" href="/license">"Go to License"</a>
+        }
+        .into_any()
+    };
     view! {
         <Title text="Overview"/>
         <header class="page-header">
@@ -25,7 +45,7 @@ pub fn OverviewPage() -> impl IntoView {
             <section class="panel card">
                 <h2>"Organization"</h2>
                 <p class="big">{viewer.organization.clone()}</p>
-                <p class="muted">"Single-organization mode"</p>
+                <p class="muted">{mode}</p>
             </section>
             <section class="panel card">
                 <h2>"Your role"</h2>
@@ -34,8 +54,7 @@ pub fn OverviewPage() -> impl IntoView {
             </section>
             <section class="panel card accent">
                 <h2>"Next step"</h2>
-                <p>"Activate an MSP license to manage customer tenants, technicians and limits."</p>
-                <a class="button" href="/license">"Go to License"</a>
+                {next_step}
             </section>
         </div>
     }

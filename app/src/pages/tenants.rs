@@ -55,7 +55,11 @@ pub fn TenantsPage() -> impl IntoView {
             status: StatusFilter::parse(&q.get("status").unwrap_or_default()),
             sort: TenantSort::parse(&q.get("sort").unwrap_or_default()),
             descending: q.get("dir").as_deref() == Some("desc"),
-            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
+            page: q
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1)
+                .max(1),
             per_page: q
                 .get("per_page")
                 .and_then(|p| p.parse().ok())
@@ -66,7 +70,16 @@ pub fn TenantsPage() -> impl IntoView {
     let toggle = ServerAction::<SetTenantActive>::new();
     let tenants = Resource::new(
         move || (state.get(), create.version().get(), toggle.version().get()),
-        |(s, _, _)| list_tenants(s.search, s.status.as_str().to_owned(), s.sort.as_str().to_owned(), s.descending, s.page, s.per_page),
+        |(s, _, _)| {
+            list_tenants(
+                s.search,
+                s.status.as_str().to_owned(),
+                s.sort.as_str().to_owned(),
+                s.descending,
+                s.page,
+                s.per_page,
+            )
+        },
     );
     let navigate = use_navigate();
     let go = move |next: ListState| navigate(&next.href(), NavigateOptions::default());
@@ -119,7 +132,13 @@ fn CreateTenantForm(
             .and_then(Result::ok)
             .is_some_and(|page| page.count.used >= page.count.allowed)
     };
-    let created = move || create.value().with(|v| v.as_ref().and_then(|r| r.as_ref().ok()).map(|t| (t.name.clone(), t.id)));
+    let created = move || {
+        create.value().with(|v| {
+            v.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|t| (t.name.clone(), t.id))
+        })
+    };
     view! {
         <section class="panel create-panel">
             <ActionForm action=create attr:class="inline-form">
@@ -163,22 +182,42 @@ where
         let go = go.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            go(ListState { search: search.get_untracked(), page: 1, ..state.get_untracked() });
+            go(ListState {
+                search: search.get_untracked(),
+                page: 1,
+                ..state.get_untracked()
+            });
         }
     };
     let on_status = {
         let go = go.clone();
-        move |ev| go(ListState { status: StatusFilter::parse(&event_target_value(&ev)), page: 1, ..state.get_untracked() })
+        move |ev| {
+            go(ListState {
+                status: StatusFilter::parse(&event_target_value(&ev)),
+                page: 1,
+                ..state.get_untracked()
+            })
+        }
     };
     let on_sort = {
         let go = go.clone();
-        move |ev| go(ListState { sort: TenantSort::parse(&event_target_value(&ev)), page: 1, ..state.get_untracked() })
+        move |ev| {
+            go(ListState {
+                sort: TenantSort::parse(&event_target_value(&ev)),
+                page: 1,
+                ..state.get_untracked()
+            })
+        }
     };
     let on_direction = {
         let go = go.clone();
         move |_| {
             let s = state.get_untracked();
-            go(ListState { descending: !s.descending, page: 1, ..s })
+            go(ListState {
+                descending: !s.descending,
+                page: 1,
+                ..s
+            })
         }
     };
     view! {
@@ -219,7 +258,12 @@ where
 }
 
 #[component]
-fn TenantTable<F>(page: TenantPage, state: ListState, toggle: ServerAction<SetTenantActive>, go: F) -> impl IntoView
+fn TenantTable<F>(
+    page: TenantPage,
+    state: ListState,
+    toggle: ServerAction<SetTenantActive>,
+    go: F,
+) -> impl IntoView
 where
     F: Fn(ListState) + Clone + Send + Sync + 'static,
 {
@@ -238,12 +282,22 @@ where
     let go_prev = {
         let go = go.clone();
         let state = state.clone();
-        move |_: leptos::ev::MouseEvent| go(ListState { page: state.page.saturating_sub(1).max(1), ..state.clone() })
+        move |_: leptos::ev::MouseEvent| {
+            go(ListState {
+                page: state.page.saturating_sub(1).max(1),
+                ..state.clone()
+            })
+        }
     };
     let go_next = {
         let go = go.clone();
         let state = state.clone();
-        move |_: leptos::ev::MouseEvent| go(ListState { page: state.page + 1, ..state.clone() })
+        move |_: leptos::ev::MouseEvent| {
+            go(ListState {
+                page: state.page + 1,
+                ..state.clone()
+            })
+        }
     };
     view! {
         {move || toggle_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}

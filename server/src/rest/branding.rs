@@ -55,7 +55,10 @@ pub async fn theme(State(state): State<AppState>) -> Response {
     match state.hub.theme_css().await {
         Ok(css) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/css; charset=utf-8"),
+                ),
                 (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
             ],
             css,

@@ -28,8 +28,10 @@ impl TestServer {
         config.database.url = db.settings.url.clone();
         config.database.runtime_role = db.settings.runtime_role.clone();
         config.server.body_limit_bytes = 64 * 1024;
-        config.keys.license_public_key =
-            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../keys/dev/license-public.pem"));
+        config.keys.license_public_key = std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../keys/dev/license-public.pem"
+        ));
         tweak(&mut config);
         let hub = server::open_hub(&config).await.expect("open hub");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -154,4 +156,3 @@ macro_rules! on_both_databases {
         }
     };
 }
-

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, ADMIN } from './fixtures';
+import { test, expect, hydrated, signIn, ADMIN } from './fixtures';
 import path from 'node:path';
 
 // One story, in order: a fresh hub is set up, used, signed out of and signed into again.
@@ -112,12 +112,3 @@ test('unknown pages answer 404 with the not-found page', async ({ page, consoleE
   expect(unknownTenant?.status()).toBe(404);
   await expect(page.getByTestId('not-found')).toBeVisible();
 });
-
-async function signIn(page: import('@playwright/test').Page) {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('app-shell')).toBeVisible();
-}

@@ -1,0 +1,169 @@
+import { test, expect, hydrated, signIn } from './fixtures';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+// Continues the walking skeleton's hub: the Administrator activates a license, manages
+// tenants, then brands the hub.
+test.describe.configure({ mode: 'serial' });
+
+const root = path.resolve(__dirname, '..', '..');
+const bin = process.env.HUB_BIN ?? path.join(root, 'target', 'release', 'msp-hub');
+const fixtures = path.join(__dirname, '..', 'fixtures');
+
+/** A license key from the real CLI, signed with the repository's development key. */
+function issueLicense(maxTenants: number): string {
+  return execFileSync(bin, [
+    'license', 'issue', '--private-key', 'keys/dev/license-private.pem',
+    '--licensee', 'Contoso Managed Services', '--max-tenants', String(maxTenants),
+  ], { cwd: root, env: { ...process.env, RUST_LOG: 'error' } }).toString().trim();
+}
+
+test('activating a license shows the notice once and creates the Default Tenant', async ({ page, consoleErrors }) => {
+  await signIn(page);
+  await page.goto('/license');
+  await hydrated(page);
+  await expect(page.getByTestId('unlicensed')).toBeVisible();
+
+  consoleErrors.expectHttpError('/api/license/activate', 422);
+  await page.getByLabel('License key').fill('this is not a key');
+  await page.getByRole('button', { name: 'Activate' }).click();
+  await expect(page.getByRole('alert')).toContainText('This is not a valid license key');
+
+  await page.getByLabel('License key').fill(issueLicense(40));
+  await page.getByRole('button', { name: 'Activate' }).click();
+  const notice = page.getByTestId('activation-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('MSP License Activation Notice');
+  await expect(page.getByTestId('licensee')).toHaveText('Contoso Managed Services');
+  await expect(page.getByTestId('license-details').getByTestId('tenant-count')).toHaveText('1 / 40');
+  await expect(page.getByText('MSP Admin', { exact: true }).first()).toBeAttached();
+
+  await hydrated(page);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('license-details')).toBeVisible();
+  await expect(page.getByTestId('activation-notice')).toHaveCount(0);
+});
+
+test('tenants: create, search, sort, page through, deactivate and reactivate', async ({ page, consoleErrors }) => {
+  await signIn(page);
+  // Thirty tenants through the same server function the page uses, then two by hand.
+  for (let i = 1; i <= 30; i++) {
+    const response = await page.request.post('/api/tenants/create', { form: { name: `Client ${String(i).padStart(2, '0')}` } });
+    expect(response.status()).toBe(200);
+  }
+  await page.goto('/tenants');
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__hubMarker = 'tenants'));
+  await expect(page.getByTestId('tenant-count')).toContainText('31 / 40');
+  for (const name of ['Acme Corporation', 'Zenith Labs']) {
+    await page.getByLabel('New tenant').fill(name);
+    await page.getByRole('button', { name: 'Create tenant' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `Created ${name}` })).toBeVisible();
+  }
+  await expect(page.getByTestId('tenant-count')).toContainText('33 / 40');
+
+  // 33 tenants by name: page 1 of 2.
+  await expect(page.getByTestId('pager-status')).toContainText('of 33 · page 1 of 2');
+  await expect(page.getByTestId('tenant-row').first()).toContainText('Acme Corporation');
+  await page.getByRole('button', { name: 'Next →' }).click();
+  await expect(page.getByTestId('pager-status')).toContainText('page 2 of 2');
+  await expect(page.getByTestId('tenant-row')).toHaveCount(8);
+  await expect(page).toHaveURL(/page=2/);
+
+  // Sort by name, descending.
+  await page.getByLabel('Sort by').selectOption('name');
+  await page.getByRole('button', { name: /Ascending/ }).click();
+  await expect(page.getByTestId('tenant-row').first()).toContainText('Zenith Labs');
+
+  // Search by name, then by slug.
+  await page.getByLabel('Search tenants').fill('client 1');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByTestId('tenant-row')).toHaveCount(10);
+  await page.getByLabel('Search tenants').fill('acme-corp');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByTestId('tenant-row')).toHaveCount(1);
+
+  // Deactivate it, find it under the status filter, reactivate it.
+  const row = page.getByTestId('tenant-row').first();
+  await row.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(row).toContainText('Deactivated');
+  await page.getByLabel('Search tenants').fill('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByLabel('Status filter').selectOption('inactive');
+  await expect(page.getByTestId('tenant-row')).toHaveCount(1);
+  await expect(page.getByTestId('tenant-row').first()).toContainText('Acme Corporation');
+  await page.getByTestId('tenant-row').first().getByRole('button', { name: 'Reactivate' }).click();
+  await expect(page.getByTestId('tenant-empty')).toBeVisible();
+  await page.getByLabel('Status filter').selectOption('all');
+  await page.getByLabel('Sort by').selectOption('status');
+  await expect(page.getByTestId('tenant-row').first()).toContainText('Active');
+
+  // All of it happened in place: no document reload.
+  expect(await page.evaluate(() => (window as any).__hubMarker)).toBe('tenants');
+  await page.screenshot({ path: path.join(__dirname, '..', 'screenshots', 'tenants.png'), fullPage: true });
+
+  // The detail page.
+  await page.getByRole('link', { name: 'Acme Corporation' }).click();
+  await expect(page.getByTestId('tenant-name')).toHaveText('Acme Corporation');
+  await expect(page.getByTestId('no-technicians')).toBeVisible();
+  await expect(page.getByText('Tenant Admin')).toBeVisible();
+  await page.screenshot({ path: path.join(__dirname, '..', 'screenshots', 'tenant-detail.png'), fullPage: true });
+});
+
+test('branding: a logo upload with progress shows on the login page; an SVG is refused', async ({ page, browser, consoleErrors }) => {
+  // A second signed-in browser, open before the brand changes.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage);
+  await hydrated(otherPage);
+
+  await signIn(page);
+  await page.goto('/branding');
+  await hydrated(page);
+  await page.getByLabel('Product name').fill('Contoso Cloud Desk');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+
+  // Slow the upload down so that its progress is visible.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 60 * 1024 });
+  await page.getByTestId('logo-input').setInputFiles(path.join(fixtures, 'logo.png'));
+  await expect(page.getByTestId('upload-progress')).toBeVisible();
+  await expect(page.getByTestId('upload-done')).toBeVisible({ timeout: 20_000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await expect(page.locator('.sidebar [data-testid="brand-logo"]')).toBeVisible();
+  const logoUrl = await page.locator('.sidebar [data-testid="brand-logo"]').getAttribute('src');
+  expect(logoUrl).toMatch(/^\/brand\/logo\/[0-9a-f]{64}\.(png|jpg)$/);
+
+  consoleErrors.expectHttpError('/api/branding/logo', 422);
+  await page.getByTestId('logo-input').setInputFiles(path.join(fixtures, 'logo.svg'));
+  await expect(page.getByTestId('upload-error')).toContainText('SVG and other markup files are not accepted');
+  await expect(page.locator('.sidebar [data-testid="brand-logo"]')).toHaveAttribute('src', logoUrl!);
+
+  // The other signed-in browser sees the new brand on its next navigation, without signing out.
+  await otherPage.getByRole('link', { name: 'Tenants' }).click();
+  await expect(otherPage.locator('.sidebar [data-testid="brand-logo"]')).toHaveAttribute('src', logoUrl!);
+  await expect(otherPage.locator('.sidebar [data-testid="brand-name"]')).toHaveText('Contoso Cloud Desk');
+  await other.close();
+
+  // A fresh browser context: the login page carries the logo and the name.
+  const fresh = await browser.newContext();
+  const login = await fresh.newPage();
+  await login.goto('/login');
+  await expect(login.locator('[data-testid="brand-logo"]')).toHaveAttribute('src', logoUrl!);
+  await expect(login.locator('[data-testid="brand-name"]')).toHaveText('Contoso Cloud Desk');
+  const logo = await login.request.get(logoUrl!);
+  expect(logo.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  expect(logo.headers()['x-content-type-options']).toBe('nosniff');
+  await login.screenshot({ path: path.join(__dirname, '..', 'screenshots', 'branded-login.png') });
+  await fresh.close();
+
+  await page.screenshot({ path: path.join(__dirname, '..', 'screenshots', 'branding.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Reset to the default brand' }).click();
+  await expect(page.locator('.sidebar [data-testid="brand-name"]')).toHaveText('MSP Hub');
+  await expect(page.locator('.sidebar [data-testid="brand-logo"]')).toHaveCount(0);
+});
