@@ -145,9 +145,12 @@ test('branding: a logo upload with progress shows on the login page; an SVG is r
   await expect(page.locator('.sidebar [data-testid="brand-logo"]')).toHaveAttribute('src', logoUrl!);
 
   // The other signed-in browser sees the new brand on its next navigation, without signing out.
-  await otherPage.getByRole('link', { name: 'Tenants' }).click();
+  await expect(otherPage.locator('.sidebar [data-testid="brand-name"]')).toHaveText('MSP Hub');
+  await otherPage.evaluate(() => ((window as any).__hubMarker = 'other'));
+  await otherPage.getByRole('link', { name: 'Tenants', exact: true }).click();
   await expect(otherPage.locator('.sidebar [data-testid="brand-logo"]')).toHaveAttribute('src', logoUrl!);
   await expect(otherPage.locator('.sidebar [data-testid="brand-name"]')).toHaveText('Contoso Cloud Desk');
+  expect(await otherPage.evaluate(() => (window as any).__hubMarker), 'no reload, no sign-out').toBe('other');
   await other.close();
 
   // A fresh browser context: the login page carries the logo and the name.

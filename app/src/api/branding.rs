@@ -11,10 +11,13 @@ pub async fn get_brand() -> Result<Brand, HubError> {
 }
 
 /// The brand, if it changed since `known_version`. The session token carries the version the
-/// browser was served, so this is answered from the request's own authentication.
+/// browser was served, so this is answered from the request's own authentication. A signed-out
+/// browser (just leaving the shell) has nothing to refresh.
 #[server(endpoint = "brand/update")]
 pub async fn brand_if_changed(known_version: i64) -> Result<Option<Brand>, HubError> {
-    let principal = crate::ssr::principal()?;
+    let Some(principal) = crate::ssr::request_context().principal else {
+        return Ok(None);
+    };
     if principal.brand_version == known_version {
         return Ok(None);
     }
