@@ -40,7 +40,26 @@ pub struct AuditEvent<'a> {
     pub detail: String,
 }
 
-impl AuditEvent<'_> {
+impl<'a> AuditEvent<'a> {
+    /// An action `principal` was allowed to carry out.
+    pub fn allowed(
+        principal: &'a crate::Principal,
+        action: &'a str,
+        tenant: Option<TenantId>,
+        target: &'a str,
+        detail: String,
+    ) -> Self {
+        Self {
+            actor: Some(principal.user_id),
+            acting_as: principal.role.as_str(),
+            tenant,
+            action,
+            target,
+            outcome: Outcome::Allowed,
+            detail,
+        }
+    }
+
     /// Appends the event with `executor` (inside the caller's transaction when it has one).
     pub async fn record(
         &self,

@@ -91,6 +91,15 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("could not open test database: {e}"))
     }
 
+    /// A pool as the migration account, to inspect what the server cannot see: on PostgreSQL
+    /// a superuser, which row-level security does not restrict. Call after [`Self::open`].
+    pub async fn owner_pool(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.settings.url)
+            .await
+            .unwrap_or_else(|e| panic!("owner pool: {e}"))
+    }
+
     /// A hub over the database with test policies.
     pub async fn hub(&self) -> Hub {
         let db = self.open().await;

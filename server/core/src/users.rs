@@ -76,15 +76,13 @@ impl Hub {
             .execute(&mut *tx)
             .await
             .map_err(protected_or_internal)?;
-        AuditEvent {
-            actor: Some(principal.user_id),
-            acting_as: principal.role.as_str(),
-            tenant: None,
-            action: "user.rename",
-            target: &principal.email,
-            outcome: Outcome::Allowed,
-            detail: format!("display name set to {name:?}"),
-        }
+        AuditEvent::allowed(
+            principal,
+            "user.rename",
+            None,
+            &principal.email,
+            format!("display name set to {name:?}"),
+        )
         .record(&mut *tx)
         .await?;
         tx.commit().await.db()?;
@@ -133,15 +131,13 @@ impl Hub {
         .execute(&mut *tx)
         .await
         .db()?;
-        AuditEvent {
-            actor: Some(principal.user_id),
-            acting_as: principal.role.as_str(),
-            tenant: None,
-            action: "user.password_change",
-            target: &principal.email,
-            outcome: Outcome::Allowed,
-            detail: "own password changed; other sessions ended".to_owned(),
-        }
+        AuditEvent::allowed(
+            principal,
+            "user.password_change",
+            None,
+            &principal.email,
+            "own password changed; other sessions ended".to_owned(),
+        )
         .record(&mut *tx)
         .await?;
         tx.commit().await.db()?;

@@ -32,12 +32,14 @@ async fn role_of_admin(hub: &Hub) -> String {
         .expect("role")
 }
 
-/// Every (table, id, tenant_id) of the tenant tables, sorted.
-async fn tenant_rows(hub: &Hub) -> Vec<(String, String, String)> {
+/// Every (table, id, tenant_id) of the tenant tables, sorted, as the owner sees them
+/// (row-level security hides them from the server's role when no tenant is set).
+async fn tenant_rows(db: &TestDb) -> Vec<(String, String, String)> {
+    let owner = db.owner_pool().await;
     let mut rows = Vec::new();
     for table in TENANT_TABLES {
         for row in sqlx::query(&format!("SELECT id, tenant_id FROM {table}"))
-            .fetch_all(hub.db().pool())
+            .fetch_all(&owner)
             .await
             .expect("rows")
         {
@@ -90,10 +92,10 @@ conformance!(
         sqlx::query("INSERT INTO dashboards (id, tenant_id, name, is_default, created_at) VALUES ($1, $2, 'NOC wall', 0, 1)")
             .bind(Uuid::new_v4().to_string())
             .bind(&org)
-            .execute(hub.db().pool())
+            .execute(&db.owner_pool().await)
             .await
             .expect("dashboard");
-        let before = tenant_rows(&hub).await;
+        let before = tenant_rows(&db).await;
         assert!(
             before.len() >= 9,
             "roles, dashboards and widgets: {before:?}"
@@ -122,7 +124,7 @@ conformance!(
         );
 
         // Every record is still there, same ids, now in the Default Tenant.
-        let after = tenant_rows(&hub).await;
+        let after = tenant_rows(&db).await;
         let expected: Vec<_> = before
             .into_iter()
             .map(|(table, id, _)| (table, id, default_id.clone()))
@@ -222,7 +224,7 @@ conformance!(
             ..admin
         };
         hub.create_tenant(&admin, "Acme").await.expect("tenant");
-        let rows = tenant_rows(&hub).await;
+        let rows = tenant_rows(&db).await;
         let tenants = scalar(&hub, "SELECT COUNT(*) FROM tenants").await;
 
         let newer = license_key(
@@ -243,7 +245,7 @@ conformance!(
         let license = overview.license.expect("license");
         assert_eq!(license.tenants.allowed, 40);
         assert_eq!(license.default_limits.automs, 99);
-        assert_eq!(tenant_rows(&hub).await, rows, "tenant data untouched");
+        assert_eq!(tenant_rows(&db).await, rows, "tenant data untouched");
         assert_eq!(scalar(&hub, "SELECT COUNT(*) FROM tenants").await, tenants);
         assert_eq!(role_of_admin(&hub).await, "msp_admin");
 
@@ -373,7 +375,7 @@ conformance!(
              WHERE d.tenant_id = $1 AND d.is_default = 1",
         )
         .bind(first.id.to_string())
-        .fetch_one(hub.db().pool())
+        .fetch_one(&db.owner_pool().await)
         .await
         .expect("widgets");
         assert_eq!(widgets, 5);
@@ -463,14 +465,14 @@ conformance!(
             "Fabrikam Ltd"
         );
 
-        let rows = tenant_rows(&hub).await;
+        let rows = tenant_rows(&db).await;
         let off = hub
             .set_tenant_active(&admin, tenant.id, false)
             .await
             .expect("deactivate");
         assert!(!off.active);
         assert_eq!(
-            tenant_rows(&hub).await,
+            tenant_rows(&db).await,
             rows,
             "deactivation keeps every record"
         );
@@ -800,3 +802,106 @@ conformance!(
         assert!(reset.version > with_logo.version);
     }
 );
+
+/// PostgreSQL: every tenant table (the schema test ties `TENANT_TABLES` to the schema) has
+/// FORCEd row-level security; the server's role sees no tenant row without a tenant set, and
+/// with tenant A set it can neither read nor write a row of B.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_tenant_tables_are_isolated_by_row_level_security() {
+    let db = TestDb::postgres().await;
+    let hub = db.hub().await;
+    let admin = licensed_admin(&hub, 5).await;
+    let a = hub
+        .create_tenant(&admin, "Tenant A")
+        .await
+        .expect("a")
+        .id
+        .to_string();
+    let b = hub
+        .create_tenant(&admin, "Tenant B")
+        .await
+        .expect("b")
+        .id
+        .to_string();
+    let owner = db.owner_pool().await;
+    let pool = hub.db().pool();
+
+    for table in TENANT_TABLES {
+        let (enabled, forced, policies): (bool, bool, i64) = sqlx::query_as(
+            "SELECT c.relrowsecurity, c.relforcerowsecurity, \
+                    (SELECT COUNT(*) FROM pg_policies p WHERE p.tablename = c.relname) \
+             FROM pg_class c WHERE c.relname = $1 AND c.relkind = 'r'",
+        )
+        .bind(*table)
+        .fetch_one(&owner)
+        .await
+        .expect("pg_class");
+        assert!(
+            enabled && forced && policies >= 1,
+            "{table}: rls {enabled}, force {forced}, policies {policies}"
+        );
+
+        let all: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&owner)
+            .await
+            .expect("owner count");
+        assert!(all > 0, "{table} has rows");
+        let unscoped: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(pool)
+            .await
+            .expect("runtime count");
+        assert_eq!(unscoped, 0, "{table}: no tenant set, no rows");
+
+        let mut tx = pool.begin().await.expect("tx");
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(&a)
+            .execute(&mut *tx)
+            .await
+            .expect("scope");
+        let (mine, theirs): (i64, i64) = sqlx::query_as(&format!(
+            "SELECT COUNT(*) FILTER (WHERE tenant_id = $1), COUNT(*) FILTER (WHERE tenant_id <> $1) FROM {table}"
+        ))
+        .bind(&a)
+        .fetch_one(&mut *tx)
+        .await
+        .expect("scoped count");
+        assert!(
+            mine > 0 && theirs == 0,
+            "{table}: A sees {mine} of its own and {theirs} of others"
+        );
+        let touched = sqlx::query(&format!(
+            "UPDATE {table} SET tenant_id = tenant_id WHERE tenant_id = $1"
+        ))
+        .bind(&b)
+        .execute(&mut *tx)
+        .await
+        .expect("update")
+        .rows_affected();
+        assert_eq!(touched, 0, "{table}: B's rows cannot be updated from A");
+        let moved = sqlx::query(&format!(
+            "UPDATE {table} SET tenant_id = $1 WHERE tenant_id = $2"
+        ))
+        .bind(&b)
+        .bind(&a)
+        .execute(&mut *tx)
+        .await;
+        assert!(moved.is_err(), "{table}: rows cannot be moved into B");
+        tx.rollback().await.expect("rollback");
+    }
+
+    let mut tx = pool.begin().await.expect("tx");
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(&a)
+        .execute(&mut *tx)
+        .await
+        .expect("scope");
+    let foreign = sqlx::query(
+        "INSERT INTO tenant_roles (id, tenant_id, name, builtin, permissions, created_at) \
+         VALUES ($1, $2, 'Spy', 0, 0, 1)",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(&b)
+    .execute(&mut *tx)
+    .await;
+    assert!(foreign.is_err(), "no row can be written into B from A");
+}

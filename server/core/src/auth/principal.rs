@@ -2,7 +2,7 @@
 
 use hub_model::{
     session::{CurrentUser, SystemRole},
-    SessionId, UserId,
+    HubError, HubResult, SessionId, UserId,
 };
 
 /// An authenticated user with a live session, re-read from the database on this request.
@@ -31,5 +31,24 @@ impl Principal {
     /// Whether this principal administers the whole hub (organization owner or MSP Admin).
     pub fn is_hub_admin(&self) -> bool {
         self.role.is_hub_admin()
+    }
+
+    /// Hub administrators only (the License page works before a license exists).
+    pub fn require_hub_admin(&self) -> HubResult<()> {
+        if self.is_hub_admin() {
+            Ok(())
+        } else {
+            Err(HubError::Forbidden)
+        }
+    }
+
+    /// The MSP Admin only (tenants, branding). The role exists only once a license was
+    /// activated, so the Administrator before that is told to activate one.
+    pub fn require_msp_admin(&self) -> HubResult<()> {
+        match self.role {
+            SystemRole::MspAdmin => Ok(()),
+            SystemRole::Administrator => Err(HubError::LicenseRequired),
+            SystemRole::Technician | SystemRole::TenantUser => Err(HubError::Forbidden),
+        }
     }
 }

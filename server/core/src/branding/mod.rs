@@ -6,11 +6,7 @@
 pub mod logo;
 
 use crate::{
-    audit::{AuditEvent, Outcome},
-    clock::now_ms,
-    db::DbResultExt as _,
-    setup::validate_name,
-    Hub, Principal,
+    audit::AuditEvent, clock::now_ms, db::DbResultExt as _, setup::validate_name, Hub, Principal,
 };
 use hub_model::{
     branding::{
@@ -115,23 +111,13 @@ impl Hub {
         .ok_or_else(|| HubError::not_found("The logo"))
     }
 
-    fn require_brand_admin(&self, principal: &Principal) -> HubResult<()> {
-        if principal.role == hub_model::session::SystemRole::MspAdmin {
-            Ok(())
-        } else if principal.is_hub_admin() {
-            Err(HubError::LicenseRequired)
-        } else {
-            Err(HubError::Forbidden)
-        }
-    }
-
     /// Saves the product name and colors.
     pub async fn update_brand(
         &self,
         principal: &Principal,
         input: &BrandInput,
     ) -> HubResult<Brand> {
-        self.require_brand_admin(principal)?;
+        principal.require_msp_admin()?;
         let name = validate_name("product_name", &input.product_name, "product name")?;
         if name.chars().count() > MAX_PRODUCT_NAME_LEN {
             return Err(HubError::invalid(
@@ -162,7 +148,7 @@ impl Hub {
 
     /// Validates and stores a logo upload (see [`logo::process`]); nothing is stored on refusal.
     pub async fn upload_logo(&self, principal: &Principal, bytes: &[u8]) -> HubResult<Brand> {
-        self.require_brand_admin(principal)?;
+        principal.require_msp_admin()?;
         let processed = tokio::task::spawn_blocking({
             let bytes = bytes.to_vec();
             move || logo::process(&bytes)
@@ -194,23 +180,20 @@ impl Hub {
             .execute(&mut *tx)
             .await
             .db()?;
-        self.audit_brand(
-            &mut tx,
-            principal,
-            "branding.logo",
-            format!(
-                "logo {sha} ({}×{} {})",
-                processed.width, processed.height, processed.content_type
-            ),
-        )
-        .await?;
+        let detail = format!(
+            "logo {sha} ({}×{} {})",
+            processed.width, processed.height, processed.content_type
+        );
+        AuditEvent::allowed(principal, "branding.logo", None, "branding", detail)
+            .record(&mut *tx)
+            .await?;
         tx.commit().await.db()?;
         self.brand().await
     }
 
     /// Back to the default product name, colors and mark.
     pub async fn reset_brand(&self, principal: &Principal) -> HubResult<Brand> {
-        self.require_brand_admin(principal)?;
+        principal.require_msp_admin()?;
         self.change_brand(
             principal,
             "branding.reset",
@@ -236,28 +219,10 @@ impl Hub {
             query = query.bind(value);
         }
         query.bind(now_ms()).execute(&mut *tx).await.db()?;
-        self.audit_brand(&mut tx, principal, action, detail).await?;
+        AuditEvent::allowed(principal, action, None, "branding", detail)
+            .record(&mut *tx)
+            .await?;
         tx.commit().await.db()?;
         self.brand().await
-    }
-
-    async fn audit_brand(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        principal: &Principal,
-        action: &str,
-        detail: String,
-    ) -> HubResult<()> {
-        AuditEvent {
-            actor: Some(principal.user_id),
-            acting_as: principal.role.as_str(),
-            tenant: None,
-            action,
-            target: "branding",
-            outcome: Outcome::Allowed,
-            detail,
-        }
-        .record(&mut **tx)
-        .await
     }
 }

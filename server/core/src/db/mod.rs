@@ -4,6 +4,7 @@
 //! through `sqlx::Any`. Migrations run with the concrete driver, one folder per database.
 
 mod postgres;
+pub(crate) mod scope;
 
 use hub_model::HubError;
 use sqlx::{

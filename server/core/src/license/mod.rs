@@ -11,7 +11,7 @@ pub use keys::{iso_date, LicenseClaims, LicenseIssuer, LicenseVerifier};
 use crate::{
     audit::{AuditEvent, Outcome},
     clock::now_ms,
-    db::{is_unique_violation, DbResultExt as _},
+    db::DbResultExt as _,
     tenants::{self, NewTenant, TenantKind},
     Hub, Principal,
 };
@@ -98,6 +98,41 @@ pub(crate) async fn load(
     }))
 }
 
+/// Stores the license: inserted at the first activation, replaced (keeping its activation
+/// date and the notice's state) by a newer key.
+async fn store(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    claims: &LicenseClaims,
+    key: &str,
+    now: i64,
+) -> HubResult<()> {
+    sqlx::query(
+        "INSERT INTO license (id, license_id, licensee, license_key, issued_at, expires_at, \
+         max_tenants, default_max_automs, default_max_users, default_max_agents, activated_at, \
+         updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         ON CONFLICT (id) DO UPDATE SET license_id = excluded.license_id, \
+         licensee = excluded.licensee, license_key = excluded.license_key, \
+         issued_at = excluded.issued_at, expires_at = excluded.expires_at, \
+         max_tenants = excluded.max_tenants, default_max_automs = excluded.default_max_automs, \
+         default_max_users = excluded.default_max_users, \
+         default_max_agents = excluded.default_max_agents, updated_at = excluded.updated_at",
+    )
+    .bind(&claims.jti)
+    .bind(&claims.sub)
+    .bind(key)
+    .bind(claims.iat)
+    .bind(claims.exp)
+    .bind(claims.max_tenants)
+    .bind(claims.limits.automs)
+    .bind(claims.limits.users)
+    .bind(claims.limits.agents)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .db()?;
+    Ok(())
+}
+
 impl Hub {
     /// The license state, for the shell's banner (hub admins) and the MSP pages.
     pub async fn license_state(&self) -> HubResult<LicenseState> {
@@ -109,9 +144,7 @@ impl Hub {
 
     /// The License page's data. Hub administrators only.
     pub async fn license_overview(&self, principal: &Principal) -> HubResult<LicenseOverview> {
-        if !principal.is_hub_admin() {
-            return Err(HubError::Forbidden);
-        }
+        principal.require_hub_admin()?;
         let Some(license) = load(self.db().pool()).await? else {
             return Ok(LicenseOverview {
                 license: None,
@@ -144,8 +177,8 @@ impl Hub {
         by: Option<&Principal>,
         key: &str,
     ) -> HubResult<Activation> {
-        if by.is_some_and(|p| !p.is_hub_admin()) {
-            return Err(HubError::Forbidden);
+        if let Some(principal) = by {
+            principal.require_hub_admin()?;
         }
         let now = now_ms();
         let claims = self.license_verifier()?.verify(key, now / 1000)?;
@@ -175,24 +208,7 @@ impl Hub {
                         ),
                     ));
                 }
-                sqlx::query(
-                    "UPDATE license SET license_id = $1, licensee = $2, license_key = $3, \
-                     issued_at = $4, expires_at = $5, max_tenants = $6, default_max_automs = $7, \
-                     default_max_users = $8, default_max_agents = $9, updated_at = $10 WHERE id = 1",
-                )
-                .bind(&claims.jti)
-                .bind(&claims.sub)
-                .bind(key.trim())
-                .bind(claims.iat)
-                .bind(claims.exp)
-                .bind(claims.max_tenants)
-                .bind(claims.limits.automs)
-                .bind(claims.limits.users)
-                .bind(claims.limits.agents)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .db()?;
+                store(&mut tx, &claims, key.trim(), now).await?;
                 Activation::Updated
             }
             None => {
@@ -220,12 +236,8 @@ impl Hub {
         }
         .record(&mut *tx)
         .await?;
-        match tx.commit().await {
-            Err(e) if is_unique_violation(&e) => Err(HubError::BadRequest {
-                message: "another activation finished first; reload the License page".to_owned(),
-            }),
-            other => other.db().map(|()| outcome),
-        }
+        tx.commit().await.db()?;
+        Ok(outcome)
     }
 
     async fn first_activation(
@@ -251,55 +263,29 @@ impl Hub {
             )));
         }
 
-        // The organization workspace's usage moves with its records; limits never drop below it.
-        let organization = tenants::organization_workspace(&mut **tx).await?;
-        let usage = organization.as_ref().map(|o| o.usage).unwrap_or_default();
-        let limits = TenantLimits {
-            automs: claims.limits.automs.max(usage.automs),
-            users: claims.limits.users.max(usage.users),
-            agents: claims.limits.agents.max(usage.agents),
-        };
-        let default_tenant = tenants::insert(
-            tx,
-            &NewTenant {
-                kind: TenantKind::Tenant,
-                name: tenants::DEFAULT_TENANT_NAME,
-                limits,
-                usage,
-                is_default: true,
-                // Its roles and dashboard come from the organization workspace, when there is one.
-                seed_defaults: organization.is_none(),
-            },
-            now,
-        )
-        .await?;
-        if let Some(organization) = organization {
-            tenants::move_records(tx, organization.id, default_tenant).await?;
-            sqlx::query("DELETE FROM tenants WHERE id = $1")
-                .bind(organization.id.to_string())
-                .execute(&mut **tx)
-                .await
-                .db()?;
+        // The organization workspace becomes the Default Tenant under the same id, so every
+        // record it holds is linked to the Default Tenant without being copied or moved (and
+        // row-level security never sees a row change tenant).
+        match tenants::organization_workspace(&mut **tx).await? {
+            Some(organization) => {
+                tenants::promote_to_default(tx, &organization, claims.limits, now).await?;
+            }
+            None => {
+                tenants::insert(
+                    tx,
+                    &NewTenant {
+                        kind: TenantKind::Tenant,
+                        name: tenants::DEFAULT_TENANT_NAME,
+                        limits: claims.limits,
+                        is_default: true,
+                        seed_defaults: true,
+                    },
+                    now,
+                )
+                .await?;
+            }
         }
-        sqlx::query(
-            "INSERT INTO license (id, license_id, licensee, license_key, issued_at, expires_at, \
-             max_tenants, default_max_automs, default_max_users, default_max_agents, activated_at, \
-             updated_at) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-        )
-        .bind(&claims.jti)
-        .bind(&claims.sub)
-        .bind(key)
-        .bind(claims.iat)
-        .bind(claims.exp)
-        .bind(claims.max_tenants)
-        .bind(claims.limits.automs)
-        .bind(claims.limits.users)
-        .bind(claims.limits.agents)
-        .bind(now)
-        .execute(&mut **tx)
-        .await
-        .db()?;
-        Ok(())
+        store(tx, claims, key, now).await
     }
 
     /// Whether the MSP License Activation Notice has yet to be dismissed.
@@ -311,9 +297,7 @@ impl Hub {
 
     /// Dismisses the MSP License Activation Notice for good.
     pub async fn dismiss_activation_notice(&self, principal: &Principal) -> HubResult<()> {
-        if !principal.is_hub_admin() {
-            return Err(HubError::Forbidden);
-        }
+        principal.require_hub_admin()?;
         sqlx::query(
             "UPDATE license SET notice_dismissed_at = $1 WHERE id = 1 AND notice_dismissed_at IS NULL",
         )

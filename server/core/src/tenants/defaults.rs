@@ -1,13 +1,13 @@
 //! What every new tenant starts with: the Tenant Admin and Viewer roles and a default
 //! dashboard (DESIGN §2), and the list of tables whose rows belong to one tenant.
 
-use crate::db::DbResultExt as _;
+use crate::db::{scope::enter_tenant, DbResultExt as _};
 use hub_model::{permissions::PermissionSet, HubResult, TenantId};
 use uuid::Uuid;
 
-/// Every table whose rows belong to one tenant (each has a `tenant_id` column). License
-/// activation moves the organization workspace's rows through this list, and a test checks
-/// it against the schema so that no new table is forgotten.
+/// Every table whose rows belong to one tenant: each has a `tenant_id` column and, on
+/// PostgreSQL, a row-level security policy (migration 0003). Tests check this list against
+/// the schema and the policies, so that no new table escapes.
 pub const TENANT_TABLES: &[&str] = &["tenant_roles", "dashboards", "dashboard_widgets"];
 
 /// The default dashboard's widgets, in order.
@@ -25,6 +25,7 @@ pub(super) async fn seed(
     tenant: TenantId,
     now: i64,
 ) -> HubResult<()> {
+    enter_tenant(tx, tenant).await?;
     for (name, permissions) in [
         ("Tenant Admin", PermissionSet::all()),
         ("Viewer", PermissionSet::view_only()),

@@ -10,15 +10,14 @@ mod list;
 pub use defaults::TENANT_TABLES;
 
 use crate::{
-    audit::{AuditEvent, Outcome},
+    audit::AuditEvent,
     clock::now_ms,
-    db::{is_unique_violation, DbResultExt as _},
+    db::{is_unique_violation, scope::enter_tenant, DbResultExt as _},
     license::{self, LicenseRow},
     setup::validate_name,
     Hub, Principal,
 };
 use hub_model::{
-    session::SystemRole,
     tenants::{TenantDetail, TenantLimits, TenantSummary, TenantUsage},
     workspace::ORGANIZATION_SLUG,
     HubError, HubResult, TenantId,
@@ -63,7 +62,6 @@ pub(crate) struct NewTenant<'a> {
     pub kind: TenantKind,
     pub name: &'a str,
     pub limits: TenantLimits,
-    pub usage: TenantUsage,
     pub is_default: bool,
     /// Create the default roles and dashboard.
     pub seed_defaults: bool,
@@ -158,8 +156,8 @@ pub(crate) async fn insert(
     };
     sqlx::query(
         "INSERT INTO tenants (id, kind, slug, name, name_key, active, is_default, max_automs, \
-         max_users, max_agents, used_automs, used_users, used_agents, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+         max_users, max_agents, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $10)",
     )
     .bind(id.to_string())
     .bind(new.kind.as_str())
@@ -170,9 +168,6 @@ pub(crate) async fn insert(
     .bind(new.limits.automs)
     .bind(new.limits.users)
     .bind(new.limits.agents)
-    .bind(new.usage.automs)
-    .bind(new.usage.users)
-    .bind(new.usage.agents)
     .bind(now)
     .execute(&mut **tx)
     .await
@@ -195,7 +190,6 @@ pub(crate) async fn insert_organization_workspace(
             kind: TenantKind::Organization,
             name: organization,
             limits: UNLICENSED_LIMITS,
-            usage: TenantUsage::default(),
             is_default: false,
             seed_defaults: true,
         },
@@ -217,23 +211,32 @@ pub(crate) async fn organization_workspace(
     row.as_ref().map(summary_from_row).transpose()
 }
 
-/// Moves every record of one workspace to another (license activation).
-pub(crate) async fn move_records(
+/// Turns the organization workspace into the Default Tenant (license activation): same id,
+/// so its records stay linked; limits from the license, never below what it already uses.
+pub(crate) async fn promote_to_default(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    from: TenantId,
-    to: TenantId,
+    organization: &TenantSummary,
+    license_limits: TenantLimits,
+    now: i64,
 ) -> HubResult<()> {
-    for table in TENANT_TABLES {
-        // Table names come from the constant list, never from input.
-        sqlx::query(&format!(
-            "UPDATE {table} SET tenant_id = $1 WHERE tenant_id = $2"
-        ))
-        .bind(to.to_string())
-        .bind(from.to_string())
-        .execute(&mut **tx)
-        .await
-        .db()?;
-    }
+    let usage = organization.usage;
+    let slug = free_slug(tx, DEFAULT_TENANT_NAME).await?;
+    sqlx::query(
+        "UPDATE tenants SET kind = 'tenant', slug = $1, name = $2, name_key = $3, is_default = 1, \
+         max_automs = $4, max_users = $5, max_agents = $6, updated_at = $7 \
+         WHERE id = $8 AND kind = 'organization'",
+    )
+    .bind(&slug)
+    .bind(DEFAULT_TENANT_NAME)
+    .bind(DEFAULT_TENANT_NAME.to_lowercase())
+    .bind(license_limits.automs.max(usage.automs))
+    .bind(license_limits.users.max(usage.users))
+    .bind(license_limits.agents.max(usage.agents))
+    .bind(now)
+    .bind(organization.id.to_string())
+    .execute(&mut **tx)
+    .await
+    .db()?;
     Ok(())
 }
 
@@ -245,6 +248,19 @@ pub(crate) async fn count(
         .fetch_one(executor)
         .await
         .db()
+}
+
+/// Records a tenant action of `principal` inside `tx`.
+async fn audit_tenant(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    principal: &Principal,
+    id: TenantId,
+    action: &str,
+    detail: String,
+) -> HubResult<()> {
+    AuditEvent::allowed(principal, action, Some(id), &id.to_string(), detail)
+        .record(&mut **tx)
+        .await
 }
 
 /// Checks limits against the license ceiling and the tenant's usage.
@@ -317,17 +333,12 @@ impl Hub {
         }
     }
 
-    /// The MSP Admin with a license: the gate of every tenant-management operation.
+    /// The MSP Admin, and the license: the gate of every tenant-management operation.
     async fn require_msp_admin(&self, principal: &Principal) -> HubResult<LicenseRow> {
-        if !principal.is_hub_admin() {
-            return Err(HubError::Forbidden);
-        }
-        let license = license::load(self.db().pool()).await?;
-        match (license, principal.role) {
-            (Some(license), SystemRole::MspAdmin) => Ok(license),
-            (None, _) => Err(HubError::LicenseRequired),
-            (Some(_), _) => Err(HubError::Forbidden),
-        }
+        principal.require_msp_admin()?;
+        license::load(self.db().pool())
+            .await?
+            .ok_or(HubError::LicenseRequired)
     }
 
     /// Creates a tenant from a name in one transaction: id, slug, limits from the license,
@@ -365,7 +376,6 @@ impl Hub {
                 kind: TenantKind::Tenant,
                 name: &name,
                 limits: license.default_limits,
-                usage: TenantUsage::default(),
                 is_default: false,
                 seed_defaults: true,
             },
@@ -373,7 +383,7 @@ impl Hub {
         )
         .await?;
         let tenant = self.tenant_in(&mut *tx, id).await?;
-        self.audit_tenant(
+        audit_tenant(
             &mut tx,
             principal,
             id,
@@ -423,7 +433,7 @@ impl Hub {
             ));
         }
         let tenant = self.tenant_in(&mut *tx, id).await?;
-        self.audit_tenant(
+        audit_tenant(
             &mut tx,
             principal,
             id,
@@ -466,8 +476,7 @@ impl Hub {
         } else {
             "tenant.deactivate"
         };
-        self.audit_tenant(&mut tx, principal, id, action, tenant.name.clone())
-            .await?;
+        audit_tenant(&mut tx, principal, id, action, tenant.name.clone()).await?;
         tx.commit().await.db()?;
         Ok(tenant)
     }
@@ -479,14 +488,17 @@ impl Hub {
         id: TenantId,
     ) -> HubResult<TenantDetail> {
         let license = self.require_msp_admin(principal).await?;
-        let tenant = self.tenant_in(self.db().pool(), id).await?;
+        let mut tx = self.db().pool().begin().await.db()?;
+        let tenant = self.tenant_in(&mut *tx, id).await?;
+        enter_tenant(&mut tx, id).await?;
         let roles = sqlx::query_scalar(
             "SELECT name FROM tenant_roles WHERE tenant_id = $1 ORDER BY builtin DESC, name",
         )
         .bind(id.to_string())
-        .fetch_all(self.db().pool())
+        .fetch_all(&mut *tx)
         .await
         .db()?;
+        tx.commit().await.db()?;
         Ok(TenantDetail {
             tenant,
             max_limits: license.default_limits,
@@ -513,27 +525,6 @@ impl Hub {
             Some(row) => summary_from_row(&row),
             None => Err(HubError::not_found("The tenant")),
         }
-    }
-
-    async fn audit_tenant(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        principal: &Principal,
-        id: TenantId,
-        action: &str,
-        detail: String,
-    ) -> HubResult<()> {
-        AuditEvent {
-            actor: Some(principal.user_id),
-            acting_as: principal.role.as_str(),
-            tenant: Some(id),
-            action,
-            target: &id.to_string(),
-            outcome: Outcome::Allowed,
-            detail,
-        }
-        .record(&mut **tx)
-        .await
     }
 }
 

@@ -1,0 +1,24 @@
+//! The tenant scope of a transaction (DESIGN §6). On PostgreSQL every tenant table has
+//! row-level security, FORCEd, on `current_setting('app.tenant_id', true)` (migration 0003):
+//! with no tenant set a transaction sees no tenant rows, and with one set it can neither
+//! read nor write another tenant's. SQLite has no such mechanism; there, as on PostgreSQL,
+//! every query also filters on `tenant_id` itself.
+
+use super::DbResultExt as _;
+use hub_model::{HubResult, TenantId};
+
+/// Sets `tenant` for the rest of `tx` (`set_config(..., true)`: it ends with the transaction,
+/// so a pooled connection never carries it into someone else's request).
+pub(crate) async fn enter_tenant(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tenant: TenantId,
+) -> HubResult<()> {
+    if tx.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+            .bind(tenant.to_string())
+            .execute(&mut **tx)
+            .await
+            .db()?;
+    }
+    Ok(())
+}
