@@ -9,10 +9,20 @@ use axum::{
     Router,
 };
 
+/// `POST`: a new logo, the raw image as the body (MSP Admin).
+pub const LOGO_UPLOAD: &str = "/api/branding/logo";
+/// `GET`: a stored logo by content hash (public: the login page shows it).
+pub const LOGO: &str = "/brand/logo/{file}";
+/// `GET`: the brand's colors as CSS custom properties (public).
+pub const THEME: &str = "/brand/theme.css";
+
+/// Every REST endpoint as (method, path): the authorization matrix test covers each one.
+pub const ENDPOINTS: &[(&str, &str)] = &[("POST", LOGO_UPLOAD), ("GET", LOGO), ("GET", THEME)];
+
 /// The REST routes, merged into the application router.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/branding/logo", post(branding::upload_logo))
-        .route("/brand/logo/{file}", get(branding::logo))
-        .route("/brand/theme.css", get(branding::theme))
+        .route(LOGO_UPLOAD, post(branding::upload_logo))
+        .route(LOGO, get(branding::logo))
+        .route(THEME, get(branding::theme))
 }

@@ -11,7 +11,7 @@ pub const ADMIN_PASSWORD: &str = "a long enough password";
 
 pub struct TestServer {
     pub base: String,
-    _db: TestDb,
+    pub db: TestDb,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -45,7 +45,7 @@ impl TestServer {
         });
         Self {
             base,
-            _db: db,
+            db,
             stop: Some(stop),
         }
     }
