@@ -69,6 +69,12 @@ pub enum HubError {
          or removed, and the account cannot be deactivated or deleted."
     )]
     ProtectedAccount,
+    /// The tenant is deactivated: its data is kept, but only the MSP Admin may open it.
+    #[error("This tenant is deactivated. Its data is kept, but only the MSP Admin can open it.")]
+    TenantDeactivated,
+    /// A permission may only be granted by someone who holds it.
+    #[error("You cannot grant permissions you do not have yourself.")]
+    PermissionEscalation,
     /// Something failed on the server; the reference finds the details in the server log.
     #[error("Something went wrong on our side. Reference: {reference}.")]
     Internal { reference: String },
@@ -95,7 +101,11 @@ impl HubError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::CrossSiteRequest | Self::ProtectedAccount => 403,
+            Self::Forbidden
+            | Self::CrossSiteRequest
+            | Self::ProtectedAccount
+            | Self::TenantDeactivated
+            | Self::PermissionEscalation => 403,
             Self::NotFound { .. } => 404,
             Self::InvalidInput { .. } | Self::LicenseInvalid { .. } => 422,
             Self::BadRequest { .. } => 400,

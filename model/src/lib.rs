@@ -9,6 +9,8 @@ pub mod ids;
 pub mod license;
 pub mod permissions;
 pub mod session;
+pub mod technicians;
+pub mod tenant_users;
 pub mod tenants;
 pub mod workspace;
 

@@ -74,6 +74,25 @@ impl Action {
     }
 }
 
+impl Permission {
+    /// Shorthand for a cell.
+    pub const fn new(resource: ResourceKind, action: Action) -> Self {
+        Self { resource, action }
+    }
+}
+
+impl Action {
+    /// What people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::View => "View",
+            Self::Create => "Create",
+            Self::Update => "Update",
+            Self::Delete => "Delete",
+        }
+    }
+}
+
 /// One cell of the matrix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Permission {
@@ -126,6 +145,44 @@ impl PermissionSet {
         self.0 |= permission.bit();
     }
 
+    /// Takes `permission` away.
+    pub fn remove(&mut self, permission: Permission) {
+        self.0 &= !permission.bit();
+    }
+
+    /// Whether every permission of `other` is also in `self`.
+    pub fn contains(self, other: Self) -> bool {
+        other.0 & !self.0 == 0
+    }
+
+    /// Every permission in either set.
+    pub fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// Whether no permission is granted.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// How many cells are granted.
+    pub fn count(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    /// A short summary for lists: "Full access", "View only", "No access" or "N of 24".
+    pub fn summary(self) -> String {
+        if self == Self::all() {
+            "Full access".to_owned()
+        } else if self == Self::view_only() {
+            "View only".to_owned()
+        } else if self.is_empty() {
+            "No access".to_owned()
+        } else {
+            format!("{} of {} permissions", self.count(), Self::all().count())
+        }
+    }
+
     /// The stored form.
     pub fn bits(self) -> i64 {
         i64::from(self.0)
@@ -163,6 +220,18 @@ mod tests {
         }
         assert_eq!(seen, PermissionSet::all());
         assert_eq!(PermissionSet::from_bits(PermissionSet::all().bits()), seen);
+    }
+
+    #[test]
+    fn containment_is_subset() {
+        assert!(PermissionSet::all().contains(PermissionSet::view_only()));
+        assert!(!PermissionSet::view_only().contains(PermissionSet::all()));
+        assert!(PermissionSet::empty().contains(PermissionSet::empty()));
+        let mut some = PermissionSet::view_only();
+        some.remove(Permission::new(ResourceKind::Vault, Action::View));
+        assert!(PermissionSet::view_only().contains(some));
+        assert!(!some.contains(PermissionSet::view_only()));
+        assert_eq!(some.count(), 5);
     }
 
     #[test]

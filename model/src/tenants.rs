@@ -172,8 +172,10 @@ impl TenantPage {
 /// A technician assigned to a tenant, as the tenant detail page lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignedTechnician {
+    pub id: crate::UserId,
     pub display_name: String,
     pub email: String,
+    pub permissions: crate::permissions::PermissionSet,
 }
 
 /// Everything the tenant detail page shows.

@@ -54,7 +54,8 @@ pub async fn set_up(
     Ok(())
 }
 
-/// Signs in and goes to `next` (a path on this site) or the overview.
+/// Signs in and goes to `next` (a path on this site), else to the tenant opened last, else
+/// the overview.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), HubError> {
     use crate::ssr;
@@ -62,7 +63,15 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let request = ssr::request_context();
     let signed_in = hub.login(&email, &password, &request.client).await?;
     ssr::set_cookie(&ssr::session_cookie(&signed_in.token, request.secure));
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    // Without a page to return to, land in the tenant opened last (while still allowed).
+    let target = match next.as_deref() {
+        Some(_) => safe_next(next.as_deref()),
+        None => hub
+            .landing_path(&signed_in.principal)
+            .await?
+            .unwrap_or_else(|| "/".to_owned()),
+    };
+    leptos_axum::redirect(&target);
     Ok(())
 }
 

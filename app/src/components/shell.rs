@@ -60,7 +60,8 @@ pub fn AppShell() -> impl IntoView {
     let session = Resource::new_blocking(|| (), |()| get_session());
     // The workspace in the URL at load time is listed even when it is beyond the first page.
     let current = tenant_in_path(&use_location().pathname.get_untracked());
-    let workspaces = Resource::new_blocking(|| (), move |()| list_workspaces(current.clone()));
+    let workspaces =
+        Resource::new_blocking(|| (), move |()| list_workspaces(current.clone(), None));
     view! {
         <Suspense fallback=|| view! { <div class="boot" aria-busy="true">"Loading MSP Hub…"</div> }>
             {move || Suspend::new(async move {

@@ -3,6 +3,7 @@
 //! Leptos-free on purpose: it compiles and is tested without the UI, and the server
 //! functions and REST handlers are thin adapters over [`Hub`].
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod branding;
@@ -12,6 +13,8 @@ pub mod demo;
 pub mod license;
 pub mod secrets;
 pub mod setup;
+pub mod technicians;
+pub mod tenant_users;
 pub mod tenants;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

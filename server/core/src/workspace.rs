@@ -1,6 +1,7 @@
-//! The workspaces (tenants) a principal may switch between.
+//! The workspaces (tenants) a principal may switch between: exactly the tenants
+//! [`Hub::enter_tenant`] would let them enter.
 
-use crate::{db::DbResultExt as _, license, Hub, Principal};
+use crate::{db::DbResultExt as _, license, tenants::list::contains_pattern, Hub, Principal};
 use hub_model::{
     session::SystemRole,
     workspace::{WorkspaceEntry, WorkspaceList, ORGANIZATION_SLUG, SWITCHER_LIMIT},
@@ -17,14 +18,20 @@ fn entry((slug, name, active): EntryRow) -> WorkspaceEntry {
     }
 }
 
+/// Longest search text accepted (longer input is cut).
+const MAX_SEARCH_LEN: usize = 100;
+
 impl Hub {
-    /// What the tenant switcher lists for `principal`: before an MSP license, the
-    /// organization itself; after it, the MSP Admin's tenants by name. `current` (the slug in
-    /// the URL) is included when the principal may see it, even beyond the first page.
+    /// What the tenant switcher lists for `principal`, by name, searched by name or slug:
+    /// before an MSP license, the organization itself (hub administrators); after it, every
+    /// tenant for the MSP Admin, the active assigned tenants for a technician, and their one
+    /// tenant for a tenant user. `current` (the slug in the URL) is included when the
+    /// principal may see it, even beyond the first page.
     pub async fn workspaces_for(
         &self,
         principal: &Principal,
         current: Option<&str>,
+        search: &str,
     ) -> HubResult<WorkspaceList> {
         let Some(name) = self.organization_name().await? else {
             return Err(HubError::SetupRequired);
@@ -45,39 +52,79 @@ impl Hub {
                 entries,
             });
         }
-        // Technicians and tenant users get their assigned tenants with issue 4; until then
-        // they see none (deny by default).
-        if principal.role != SystemRole::MspAdmin {
-            return Ok(WorkspaceList {
-                single_organization: false,
-                entries: Vec::new(),
-                total: 0,
-            });
-        }
-        let rows: Vec<EntryRow> = sqlx::query_as(
-            "SELECT slug, name, active FROM tenants WHERE kind = 'tenant' \
-             ORDER BY name_key, id LIMIT $1",
-        )
+        // The visible tenants of each kind of principal; $1 is the user id.
+        let visible = match principal.role {
+            SystemRole::MspAdmin => "kind = 'tenant'",
+            SystemRole::Technician => {
+                "kind = 'tenant' AND active = 1 AND id IN \
+                 (SELECT tenant_id FROM technician_assignments WHERE user_id = $1)"
+            }
+            SystemRole::TenantUser => {
+                "kind = 'tenant' AND active = 1 AND id = (SELECT tenant_id FROM users WHERE id = $1)"
+            }
+            SystemRole::Administrator => "1 = 0",
+        };
+        let user = principal.user_id.to_string();
+        let search: String = search.trim().chars().take(MAX_SEARCH_LEN).collect();
+        let pattern = contains_pattern(&search);
+        let matching = format!(
+            "{visible} AND ($2 = '%%' OR name_key LIKE $2 ESCAPE '\\' OR slug LIKE $2 ESCAPE '\\')"
+        );
+        // `$1 = $1` keeps every numbered parameter used whatever the role's filter.
+        let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+            "SELECT slug, name, active FROM tenants WHERE {matching} AND $1 = $1 \
+             ORDER BY name_key, id LIMIT $3"
+        ))
+        .bind(&user)
+        .bind(&pattern)
         .bind(SWITCHER_LIMIT)
         .fetch_all(self.db().pool())
         .await
         .db()?;
         let mut entries: Vec<WorkspaceEntry> = rows.into_iter().map(entry).collect();
         if let Some(slug) = current.filter(|slug| !entries.iter().any(|e| e.slug == *slug)) {
-            let row: Option<EntryRow> = sqlx::query_as(
-                "SELECT slug, name, active FROM tenants WHERE kind = 'tenant' AND slug = $1",
-            )
+            let row: Option<EntryRow> = sqlx::query_as(&format!(
+                "SELECT slug, name, active FROM tenants WHERE {visible} AND slug = $2 AND $1 = $1"
+            ))
+            .bind(&user)
             .bind(slug)
             .fetch_optional(self.db().pool())
             .await
             .db()?;
             entries.extend(row.map(entry));
         }
-        let total = crate::tenants::count(self.db().pool()).await?;
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM tenants WHERE {matching} AND $1 = $1"
+        ))
+        .bind(&user)
+        .bind(&pattern)
+        .fetch_one(self.db().pool())
+        .await
+        .db()?;
         Ok(WorkspaceList {
             single_organization: false,
             entries,
             total,
         })
+    }
+
+    /// Where a sign-in lands: the tenant last opened, while the user may still enter it.
+    pub async fn landing_path(&self, principal: &Principal) -> HubResult<Option<String>> {
+        let slug: Option<String> = sqlx::query_scalar(
+            "SELECT t.slug FROM users u JOIN tenants t ON t.id = u.last_tenant_id WHERE u.id = $1",
+        )
+        .bind(principal.user_id.to_string())
+        .fetch_optional(self.db().pool())
+        .await
+        .db()?;
+        let Some(slug) = slug else {
+            return Ok(None);
+        };
+        let visible = self.workspaces_for(principal, Some(&slug), &slug).await?;
+        Ok(visible
+            .entries
+            .iter()
+            .any(|e| e.slug == slug && (e.active || principal.role == SystemRole::MspAdmin))
+            .then(|| format!("/t/{slug}/dashboard")))
     }
 }

@@ -117,7 +117,8 @@ impl Hub {
         principal: &Principal,
         input: &BrandInput,
     ) -> HubResult<Brand> {
-        principal.require_msp_admin()?;
+        self.msp_admin_only(principal, "branding.update_brand")
+            .await?;
         let name = validate_name("product_name", &input.product_name, "product name")?;
         if name.chars().count() > MAX_PRODUCT_NAME_LEN {
             return Err(HubError::invalid(
@@ -148,7 +149,8 @@ impl Hub {
 
     /// Validates and stores a logo upload (see [`logo::process`]); nothing is stored on refusal.
     pub async fn upload_logo(&self, principal: &Principal, bytes: &[u8]) -> HubResult<Brand> {
-        principal.require_msp_admin()?;
+        self.msp_admin_only(principal, "branding.upload_logo")
+            .await?;
         let processed = tokio::task::spawn_blocking({
             let bytes = bytes.to_vec();
             move || logo::process(&bytes)
@@ -193,7 +195,8 @@ impl Hub {
 
     /// Back to the default product name, colors and mark.
     pub async fn reset_brand(&self, principal: &Principal) -> HubResult<Brand> {
-        principal.require_msp_admin()?;
+        self.msp_admin_only(principal, "branding.reset_brand")
+            .await?;
         self.change_brand(
             principal,
             "branding.reset",

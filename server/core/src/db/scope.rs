@@ -7,6 +7,11 @@
 use super::DbResultExt as _;
 use hub_model::{HubResult, TenantId};
 
+/// Sets `tenant` for the rest of `tx`. Called only by [`crate::access`] (which builds every
+/// tenant-scoped transaction after checking the principal's access) and by
+/// `tenants::defaults::seed`, which writes a new tenant's first rows in the transaction that
+/// creates it.
+///
 /// Sets `tenant` for the rest of `tx` (`set_config(..., true)`: it ends with the transaction,
 /// so a pooled connection never carries it into someone else's request).
 pub(crate) async fn enter_tenant(

@@ -144,7 +144,7 @@ impl Hub {
 
     /// The License page's data. Hub administrators only.
     pub async fn license_overview(&self, principal: &Principal) -> HubResult<LicenseOverview> {
-        principal.require_hub_admin()?;
+        self.hub_admin_only(principal, "license.view").await?;
         let Some(license) = load(self.db().pool()).await? else {
             return Ok(LicenseOverview {
                 license: None,
@@ -178,7 +178,7 @@ impl Hub {
         key: &str,
     ) -> HubResult<Activation> {
         if let Some(principal) = by {
-            principal.require_hub_admin()?;
+            self.hub_admin_only(principal, "license.activate").await?;
         }
         let now = now_ms();
         let claims = self.license_verifier()?.verify(key, now / 1000)?;
@@ -297,7 +297,8 @@ impl Hub {
 
     /// Dismisses the MSP License Activation Notice for good.
     pub async fn dismiss_activation_notice(&self, principal: &Principal) -> HubResult<()> {
-        principal.require_hub_admin()?;
+        self.hub_admin_only(principal, "license.dismiss_notice")
+            .await?;
         sqlx::query(
             "UPDATE license SET notice_dismissed_at = $1 WHERE id = 1 AND notice_dismissed_at IS NULL",
         )

@@ -8,7 +8,18 @@ use uuid::Uuid;
 /// Every table whose rows belong to one tenant: each has a `tenant_id` column and, on
 /// PostgreSQL, a row-level security policy (migration 0003). Tests check this list against
 /// the schema and the policies, so that no new table escapes.
-pub const TENANT_TABLES: &[&str] = &["tenant_roles", "dashboards", "dashboard_widgets"];
+pub const TENANT_TABLES: &[&str] = &[
+    "tenant_roles",
+    "dashboards",
+    "dashboard_widgets",
+    "tenant_members",
+];
+
+/// Tables that name a tenant but are not tenant data, each for a reason: the audit log
+/// (append-only, read across tenants by the MSP Admin), `users` (an account's home tenant,
+/// read at sign-in before any scope) and `technician_assignments` (the access list that
+/// decides which scope may be entered; MSP-level, written only by the MSP Admin).
+pub const ACCESS_TABLES: &[&str] = &["audit_events", "technician_assignments", "users"];
 
 /// The default dashboard's widgets, in order.
 const DEFAULT_WIDGETS: &[&str] = &[

@@ -16,7 +16,7 @@ use hub_model::{
 const MAX_SEARCH_LEN: usize = 100;
 
 /// `LIKE` pattern for "contains", with the wildcards in the input escaped.
-fn contains_pattern(search: &str) -> String {
+pub(crate) fn contains_pattern(search: &str) -> String {
     let mut pattern = String::from("%");
     for c in search.chars().flat_map(char::to_lowercase) {
         if matches!(c, '%' | '_' | '\\') {
@@ -65,7 +65,7 @@ impl Hub {
         principal: &Principal,
         query: &TenantQuery,
     ) -> HubResult<TenantPage> {
-        let license = self.require_msp_admin(principal).await?;
+        let license = self.require_msp_admin(principal, "tenant.list").await?;
         let search: String = query.search.trim().chars().take(MAX_SEARCH_LEN).collect();
         let per_page = per_page(query.per_page);
         let page = query.page.max(1);

@@ -5,20 +5,21 @@
 //! that license activation turns into the Default Tenant.
 
 mod defaults;
-mod list;
+pub(crate) mod list;
 
-pub use defaults::TENANT_TABLES;
+pub use defaults::{ACCESS_TABLES, TENANT_TABLES};
 
 use crate::{
+    access::TenantKey,
     audit::AuditEvent,
     clock::now_ms,
-    db::{is_unique_violation, scope::enter_tenant, DbResultExt as _},
+    db::{is_unique_violation, DbResultExt as _},
     license::{self, LicenseRow},
     setup::validate_name,
     Hub, Principal,
 };
 use hub_model::{
-    tenants::{TenantDetail, TenantLimits, TenantSummary, TenantUsage},
+    tenants::{AssignedTechnician, TenantDetail, TenantLimits, TenantSummary, TenantUsage},
     workspace::ORGANIZATION_SLUG,
     HubError, HubResult, TenantId,
 };
@@ -334,8 +335,12 @@ impl Hub {
     }
 
     /// The MSP Admin, and the license: the gate of every tenant-management operation.
-    async fn require_msp_admin(&self, principal: &Principal) -> HubResult<LicenseRow> {
-        principal.require_msp_admin()?;
+    async fn require_msp_admin(
+        &self,
+        principal: &Principal,
+        action: &str,
+    ) -> HubResult<LicenseRow> {
+        self.msp_admin_only(principal, action).await?;
         license::load(self.db().pool())
             .await?
             .ok_or(HubError::LicenseRequired)
@@ -349,7 +354,7 @@ impl Hub {
         name: &str,
     ) -> HubResult<TenantSummary> {
         let name = validate_name("name", name, "tenant name")?;
-        self.require_msp_admin(principal).await?;
+        self.require_msp_admin(principal, "tenant.create").await?;
         let now = now_ms();
         let mut tx = self.db().pool().begin().await.db()?;
         // The write lock first: concurrent creations queue here, so the count below is exact
@@ -404,7 +409,7 @@ impl Hub {
         limits: TenantLimits,
     ) -> HubResult<TenantSummary> {
         let name = validate_name("name", name, "tenant name")?;
-        let license = self.require_msp_admin(principal).await?;
+        let license = self.require_msp_admin(principal, "tenant.update").await?;
         let mut tx = self.db().pool().begin().await.db()?;
         let current = self.tenant_in(&mut *tx, id).await?;
         let limits = validate_limits(limits, license.default_limits, current.usage)?;
@@ -455,7 +460,8 @@ impl Hub {
         id: TenantId,
         active: bool,
     ) -> HubResult<TenantSummary> {
-        self.require_msp_admin(principal).await?;
+        self.require_msp_admin(principal, "tenant.set_active")
+            .await?;
         let now = now_ms();
         let mut tx = self.db().pool().begin().await.db()?;
         self.tenant_in(&mut *tx, id).await?;
@@ -487,23 +493,43 @@ impl Hub {
         principal: &Principal,
         id: TenantId,
     ) -> HubResult<TenantDetail> {
-        let license = self.require_msp_admin(principal).await?;
-        let mut tx = self.db().pool().begin().await.db()?;
-        let tenant = self.tenant_in(&mut *tx, id).await?;
-        enter_tenant(&mut tx, id).await?;
+        let license = self.require_msp_admin(principal, "tenant.view").await?;
+        let tenant = self.tenant_in(self.db().pool(), id).await?;
+        let mut scope = self
+            .enter_tenant(principal, TenantKey::Id(id), "tenant.view")
+            .await?;
         let roles = sqlx::query_scalar(
             "SELECT name FROM tenant_roles WHERE tenant_id = $1 ORDER BY builtin DESC, name",
         )
-        .bind(id.to_string())
-        .fetch_all(&mut *tx)
+        .bind(scope.tenant_key())
+        .fetch_all(scope.conn())
         .await
         .db()?;
-        tx.commit().await.db()?;
+        // The access list is MSP-level data, read beside the scope.
+        let technicians: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT u.id, u.display_name, u.email, a.permissions FROM technician_assignments a \
+             JOIN users u ON u.id = a.user_id WHERE a.tenant_id = $1 \
+             ORDER BY LOWER(u.display_name), u.id",
+        )
+        .bind(scope.tenant_key())
+        .fetch_all(scope.conn())
+        .await
+        .db()?;
+        scope.commit().await?;
         Ok(TenantDetail {
             tenant,
             max_limits: license.default_limits,
-            // Technician assignments arrive with technicians (issue 4); none exist yet.
-            technicians: Vec::new(),
+            technicians: technicians
+                .into_iter()
+                .filter_map(|(id, display_name, email, bits)| {
+                    Some(AssignedTechnician {
+                        id: hub_model::UserId::parse(&id)?,
+                        display_name,
+                        email,
+                        permissions: hub_model::permissions::PermissionSet::from_bits(bits),
+                    })
+                })
+                .collect(),
             roles,
         })
     }

@@ -1,0 +1,569 @@
+//! Inside one tenant: its users and its roles (DESIGN §1). Everything here runs in a
+//! [`TenantTx`] and needs the `Users` permissions there: view to list, create / update /
+//! delete to change. Nobody grants what they do not hold, a user belongs to exactly one
+//! tenant, and the tenant's user limit is checked and counted in the same statement.
+//! System roles (MSP Admin, technician) never appear here: roles are rows of
+//! `tenant_roles` of this tenant, and members are tenant users of this tenant.
+
+use crate::{
+    access::{TenantKey, TenantTx},
+    audit::AuditEvent,
+    auth::password::validate_new_password,
+    clock::now_ms,
+    db::{is_unique_violation, DbResultExt as _},
+    setup::{validate_email, validate_name},
+    Hub, Principal,
+};
+use hub_model::{
+    permissions::{Action, Permission, PermissionSet, ResourceKind},
+    tenant_users::{TenantMember, TenantRole, TenantUsers},
+    HubError, HubResult, UserId,
+};
+use uuid::Uuid;
+
+const fn users(action: Action) -> Permission {
+    Permission::new(ResourceKind::Users, action)
+}
+
+/// A new tenant user.
+#[derive(Clone, Debug, Default)]
+pub struct NewTenantUser {
+    pub display_name: String,
+    pub email: String,
+    pub password: String,
+    pub role_id: String,
+}
+
+/// A role of this tenant by id, with its permissions (`NotFound` for anything else,
+/// including system roles and other tenants' roles).
+async fn role_in(scope: &mut TenantTx, role_id: &str) -> HubResult<(String, bool, PermissionSet)> {
+    let tenant = scope.tenant_key();
+    let row: Option<(String, i64, i64)> = sqlx::query_as(
+        "SELECT name, builtin, permissions FROM tenant_roles WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(role_id)
+    .fetch_optional(scope.conn())
+    .await
+    .db()?;
+    row.map(|(name, builtin, bits)| (name, builtin == 1, PermissionSet::from_bits(bits)))
+        .ok_or_else(|| HubError::not_found("The role"))
+}
+
+/// A user of this tenant by id (`NotFound` for anyone else).
+async fn member_in(scope: &mut TenantTx, user: UserId) -> HubResult<(String, PermissionSet)> {
+    let tenant = scope.tenant_key();
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT u.email, r.permissions FROM tenant_members m \
+         JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id \
+         JOIN tenant_roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id \
+         WHERE m.tenant_id = $1 AND m.user_id = $2",
+    )
+    .bind(tenant)
+    .bind(user.to_string())
+    .fetch_optional(scope.conn())
+    .await
+    .db()?;
+    row.map(|(email, bits)| (email, PermissionSet::from_bits(bits)))
+        .ok_or_else(|| HubError::not_found("The user"))
+}
+
+async fn record(scope: &mut TenantTx, action: &str, target: &str, detail: String) -> HubResult<()> {
+    let principal = scope.principal().clone();
+    let tenant = scope.tenant_id();
+    AuditEvent::allowed(&principal, action, Some(tenant), target, detail)
+        .record(scope.conn())
+        .await
+}
+
+fn validate_role_name(name: &str) -> HubResult<String> {
+    validate_name("name", name, "role name")
+}
+
+impl Hub {
+    /// The tenant's users and roles, and its user limit.
+    pub async fn tenant_users(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+    ) -> HubResult<TenantUsers> {
+        let mut scope = self
+            .tenant_tx(
+                principal,
+                TenantKey::Slug(tenant),
+                "tenant_user.list",
+                users(Action::View),
+            )
+            .await?;
+        let key = scope.tenant_key();
+        let members: Vec<(String, String, String, i64, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.display_name, u.email, u.active, r.id, r.name FROM tenant_members m \
+             JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id \
+             JOIN tenant_roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id \
+             WHERE m.tenant_id = $1 ORDER BY LOWER(u.display_name), u.id",
+        )
+        .bind(&key)
+        .fetch_all(scope.conn())
+        .await
+        .db()?;
+        let roles: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT r.id, r.name, r.builtin, r.permissions, \
+             (SELECT COUNT(*) FROM tenant_members m WHERE m.tenant_id = r.tenant_id AND m.role_id = r.id) \
+             FROM tenant_roles r WHERE r.tenant_id = $1 ORDER BY r.builtin DESC, LOWER(r.name), r.id",
+        )
+        .bind(&key)
+        .fetch_all(scope.conn())
+        .await
+        .db()?;
+        let (used, limit): (i64, i64) =
+            sqlx::query_as("SELECT used_users, max_users FROM tenants WHERE id = $1")
+                .bind(&key)
+                .fetch_one(scope.conn())
+                .await
+                .db()?;
+        scope.commit().await?;
+        Ok(TenantUsers {
+            members: members
+                .into_iter()
+                .filter_map(|(id, display_name, email, active, role_id, role_name)| {
+                    Some(TenantMember {
+                        id: UserId::parse(&id)?,
+                        display_name,
+                        email,
+                        active: active == 1,
+                        role_id,
+                        role_name,
+                    })
+                })
+                .collect(),
+            roles: roles
+                .into_iter()
+                .map(|(id, name, builtin, bits, members)| TenantRole {
+                    id,
+                    name,
+                    builtin: builtin == 1,
+                    permissions: PermissionSet::from_bits(bits),
+                    members,
+                })
+                .collect(),
+            used,
+            limit,
+        })
+    }
+
+    /// Creates a user of this tenant with one of its roles, within the tenant's user limit.
+    pub async fn create_tenant_user(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        input: &NewTenantUser,
+    ) -> HubResult<TenantMember> {
+        let display_name = validate_name("display_name", &input.display_name, "name")?;
+        let email = validate_email(&input.email)?;
+        validate_new_password(&input.password)?;
+        let action = "tenant_user.create";
+        let mut scope = self
+            .tenant_tx(
+                principal,
+                TenantKey::Slug(tenant),
+                action,
+                users(Action::Create),
+            )
+            .await?;
+        let (role_name, _, granted) = role_in(&mut scope, &input.role_id).await?;
+        let mut scope = scope.require_grantable(self, action, granted).await?;
+        let hash = self.passwords().hash(&input.password).await?;
+        let key = scope.tenant_key();
+        // The limit check and the count are one statement: concurrent creations cannot pass it.
+        let counted = sqlx::query(
+            "UPDATE tenants SET used_users = used_users + 1 WHERE id = $1 AND used_users < max_users",
+        )
+        .bind(&key)
+        .execute(scope.conn())
+        .await
+        .db()?
+        .rows_affected();
+        if counted != 1 {
+            let (used, limit): (i64, i64) =
+                sqlx::query_as("SELECT used_users, max_users FROM tenants WHERE id = $1")
+                    .bind(&key)
+                    .fetch_one(scope.conn())
+                    .await
+                    .db()?;
+            return Err(HubError::LimitReached {
+                resource: "users".to_owned(),
+                used,
+                limit,
+            });
+        }
+        let id = Uuid::new_v4().to_string();
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO users (id, email, display_name, password_hash, system_role, tenant_id, \
+             active, created_at, updated_at) VALUES ($1, $2, $3, $4, 'tenant_user', $5, 1, $6, $6)",
+        )
+        .bind(&id)
+        .bind(&email)
+        .bind(&display_name)
+        .bind(&hash)
+        .bind(&key)
+        .bind(now)
+        .execute(scope.conn())
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                HubError::invalid(
+                    "email",
+                    "An account with this email address already exists.",
+                )
+            } else {
+                crate::db::internal(&e)
+            }
+        })?;
+        sqlx::query(
+            "INSERT INTO tenant_members (user_id, tenant_id, role_id, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(&key)
+        .bind(&input.role_id)
+        .bind(now)
+        .execute(scope.conn())
+        .await
+        .db()?;
+        record(&mut scope, action, &email, format!("role {role_name}")).await?;
+        scope.commit().await?;
+        Ok(TenantMember {
+            id: UserId::parse(&id).ok_or_else(|| crate::db::internal(&"user id"))?,
+            display_name,
+            email,
+            active: true,
+            role_id: input.role_id.clone(),
+            role_name,
+        })
+    }
+
+    /// Changes a tenant user's name, role and whether they may sign in. A new role or a
+    /// deactivation applies on their next request (deactivation ends their sessions).
+    pub async fn update_tenant_user(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        user: UserId,
+        display_name: &str,
+        role_id: &str,
+        active: bool,
+    ) -> HubResult<()> {
+        let display_name = validate_name("display_name", display_name, "name")?;
+        let action = "tenant_user.update";
+        let mut scope = self
+            .tenant_tx(
+                principal,
+                TenantKey::Slug(tenant),
+                action,
+                users(Action::Update),
+            )
+            .await?;
+        let (email, current) = member_in(&mut scope, user).await?;
+        let (role_name, _, granted) = role_in(&mut scope, role_id).await?;
+        // Neither the new role nor the one taken away may hold more than the actor has.
+        let mut scope = scope
+            .require_grantable(self, action, granted)
+            .await?
+            .require_grantable(self, action, current)
+            .await?;
+        if user == principal.user_id && !active {
+            return Err(HubError::invalid(
+                "active",
+                "You cannot deactivate your own account.",
+            ));
+        }
+        let key = scope.tenant_key();
+        let now = now_ms();
+        sqlx::query(
+            "UPDATE users SET display_name = $1, active = $2, \
+             security_version = security_version + CASE WHEN active <> $2 THEN 1 ELSE 0 END, \
+             updated_at = $3 WHERE id = $4 AND tenant_id = $5",
+        )
+        .bind(&display_name)
+        .bind(i64::from(active))
+        .bind(now)
+        .bind(user.to_string())
+        .bind(&key)
+        .execute(scope.conn())
+        .await
+        .db()?;
+        sqlx::query("UPDATE tenant_members SET role_id = $1 WHERE tenant_id = $2 AND user_id = $3")
+            .bind(role_id)
+            .bind(&key)
+            .bind(user.to_string())
+            .execute(scope.conn())
+            .await
+            .db()?;
+        if !active {
+            sqlx::query(
+                "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(user.to_string())
+            .execute(scope.conn())
+            .await
+            .db()?;
+        }
+        record(
+            &mut scope,
+            action,
+            &email,
+            format!("name {display_name:?}, role {role_name}, active {active}"),
+        )
+        .await?;
+        scope.commit().await
+    }
+
+    /// Sets a tenant user's password; their sessions end.
+    pub async fn reset_tenant_user_password(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        user: UserId,
+        password: &str,
+    ) -> HubResult<()> {
+        validate_new_password(password)?;
+        let action = "tenant_user.reset_password";
+        let mut scope = self
+            .tenant_tx(
+                principal,
+                TenantKey::Slug(tenant),
+                action,
+                users(Action::Update),
+            )
+            .await?;
+        let (email, current) = member_in(&mut scope, user).await?;
+        let mut scope = scope.require_grantable(self, action, current).await?;
+        let hash = self.passwords().hash(password).await?;
+        let key = scope.tenant_key();
+        let now = now_ms();
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, security_version = security_version + 1, \
+             updated_at = $2 WHERE id = $3 AND tenant_id = $4",
+        )
+        .bind(&hash)
+        .bind(now)
+        .bind(user.to_string())
+        .bind(&key)
+        .execute(scope.conn())
+        .await
+        .db()?;
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(user.to_string())
+        .execute(scope.conn())
+        .await
+        .db()?;
+        record(
+            &mut scope,
+            action,
+            &email,
+            "password reset; all sessions ended".to_owned(),
+        )
+        .await?;
+        scope.commit().await
+    }
+
+    /// Deletes a tenant user; the tenant's user count goes down.
+    pub async fn delete_tenant_user(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        user: UserId,
+    ) -> HubResult<()> {
+        let action = "tenant_user.delete";
+        let mut scope = self
+            .tenant_tx(
+                principal,
+                TenantKey::Slug(tenant),
+                action,
+                users(Action::Delete),
+            )
+            .await?;
+        let (email, current) = member_in(&mut scope, user).await?;
+        let mut scope = scope.require_grantable(self, action, current).await?;
+        if user == principal.user_id {
+            return Err(HubError::invalid(
+                "user",
+                "You cannot delete your own account.",
+            ));
+        }
+        let key = scope.tenant_key();
+        sqlx::query("DELETE FROM tenant_members WHERE tenant_id = $1 AND user_id = $2")
+            .bind(&key)
+            .bind(user.to_string())
+            .execute(scope.conn())
+            .await
+            .db()?;
+        sqlx::query(
+            "DELETE FROM users WHERE id = $1 AND tenant_id = $2 AND system_role = 'tenant_user'",
+        )
+        .bind(user.to_string())
+        .bind(&key)
+        .execute(scope.conn())
+        .await
+        .db()?;
+        sqlx::query(
+            "UPDATE tenants SET used_users = used_users - 1 WHERE id = $1 AND used_users > 0",
+        )
+        .bind(&key)
+        .execute(scope.conn())
+        .await
+        .db()?;
+        record(&mut scope, action, &email, String::new()).await?;
+        scope.commit().await
+    }
+
+    /// Creates a custom role of this tenant.
+    pub async fn create_tenant_role(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        name: &str,
+        permissions: PermissionSet,
+    ) -> HubResult<TenantRole> {
+        let name = validate_role_name(name)?;
+        let action = "tenant_role.create";
+        let mut scope = self
+            .tenant_tx(
+                principal,
+                TenantKey::Slug(tenant),
+                action,
+                users(Action::Create),
+            )
+            .await?
+            .require_grantable(self, action, permissions)
+            .await?;
+        let id = Uuid::new_v4().to_string();
+        let key = scope.tenant_key();
+        sqlx::query(
+            "INSERT INTO tenant_roles (id, tenant_id, name, builtin, permissions, created_at) \
+             VALUES ($1, $2, $3, 0, $4, $5)",
+        )
+        .bind(&id)
+        .bind(&key)
+        .bind(&name)
+        .bind(permissions.bits())
+        .bind(now_ms())
+        .execute(scope.conn())
+        .await
+        .map_err(role_name_taken)?;
+        record(&mut scope, action, &name, permissions.summary()).await?;
+        scope.commit().await?;
+        Ok(TenantRole {
+            id,
+            name,
+            builtin: false,
+            permissions,
+            members: 0,
+        })
+    }
+
+    /// Renames a custom role and sets its permissions; its users have them on their next request.
+    pub async fn update_tenant_role(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        role_id: &str,
+        name: &str,
+        permissions: PermissionSet,
+    ) -> HubResult<()> {
+        let name = validate_role_name(name)?;
+        let action = "tenant_role.update";
+        let mut scope = self
+            .tenant_tx(
+                principal,
+                TenantKey::Slug(tenant),
+                action,
+                users(Action::Update),
+            )
+            .await?;
+        let (_, builtin, current) = role_in(&mut scope, role_id).await?;
+        let mut scope = scope
+            .require_grantable(self, action, permissions.union(current))
+            .await?;
+        if builtin {
+            return Err(HubError::invalid(
+                "role",
+                "Tenant Admin and Viewer are built in and cannot be changed; create a custom role instead.",
+            ));
+        }
+        let key = scope.tenant_key();
+        sqlx::query(
+            "UPDATE tenant_roles SET name = $1, permissions = $2 WHERE tenant_id = $3 AND id = $4",
+        )
+        .bind(&name)
+        .bind(permissions.bits())
+        .bind(&key)
+        .bind(role_id)
+        .execute(scope.conn())
+        .await
+        .map_err(role_name_taken)?;
+        record(&mut scope, action, &name, permissions.summary()).await?;
+        scope.commit().await
+    }
+
+    /// Deletes a custom role nobody holds.
+    pub async fn delete_tenant_role(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        role_id: &str,
+    ) -> HubResult<()> {
+        let action = "tenant_role.delete";
+        let mut scope = self
+            .tenant_tx(
+                principal,
+                TenantKey::Slug(tenant),
+                action,
+                users(Action::Delete),
+            )
+            .await?;
+        let (name, builtin, current) = role_in(&mut scope, role_id).await?;
+        let mut scope = scope.require_grantable(self, action, current).await?;
+        if builtin {
+            return Err(HubError::invalid(
+                "role",
+                "Tenant Admin and Viewer are built in and cannot be deleted.",
+            ));
+        }
+        let key = scope.tenant_key();
+        let holders: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tenant_members WHERE tenant_id = $1 AND role_id = $2",
+        )
+        .bind(&key)
+        .bind(role_id)
+        .fetch_one(scope.conn())
+        .await
+        .db()?;
+        if holders > 0 {
+            return Err(HubError::invalid(
+                "role",
+                format!("{holders} user(s) hold this role. Give them another role first."),
+            ));
+        }
+        sqlx::query("DELETE FROM tenant_roles WHERE tenant_id = $1 AND id = $2")
+            .bind(&key)
+            .bind(role_id)
+            .execute(scope.conn())
+            .await
+            .db()?;
+        record(&mut scope, action, &name, String::new()).await?;
+        scope.commit().await
+    }
+}
+
+fn role_name_taken(error: sqlx::Error) -> HubError {
+    if is_unique_violation(&error) {
+        HubError::invalid("name", "This tenant already has a role with that name.")
+    } else {
+        crate::db::internal(&error)
+    }
+}

@@ -1,0 +1,647 @@
+//! Conformance tests of technicians, tenant users and roles, and tenant isolation: who may
+//! enter which tenant with which permissions, on SQLite and PostgreSQL.
+
+use hub_core::{
+    access::TenantKey,
+    conformance,
+    db::Backend,
+    tenant_users::NewTenantUser,
+    testing::{licensed_admin, TestDb},
+    ClientInfo, Hub, HubError, Principal,
+};
+use hub_model::{
+    permissions::{Action, Permission, PermissionSet, ResourceKind},
+    technicians::{TechnicianProfile, TechnicianQuery},
+    tenants::TenantLimits,
+    TenantId,
+};
+
+const PASSWORD: &str = "a long enough password";
+
+async fn scalar(hub: &Hub, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(hub.db().pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn sign_in(hub: &Hub, email: &str, password: &str) -> Principal {
+    hub.login(email, password, &ClientInfo::default())
+        .await
+        .unwrap_or_else(|e| panic!("login {email}: {e}"))
+        .principal
+}
+
+fn profile(name: &str, email: &str) -> TechnicianProfile {
+    TechnicianProfile {
+        display_name: name.to_owned(),
+        email: email.to_owned(),
+        phone: "+1 555 0100".to_owned(),
+    }
+}
+
+fn cell(resource: ResourceKind, action: Action) -> Permission {
+    Permission::new(resource, action)
+}
+
+/// Two tenants and their ids and slugs.
+async fn two_tenants(hub: &Hub, admin: &Principal) -> ((TenantId, String), (TenantId, String)) {
+    let a = hub.create_tenant(admin, "Tenant A").await.expect("a");
+    let b = hub.create_tenant(admin, "Tenant B").await.expect("b");
+    ((a.id, a.slug), (b.id, b.slug))
+}
+
+async fn denied_events(hub: &Hub, action: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied' AND action = $1 \
+         AND actor_user_id IS NOT NULL",
+    )
+    .bind(action)
+    .fetch_one(hub.db().pool())
+    .await
+    .expect("audit")
+}
+
+conformance!(
+    technicians_are_managed_by_the_msp_admin_only,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 5).await;
+
+        let tom = hub
+            .create_technician(
+                &admin,
+                &profile("Tom Tech", "Tom@Contoso.example"),
+                PASSWORD,
+            )
+            .await
+            .expect("create");
+        assert_eq!(tom.email, "tom@contoso.example");
+        assert_eq!((tom.tenants, tom.active), (0, true));
+
+        // Bad input: typed errors, nothing written.
+        let before = scalar(&hub, "SELECT COUNT(*) FROM users").await;
+        for (input, password, field) in [
+            (profile("", "x@contoso.example"), PASSWORD, "display_name"),
+            (profile("X", "not an email"), PASSWORD, "email"),
+            (profile("X", "tom@contoso.example"), PASSWORD, "email"),
+            (profile("X", "y@contoso.example"), "short", "password"),
+            (
+                TechnicianProfile {
+                    phone: "call me".to_owned(),
+                    ..profile("X", "z@contoso.example")
+                },
+                PASSWORD,
+                "phone",
+            ),
+        ] {
+            match hub.create_technician(&admin, &input, password).await {
+                Err(HubError::InvalidInput { field: got, .. }) => assert_eq!(got, field),
+                other => panic!("{input:?}: {other:?}"),
+            }
+        }
+        assert_eq!(scalar(&hub, "SELECT COUNT(*) FROM users").await, before);
+
+        for n in 0..30 {
+            hub.create_technician(
+                &admin,
+                &profile(&format!("Tech {n:02}"), &format!("t{n}@contoso.example")),
+                PASSWORD,
+            )
+            .await
+            .expect("more");
+        }
+        let page = hub
+            .list_technicians(
+                &admin,
+                &TechnicianQuery {
+                    search: String::new(),
+                    page: 2,
+                    per_page: 25,
+                },
+            )
+            .await
+            .expect("list");
+        assert_eq!((page.total, page.items.len(), page.pages()), (31, 6, 2));
+        let found = hub
+            .list_technicians(
+                &admin,
+                &TechnicianQuery {
+                    search: "TOM@".to_owned(),
+                    page: 1,
+                    per_page: 25,
+                },
+            )
+            .await
+            .expect("search");
+        assert_eq!(
+            found.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+            vec![tom.id]
+        );
+        // The MSP Admin is not a technician: never listed, never reachable here.
+        let none = hub
+            .list_technicians(
+                &admin,
+                &TechnicianQuery {
+                    search: "dana".to_owned(),
+                    page: 1,
+                    per_page: 25,
+                },
+            )
+            .await
+            .expect("search");
+        assert_eq!(none.total, 0);
+        assert_eq!(
+            hub.set_technician_active(&admin, admin.user_id, false)
+                .await
+                .err(),
+            Some(HubError::not_found("The technician"))
+        );
+        assert!(hub.delete_technician(&admin, admin.user_id).await.is_err());
+        assert_eq!(
+            scalar(
+                &hub,
+                "SELECT COUNT(*) FROM users WHERE system_role = 'msp_admin' AND active = 1"
+            )
+            .await,
+            1
+        );
+
+        let renamed = hub
+            .update_technician(
+                &admin,
+                tom.id,
+                &profile("Thomas Tech", "thomas@contoso.example"),
+            )
+            .await
+            .expect("update");
+        assert_eq!(renamed.display_name, "Thomas Tech");
+
+        // A signed-in technician loses their session on deactivation and on a password reset.
+        let session = hub
+            .login("thomas@contoso.example", PASSWORD, &ClientInfo::default())
+            .await
+            .expect("login");
+        let tech = session.principal.clone();
+        for (action, call) in [
+            (
+                "technician.list",
+                hub.list_technicians(&tech, &TechnicianQuery::default())
+                    .await
+                    .err(),
+            ),
+            (
+                "technician.create",
+                hub.create_technician(&tech, &profile("Eve", "eve@contoso.example"), PASSWORD)
+                    .await
+                    .err(),
+            ),
+            (
+                "technician.delete",
+                hub.delete_technician(&tech, tom.id).await.err(),
+            ),
+            ("license.view", hub.license_overview(&tech).await.err()),
+            ("branding.reset_brand", hub.reset_brand(&tech).await.err()),
+        ] {
+            assert_eq!(call, Some(HubError::Forbidden), "{action}");
+            assert!(denied_events(&hub, action).await >= 1, "{action} audited");
+        }
+        hub.set_technician_active(&admin, tom.id, false)
+            .await
+            .expect("deactivate");
+        assert!(hub
+            .authenticate(&session.token.token)
+            .await
+            .expect("auth")
+            .is_none());
+        assert_eq!(
+            hub.login("thomas@contoso.example", PASSWORD, &ClientInfo::default())
+                .await
+                .err(),
+            Some(HubError::InvalidCredentials)
+        );
+        hub.set_technician_active(&admin, tom.id, true)
+            .await
+            .expect("reactivate");
+        let again = hub
+            .login("thomas@contoso.example", PASSWORD, &ClientInfo::default())
+            .await
+            .expect("login again");
+        hub.reset_technician_password(&admin, tom.id, "a brand new password")
+            .await
+            .expect("reset");
+        assert!(hub
+            .authenticate(&again.token.token)
+            .await
+            .expect("auth")
+            .is_none());
+        sign_in(&hub, "thomas@contoso.example", "a brand new password").await;
+
+        hub.delete_technician(&admin, tom.id).await.expect("delete");
+        assert_eq!(
+            hub.technician_detail(&admin, tom.id).await.err(),
+            Some(HubError::not_found("The technician"))
+        );
+    }
+);
+
+conformance!(
+    technicians_enter_only_assigned_active_tenants_with_their_matrix,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 5).await;
+        let ((a, slug_a), (b, slug_b)) = two_tenants(&hub, &admin).await;
+        let tom = hub
+            .create_technician(
+                &admin,
+                &profile("Tom Tech", "tom@contoso.example"),
+                PASSWORD,
+            )
+            .await
+            .expect("create");
+        let tech = sign_in(&hub, "tom@contoso.example", PASSWORD).await;
+
+        // No assignment: no tenant at all, and a tenant that exists looks like one that does not.
+        assert!(hub
+            .workspaces_for(&tech, None, "")
+            .await
+            .expect("list")
+            .entries
+            .is_empty());
+        for key in [
+            TenantKey::Id(a),
+            TenantKey::Slug(&slug_a),
+            TenantKey::Slug("no-such-tenant"),
+        ] {
+            assert_eq!(
+                hub.enter_tenant(&tech, key, "test.enter").await.err(),
+                Some(HubError::not_found("The tenant"))
+            );
+        }
+        assert!(denied_events(&hub, "test.enter").await >= 3);
+
+        // View only on A.
+        hub.assign_tenants(&admin, tom.id, &[a], PermissionSet::view_only())
+            .await
+            .expect("assign");
+        let context = hub.tenant_context(&tech, &slug_a).await.expect("enter A");
+        assert_eq!(context.permissions, PermissionSet::view_only());
+        assert_eq!(context.acting_as, "Technician");
+        assert_eq!(
+            hub.tenant_context(&tech, &slug_b).await.err(),
+            Some(HubError::not_found("The tenant"))
+        );
+        let listed = hub
+            .workspaces_for(&tech, Some(&slug_b), "")
+            .await
+            .expect("list");
+        assert_eq!(
+            listed
+                .entries
+                .iter()
+                .map(|e| e.slug.as_str())
+                .collect::<Vec<_>>(),
+            vec![slug_a.as_str()]
+        );
+        assert_eq!(listed.total, 1);
+        assert_eq!(
+            hub.tenant_tx(
+                &tech,
+                TenantKey::Slug(&slug_a),
+                "test.create",
+                cell(ResourceKind::Automs, Action::Create)
+            )
+            .await
+            .err(),
+            Some(HubError::Forbidden)
+        );
+        assert_eq!(denied_events(&hub, "test.create").await, 1);
+
+        // One action applies full rights to both; the next request sees them.
+        let detail = hub
+            .assign_tenants(&admin, tom.id, &[a, b], PermissionSet::all())
+            .await
+            .expect("apply");
+        assert_eq!(detail.assignments.len(), 2);
+        assert!(detail
+            .assignments
+            .iter()
+            .all(|r| r.permissions == Some(PermissionSet::all())));
+        assert_eq!(
+            hub.tenant_context(&tech, &slug_b)
+                .await
+                .expect("B")
+                .permissions,
+            PermissionSet::all()
+        );
+
+        // An unknown tenant refuses the whole batch.
+        let unknown = TenantId(uuid::Uuid::new_v4());
+        assert_eq!(
+            hub.assign_tenants(&admin, tom.id, &[a, unknown], PermissionSet::empty())
+                .await
+                .err(),
+            Some(HubError::not_found("The tenant"))
+        );
+        assert_eq!(
+            hub.tenant_context(&tech, &slug_a)
+                .await
+                .expect("A")
+                .permissions,
+            PermissionSet::all()
+        );
+
+        // Deactivating B blocks the technician, not the MSP Admin; unassigning A removes it.
+        hub.set_tenant_active(&admin, b, false)
+            .await
+            .expect("deactivate");
+        assert_eq!(
+            hub.tenant_context(&tech, &slug_b).await.err(),
+            Some(HubError::TenantDeactivated)
+        );
+        assert!(hub.tenant_context(&admin, &slug_b).await.is_ok());
+        assert_eq!(
+            hub.workspaces_for(&tech, None, "")
+                .await
+                .expect("list")
+                .total,
+            1
+        );
+        hub.unassign_tenants(&admin, tom.id, &[a])
+            .await
+            .expect("unassign");
+        assert_eq!(
+            hub.tenant_context(&tech, &slug_a).await.err(),
+            Some(HubError::not_found("The tenant"))
+        );
+        let detail = hub.tenant_detail(&admin, b).await.expect("detail");
+        assert_eq!(
+            detail.technicians.iter().map(|t| t.id).collect::<Vec<_>>(),
+            vec![tom.id]
+        );
+
+        // Technicians never manage technicians, even with full rights in every tenant.
+        assert_eq!(
+            hub.assign_tenants(&tech, tom.id, &[a], PermissionSet::all())
+                .await
+                .err(),
+            Some(HubError::Forbidden)
+        );
+    }
+);
+
+conformance!(
+    tenant_admins_manage_their_own_tenant_within_its_user_limit,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 5).await;
+        let ((a, slug_a), (_b, slug_b)) = two_tenants(&hub, &admin).await;
+        hub.update_tenant(
+            &admin,
+            a,
+            "Tenant A",
+            TenantLimits {
+                automs: 5,
+                users: 3,
+                agents: 1,
+            },
+        )
+        .await
+        .expect("limit");
+        let roles_a = hub.tenant_users(&admin, &slug_a).await.expect("a").roles;
+        let roles_b = hub.tenant_users(&admin, &slug_b).await.expect("b").roles;
+        let role = |roles: &[hub_model::tenant_users::TenantRole], name: &str| {
+            roles
+                .iter()
+                .find(|r| r.name == name)
+                .expect("role")
+                .id
+                .clone()
+        };
+        assert_eq!(
+            roles_a.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+            vec!["Tenant Admin", "Viewer"]
+        );
+        let new_user = |name: &str, email: &str, role_id: String| NewTenantUser {
+            display_name: name.to_owned(),
+            email: email.to_owned(),
+            password: PASSWORD.to_owned(),
+            role_id,
+        };
+
+        // The MSP Admin creates A's Tenant Admin; a role of B cannot be given in A.
+        assert_eq!(
+            hub.create_tenant_user(
+                &admin,
+                &slug_a,
+                &new_user("X", "x@a.example", role(&roles_b, "Viewer"))
+            )
+            .await
+            .err(),
+            Some(HubError::not_found("The role"))
+        );
+        for system in ["msp_admin", "technician", "administrator"] {
+            assert_eq!(
+                hub.create_tenant_user(
+                    &admin,
+                    &slug_a,
+                    &new_user("X", "x@a.example", system.to_owned())
+                )
+                .await
+                .err(),
+                Some(HubError::not_found("The role")),
+                "system roles cannot be referenced"
+            );
+        }
+        hub.create_tenant_user(
+            &admin,
+            &slug_a,
+            &new_user(
+                "Alice Admin",
+                "alice@a.example",
+                role(&roles_a, "Tenant Admin"),
+            ),
+        )
+        .await
+        .expect("tenant admin");
+        let alice = sign_in(&hub, "alice@a.example", PASSWORD).await;
+        let context = hub.tenant_context(&alice, &slug_a).await.expect("enter");
+        assert_eq!(
+            (context.permissions, context.acting_as.as_str()),
+            (PermissionSet::all(), "Tenant Admin")
+        );
+        assert_eq!(
+            hub.tenant_context(&alice, &slug_b).await.err(),
+            Some(HubError::not_found("The tenant"))
+        );
+        assert_eq!(
+            hub.workspaces_for(&alice, None, "")
+                .await
+                .expect("ws")
+                .entries
+                .len(),
+            1
+        );
+        assert_eq!(
+            hub.list_tenants(&alice, &Default::default()).await.err(),
+            Some(HubError::Forbidden)
+        );
+
+        // Alice adds a viewer and a custom role; the limit (3 users) holds.
+        let vic = hub
+            .create_tenant_user(
+                &alice,
+                &slug_a,
+                &new_user("Vic Viewer", "vic@a.example", role(&roles_a, "Viewer")),
+            )
+            .await
+            .expect("viewer");
+        let mut helpdesk = PermissionSet::view_only();
+        helpdesk.insert(cell(ResourceKind::Users, Action::Create));
+        let custom = hub
+            .create_tenant_role(&alice, &slug_a, "Helpdesk", helpdesk)
+            .await
+            .expect("role");
+        let hal = hub
+            .create_tenant_user(
+                &alice,
+                &slug_a,
+                &new_user("Hal Help", "hal@a.example", custom.id.clone()),
+            )
+            .await
+            .expect("helpdesk user");
+        assert_eq!(
+            hub.create_tenant_user(
+                &alice,
+                &slug_a,
+                &new_user("One Too Many", "more@a.example", custom.id.clone())
+            )
+            .await
+            .err(),
+            Some(HubError::LimitReached {
+                resource: "users".to_owned(),
+                used: 3,
+                limit: 3
+            })
+        );
+        assert_eq!(
+            scalar(
+                &hub,
+                "SELECT COUNT(*) FROM users WHERE email = 'more@a.example'"
+            )
+            .await,
+            0
+        );
+
+        // The helpdesk user may create users but not grant more than they hold.
+        let hal_p = sign_in(&hub, "hal@a.example", PASSWORD).await;
+        assert_eq!(
+            hub.create_tenant_role(&hal_p, &slug_a, "Escalated", PermissionSet::all())
+                .await
+                .err(),
+            Some(HubError::PermissionEscalation)
+        );
+        hub.delete_tenant_user(&alice, &slug_a, vic.id)
+            .await
+            .expect("delete");
+        assert_eq!(
+            hub.create_tenant_user(
+                &hal_p,
+                &slug_a,
+                &new_user("Eve", "eve@a.example", role(&roles_a, "Tenant Admin"))
+            )
+            .await
+            .err(),
+            Some(HubError::PermissionEscalation)
+        );
+        assert!(denied_events(&hub, "tenant_user.create").await >= 1);
+
+        // A viewer sees users but changes nothing.
+        hub.create_tenant_user(
+            &alice,
+            &slug_a,
+            &new_user("Val Viewer", "val@a.example", role(&roles_a, "Viewer")),
+        )
+        .await
+        .expect("viewer 2");
+        let val = sign_in(&hub, "val@a.example", PASSWORD).await;
+        let seen = hub.tenant_users(&val, &slug_a).await.expect("view");
+        assert_eq!(seen.members.len(), 3);
+        assert_eq!((seen.used, seen.limit), (3, 3));
+        assert!(
+            seen.members.iter().all(|m| m.email.ends_with("@a.example")),
+            "only A's tenant users"
+        );
+        assert_eq!(
+            hub.delete_tenant_user(&val, &slug_a, hal.id).await.err(),
+            Some(HubError::Forbidden)
+        );
+
+        // Custom roles change for their holders at once; in-use and built-in roles stay.
+        hub.update_tenant_role(
+            &alice,
+            &slug_a,
+            &custom.id,
+            "Helpdesk",
+            PermissionSet::empty(),
+        )
+        .await
+        .expect("narrow");
+        assert_eq!(
+            hub.tenant_context(&hal_p, &slug_a)
+                .await
+                .expect("hal")
+                .permissions,
+            PermissionSet::empty()
+        );
+        assert!(matches!(
+            hub.delete_tenant_role(&alice, &slug_a, &custom.id).await,
+            Err(HubError::InvalidInput { .. })
+        ));
+        assert!(matches!(
+            hub.delete_tenant_role(&alice, &slug_a, &role(&roles_a, "Viewer"))
+                .await,
+            Err(HubError::InvalidInput { .. })
+        ));
+
+        // A's users are not B's: ids substituted across tenants are not found.
+        assert_eq!(
+            hub.delete_tenant_user(&admin, &slug_b, hal.id).await.err(),
+            Some(HubError::not_found("The user"))
+        );
+        assert_eq!(
+            hub.update_tenant_role(&admin, &slug_b, &custom.id, "x", PermissionSet::empty())
+                .await
+                .err(),
+            Some(HubError::not_found("The role"))
+        );
+
+        // Deactivating the tenant locks its users out; the MSP Admin still enters.
+        hub.set_tenant_active(&admin, a, false)
+            .await
+            .expect("deactivate");
+        assert_eq!(
+            hub.tenant_context(&alice, &slug_a).await.err(),
+            Some(HubError::TenantDeactivated)
+        );
+        assert!(hub.tenant_users(&admin, &slug_a).await.is_ok());
+
+        // The last tenant opened is where the next sign-in lands.
+        hub.set_tenant_active(&admin, a, true)
+            .await
+            .expect("reactivate");
+        hub.tenant_context(&alice, &slug_a).await.expect("open");
+        assert_eq!(
+            hub.landing_path(&alice).await.expect("landing"),
+            Some(format!("/t/{slug_a}/dashboard"))
+        );
+        hub.tenant_context(&admin, &slug_b).await.expect("open b");
+        assert_eq!(
+            hub.landing_path(&admin).await.expect("landing"),
+            Some(format!("/t/{slug_b}/dashboard"))
+        );
+    }
+);
