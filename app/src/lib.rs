@@ -26,8 +26,11 @@ use pages::{
     overview::OverviewPage,
     section::{MspPage, MspSectionPage},
     setup::SetupPage,
+    technician_detail::TechnicianDetailPage,
+    technicians::TechniciansPage,
     tenant::{TenantScope, TenantSectionPage},
     tenant_detail::TenantDetailPage,
+    tenant_users::TenantUsersPage,
     tenants::TenantsPage,
 };
 
@@ -78,7 +81,8 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/tenants") view=|| view! { <MspPage page=TenantsPage/> }/>
                     <Route ssr=SsrMode::Async path=path!("/tenants/:id") view=|| view! { <MspPage page=TenantDetailPage/> }/>
                     <Route ssr=SsrMode::Async path=path!("/account") view=AccountPage/>
-                    <Route ssr=SsrMode::Async path=path!("/technicians") view=|| view! { <MspSectionPage slug="technicians"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/technicians") view=|| view! { <MspPage page=TechniciansPage/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/technicians/:id") view=|| view! { <MspPage page=TechnicianDetailPage/> }/>
                     <Route ssr=SsrMode::Async path=path!("/summary") view=|| view! { <MspSectionPage slug="summary"/> }/>
                     <Route ssr=SsrMode::Async path=path!("/license") view=|| view! { <MspPage page=LicensePage/> }/>
                     <Route ssr=SsrMode::Async path=path!("/branding") view=|| view! { <MspPage page=BrandingPage/> }/>
@@ -88,6 +92,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/alerts") view=|| view! { <TenantSectionPage slug="alerts"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/agents") view=|| view! { <TenantSectionPage slug="agents"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/vault") view=|| view! { <TenantSectionPage slug="vault"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/users") view=TenantUsersPage/>
                         <Route ssr=SsrMode::Async path=path!("/api-keys") view=|| view! { <TenantSectionPage slug="api-keys"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <TenantSectionPage slug="audit"/> }/>
                     </ParentRoute>

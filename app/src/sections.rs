@@ -1,5 +1,29 @@
 //! The sections of the hub (DESIGN §5): one list drives the sidebar and the routes.
 
+use hub_model::permissions::{Action, Permission, PermissionSet, ResourceKind};
+
+/// What a tenant page needs before the sidebar shows it (the server checks again).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// Nothing beyond entering the tenant.
+    Nothing,
+    /// View on this resource kind.
+    View(ResourceKind),
+    /// The MSP Admin (API keys and the audit log are never a technician's).
+    MspAdmin,
+}
+
+impl Needs {
+    /// Whether someone with `permissions` here (and `msp_admin` or not) may open the page.
+    pub fn met(self, permissions: PermissionSet, msp_admin: bool) -> bool {
+        match self {
+            Self::Nothing => true,
+            Self::View(resource) => permissions.allows(Permission::new(resource, Action::View)),
+            Self::MspAdmin => msp_admin,
+        }
+    }
+}
+
 /// One page of the hub.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Section {
@@ -9,35 +33,42 @@ pub struct Section {
     pub title: &'static str,
     /// One line on what the page is for, shown until the page's feature lands.
     pub summary: &'static str,
+    /// What a tenant page needs (MSP pages: the MSP Admin).
+    pub needs: Needs,
 }
 
 /// Pages of the MSP as a whole (MSP Admin).
 pub const MSP_SECTIONS: &[Section] = &[
-    Section { slug: "", title: "Overview", summary: "Your organization at a glance." },
+    Section { slug: "", title: "Overview", summary: "Your organization at a glance.", needs: Needs::MspAdmin },
     Section {
         slug: "tenants",
         title: "Tenants",
         summary: "Create, search and deactivate customer tenants, with their limits and usage.",
+        needs: Needs::MspAdmin,
     },
     Section {
         slug: "technicians",
         title: "Technicians",
         summary: "Technician accounts, tenant assignments and per-tenant permissions.",
+        needs: Needs::MspAdmin,
     },
     Section {
         slug: "summary",
         title: "Tenant Summary",
         summary: "Usage against limits, runs, failure rate and open alerts for every tenant, exportable as CSV.",
+        needs: Needs::MspAdmin,
     },
     Section {
         slug: "license",
         title: "License",
         summary: "MSP license status, expiry, tenant count and default limits.",
+        needs: Needs::MspAdmin,
     },
     Section {
         slug: "branding",
         title: "Branding",
         summary: "Your logo, product name and colors on the login page, the sidebar and every tenant view.",
+        needs: Needs::MspAdmin,
     },
 ];
 
@@ -47,36 +78,49 @@ pub const TENANT_SECTIONS: &[Section] = &[
         slug: "dashboard",
         title: "Dashboard",
         summary: "Usage against limits, runs over time, success rate, alerts by severity and recent activity.",
+        needs: Needs::View(ResourceKind::Dashboards),
     },
     Section {
         slug: "automs",
         title: "Automs",
         summary: "Automations with manual, scheduled and webhook triggers, and their runs.",
+        needs: Needs::View(ResourceKind::Automs),
     },
     Section {
         slug: "alerts",
         title: "Alerts",
         summary: "Open, acknowledged and resolved alerts by severity, with assignees.",
+        needs: Needs::View(ResourceKind::Alerts),
     },
     Section {
         slug: "agents",
         title: "AI Agents",
         summary: "AI agents with their model, instructions, tools and vault references.",
+        needs: Needs::View(ResourceKind::Agents),
     },
     Section {
         slug: "vault",
         title: "Vault",
         summary: "Encrypted credentials; revealing a secret is a separate, audited action.",
+        needs: Needs::View(ResourceKind::Vault),
+    },
+    Section {
+        slug: "users",
+        title: "Users & roles",
+        summary: "The tenant's own users and its roles, within the tenant's user limit.",
+        needs: Needs::View(ResourceKind::Users),
     },
     Section {
         slug: "api-keys",
         title: "API Keys",
         summary: "Keys for automation runners, shown once, stored hashed and revocable.",
+        needs: Needs::MspAdmin,
     },
     Section {
         slug: "audit",
         title: "Audit log",
         summary: "Who did what, acting as what, allowed or denied, and when.",
+        needs: Needs::MspAdmin,
     },
 ];
 

@@ -155,6 +155,11 @@ impl PermissionSet {
         other.0 & !self.0 == 0
     }
 
+    /// The permissions in both sets.
+    pub fn intersect(self, other: Self) -> Self {
+        Self(self.0 & other.0)
+    }
+
     /// Every permission in either set.
     pub fn union(self, other: Self) -> Self {
         Self(self.0 | other.0)
@@ -186,6 +191,13 @@ impl PermissionSet {
     /// The stored form.
     pub fn bits(self) -> i64 {
         i64::from(self.0)
+    }
+
+    /// From input: `None` when a bit names no cell of the matrix.
+    pub fn try_from_bits(bits: i64) -> Option<Self> {
+        (0..=i64::from(Self::MASK))
+            .contains(&bits)
+            .then(|| Self::from_bits(bits))
     }
 
     /// From the stored form; unknown bits are dropped.

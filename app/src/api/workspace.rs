@@ -23,7 +23,7 @@ pub async fn list_workspaces(
 /// The tenant a tenant page is about and the principal's permissions there, re-read on every
 /// call (a changed assignment shows on the next navigation). Foreign tenants are not found.
 #[server(endpoint = "t/context")]
-pub async fn tenant_context(tenant: String) -> Result<TenantContext, HubError> {
+pub async fn get_tenant_context(tenant: String) -> Result<TenantContext, HubError> {
     let principal = crate::ssr::principal()?;
     crate::ssr::hub()?.tenant_context(&principal, &tenant).await
 }

@@ -7,6 +7,7 @@ use super::{
     tenant_switcher::TenantSwitcher,
     user_menu::UserMenu,
 };
+use crate::pages::tenant::CurrentTenant;
 use crate::{
     api::{auth::get_session, license::DismissActivationNotice, workspace::list_workspaces},
     sections::{MSP_SECTIONS, TENANT_SECTIONS},
@@ -14,7 +15,8 @@ use crate::{
 use hub_model::{
     license::LicenseState,
     session::{CurrentUser, SessionInfo},
-    workspace::{WorkspaceList, ORGANIZATION_SLUG},
+    tenant_users::TenantContext,
+    workspace::WorkspaceList,
 };
 use leptos::prelude::*;
 use leptos_router::{
@@ -129,26 +131,44 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
     brand.set(info.brand.clone());
     refresh_brand_on_navigation(brand);
     let location = use_location();
-    let workspace = Memo::new(move |_| {
-        tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
-    });
+    let current_tenant = RwSignal::new(None::<TenantContext>);
+    provide_context(CurrentTenant(current_tenant));
+    // The workspace the tenant pages link to: the one in the URL, else the first listed.
+    let first = workspaces.entries.first().map(|e| e.slug.clone());
+    let workspace =
+        Memo::new(move |_| tenant_in_path(&location.pathname.get()).or_else(|| first.clone()));
     let is_admin = viewer.is_hub_admin();
     let organization = viewer.organization.clone();
+    let no_workspace = workspaces.entries.is_empty();
+    let tenant_nav = move || {
+        let Some(slug) = workspace.get() else {
+            return view! {
+                <p class="nav-empty" data-testid="no-tenants">
+                    {if no_workspace { "No tenant is assigned to you yet. Ask your MSP Admin for access." } else { "" }}
+                </p>
+            }
+            .into_any();
+        };
+        // Until the tenant's permissions are read, every page is listed; then only those they open.
+        let permissions =
+            current_tenant.with(|c| c.as_ref().filter(|c| c.slug == slug).map(|c| c.permissions));
+        TENANT_SECTIONS
+            .iter()
+            .filter(|section| permissions.is_none_or(|p| section.needs.met(p, is_admin)))
+            .map(|section| {
+                let href = format!("/t/{slug}/{}", section.slug);
+                view! { <li><A href=href>{section.title}</A></li> }
+            })
+            .collect_view()
+            .into_any()
+    };
     let sidebar = view! {
             <aside class="sidebar">
                 <BrandMark brand subtitle=organization/>
                 <TenantSwitcher workspaces/>
                 <nav class="nav" aria-label="Workspace">
                     <h2 class="nav-heading">"Workspace"</h2>
-                    <ul>
-                        {TENANT_SECTIONS
-                            .iter()
-                            .map(|section| {
-                                let href = move || format!("/t/{}/{}", workspace.get(), section.slug);
-                                view! { <li><A href=href>{section.title}</A></li> }
-                            })
-                            .collect_view()}
-                    </ul>
+                    <ul>{tenant_nav}</ul>
                 </nav>
                 <Show when=move || is_admin>
                     <nav class="nav" aria-label="MSP">

@@ -1,9 +1,11 @@
 //! The searchable tenant switcher in the sidebar (a keyboard-operable combobox).
 //!
 //! Switching keeps the kind of page you are on and changes the URL to `/t/{slug}/...`;
-//! the router swaps the page in place, with no document reload.
+//! the router swaps the page in place, with no document reload. When the principal may see
+//! more tenants than were loaded (the MSP Admin at scale), typing searches on the server.
 
 use super::shell::{section_in_path, tenant_in_path};
+use crate::{api::workspace::list_workspaces, pages::tenant::CurrentTenant};
 use hub_model::workspace::{WorkspaceEntry, WorkspaceList, ORGANIZATION_SLUG};
 use leptos::{ev::KeyboardEvent, html, prelude::*};
 use leptos_router::hooks::{use_location, use_navigate};
@@ -14,6 +16,7 @@ pub fn TenantSwitcher(
     /// The workspaces the principal may see, loaded by the shell.
     workspaces: WorkspaceList,
 ) -> impl IntoView {
+    let complete = workspaces.total <= i64::try_from(workspaces.entries.len()).unwrap_or(i64::MAX);
     let all: StoredValue<Vec<WorkspaceEntry>> = StoredValue::new(workspaces.entries);
     let location = use_location();
     let navigate = use_navigate();
@@ -21,14 +24,22 @@ pub fn TenantSwitcher(
     let query = RwSignal::new(String::new());
     let highlighted = RwSignal::new(0_usize);
     let input_ref = NodeRef::<html::Input>::new();
+    // Server results for the current query (only when the loaded list is incomplete).
+    let remote: RwSignal<Option<(String, Vec<WorkspaceEntry>)>> = RwSignal::new(None);
+    let current_tenant = use_context::<CurrentTenant>().map(|c| c.0);
 
     let current_slug = Memo::new(move |_| {
         tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
     });
-    let entries = move || all.get_value();
     let matches = Memo::new(move |_| {
         let needle = query.get().trim().to_lowercase();
-        entries()
+        if !complete && !needle.is_empty() {
+            return remote.with(|r| match r {
+                Some((q, found)) if *q == needle => found.clone(),
+                _ => Vec::new(),
+            });
+        }
+        all.get_value()
             .into_iter()
             .filter(|e| {
                 needle.is_empty()
@@ -37,15 +48,45 @@ pub fn TenantSwitcher(
             })
             .collect::<Vec<_>>()
     });
+    let searching = move || {
+        let needle = query.get().trim().to_lowercase();
+        !complete
+            && !needle.is_empty()
+            && remote.with(|r| r.as_ref().is_none_or(|(q, _)| *q != needle))
+    };
     let current_name = move || {
         let slug = current_slug.get();
-        all.with_value(|entries| {
-            entries
-                .iter()
-                .find(|e| e.slug == slug)
-                .map(|e| e.name.clone())
-        })
-        .unwrap_or_else(|| "Choose a tenant".to_owned())
+        current_tenant
+            .and_then(|c| {
+                c.with(|c| {
+                    c.as_ref()
+                        .filter(|c| c.slug == slug)
+                        .map(|c| c.name.clone())
+                })
+            })
+            .or_else(|| {
+                all.with_value(|entries| {
+                    entries
+                        .iter()
+                        .find(|e| e.slug == slug)
+                        .map(|e| e.name.clone())
+                })
+            })
+            .unwrap_or_else(|| "Choose a tenant".to_owned())
+    };
+    let search_server = move |text: String| {
+        let needle = text.trim().to_lowercase();
+        if complete || needle.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = list_workspaces(None, Some(needle.clone())).await {
+                // Only the answer to what is typed now counts.
+                if query.get_untracked().trim().to_lowercase() == needle {
+                    remote.set(Some((needle, list.entries)));
+                }
+            }
+        });
     };
 
     let close = move || {
@@ -134,8 +175,10 @@ pub fn TenantSwitcher(
                         aria-activedescendant=move || format!("switcher-option-{}", highlighted.get())
                         prop:value=move || query.get()
                         on:input=move |ev| {
-                            query.set(event_target_value(&ev));
+                            let text = event_target_value(&ev);
+                            query.set(text.clone());
                             highlighted.set(0);
+                            search_server(text);
                         }
                         on:keydown=on_keydown.clone()
                     />
@@ -145,7 +188,8 @@ pub fn TenantSwitcher(
                             move || {
                                 let items = matches.get();
                                 if items.is_empty() {
-                                    return view! { <li class="switcher-empty">"No matching tenant"</li> }.into_any();
+                                    let text = if searching() { "Searching…" } else { "No matching tenant" };
+                                    return view! { <li class="switcher-empty" role="status">{text}</li> }.into_any();
                                 }
                                 items
                                     .into_iter()
@@ -167,6 +211,7 @@ pub fn TenantSwitcher(
                                                 }
                                             >
                                                 <span>{entry.name}</span>
+                                                {(!entry.active).then(|| view! { <span class="switcher-inactive">"deactivated"</span> })}
                                                 {is_current.then(|| view! { <span class="switcher-check" aria-label="current">"✓"</span> })}
                                             </li>
                                         }
