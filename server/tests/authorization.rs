@@ -1,13 +1,14 @@
 //! The authorization matrix (STYLE.md's omicron anchor): every server function and REST
-//! endpoint, called as each principal that exists so far, against a resource of tenant A
-//! and one of tenant B where the endpoint takes one. The HTTP status of every call is
-//! written as a table and compared with the committed snapshot
-//! `tests/snapshots/authorization_matrix.txt`; a coverage check fails when an endpoint has
-//! no row. Runs on SQLite and PostgreSQL, which must agree.
+//! endpoint, called as each kind of principal, against a resource of tenant A and one of
+//! tenant B where the endpoint takes one. The HTTP status of every call is written as a
+//! table and compared with the committed snapshot `tests/snapshots/authorization_matrix.txt`;
+//! a coverage check fails when an endpoint has no row. Runs on SQLite and PostgreSQL, which
+//! must agree.
 //!
-//! Principals: anonymous; the Administrator of an unlicensed hub (before activation); the
-//! MSP Admin; a technician with no assignment. Technicians with rights, tenant admins and
-//! tenant viewers join with technician management (issue 4).
+//! Principals: anonymous; the Administrator of an unlicensed hub (before activation); the MSP
+//! Admin; technicians with full rights on A, view-only on A, assigned only to B, and with no
+//! tenant; a Tenant Admin of A and a Viewer of A. A tenant the caller may not enter answers
+//! 404 (its existence does not leak).
 //!
 //! To accept an intended change: `UPDATE_SNAPSHOTS=1 cargo nextest run -p msp-hub --test authorization`,
 //! then review the diff.
@@ -16,29 +17,55 @@ mod common;
 
 use common::*;
 use hub_core::testing::valid_license;
-use std::fmt::Write as _;
+use hub_model::permissions::PermissionSet;
+use std::{collections::HashMap, fmt::Write as _};
 
-const TECH_EMAIL: &str = "tom@contoso.example";
-const TECH_PASSWORD: &str = "technician password";
+const PASSWORD: &str = "principal password";
 const SNAPSHOT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/snapshots/authorization_matrix.txt"
 );
+const NIL: &str = "00000000-0000-0000-0000-000000000000";
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Who {
     Anonymous,
     Administrator,
     MspAdmin,
-    Technician,
+    TechFullA,
+    TechViewA,
+    TechOnlyB,
+    TechNone,
+    TenantAdminA,
+    ViewerA,
 }
 
-const COLUMNS: [(Who, &str); 4] = [
+const COLUMNS: [(Who, &str); 9] = [
     (Who::Anonymous, "anonymous"),
     (Who::Administrator, "administrator (unlicensed)"),
     (Who::MspAdmin, "msp admin"),
-    (Who::Technician, "technician (no tenant)"),
+    (Who::TechFullA, "tech full A"),
+    (Who::TechViewA, "tech view A"),
+    (Who::TechOnlyB, "tech only B"),
+    (Who::TechNone, "tech no tenant"),
+    (Who::TenantAdminA, "tenant admin A"),
+    (Who::ViewerA, "viewer A"),
 ];
+
+impl Who {
+    fn email(self) -> Option<&'static str> {
+        match self {
+            Self::Anonymous => None,
+            Self::Administrator | Self::MspAdmin => Some(ADMIN_EMAIL),
+            Self::TechFullA => Some("full-a@msp.example"),
+            Self::TechViewA => Some("view-a@msp.example"),
+            Self::TechOnlyB => Some("only-b@msp.example"),
+            Self::TechNone => Some("none@msp.example"),
+            Self::TenantAdminA => Some("admin@a.example"),
+            Self::ViewerA => Some("viewer@a.example"),
+        }
+    }
+}
 
 /// Which tenant's resource a call names.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -48,12 +75,14 @@ enum Target {
     B,
 }
 
-/// How a call is made.
+/// How a call is made. Form values may hold placeholders, filled per call (see `fill`):
+/// `{tenant_id}`, `{tenant}` (slug), `{viewer_role}`, `{custom_role}`, `{target_user}` (a
+/// tenant user of the target tenant), `{tech}` (a technician no principal is), `{unique}`,
+/// and victims created fresh for each call because the call may delete them:
+/// `{victim_user}`, `{victim_role}`, `{victim_tech}`.
 #[derive(Clone, Copy)]
 enum Body {
     Form(&'static [(&'static str, &'static str)]),
-    /// A form with `id` set to the target tenant's id.
-    TenantForm(&'static [(&'static str, &'static str)]),
     Png,
     Empty,
 }
@@ -75,6 +104,12 @@ fn cases() -> Vec<Case> {
         targets: NONE,
         body,
     };
+    let both = |path, form| Case {
+        method: "POST",
+        path,
+        targets: BOTH,
+        body: Body::Form(form),
+    };
     vec![
         post("/api/session_info", Body::Empty),
         post(
@@ -91,7 +126,8 @@ fn cases() -> Vec<Case> {
             Body::Form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]),
         ),
         post("/api/logout", Body::Empty),
-        post("/api/workspaces", Body::Empty),
+        post("/api/workspaces", Body::Form(&[("search", "tenant")])),
+        both("/api/t/context", &[("tenant", "{tenant}")]),
         post("/api/license", Body::Empty),
         post(
             "/api/license/activate",
@@ -113,29 +149,131 @@ fn cases() -> Vec<Case> {
             "/api/tenants/create",
             Body::Form(&[("name", "Matrix Tenant")]),
         ),
-        Case {
-            method: "POST",
-            path: "/api/tenants/detail",
-            targets: BOTH,
-            body: Body::TenantForm(&[]),
-        },
-        Case {
-            method: "POST",
-            path: "/api/tenants/update",
-            targets: BOTH,
-            body: Body::TenantForm(&[
-                ("name", "Renamed"),
-                ("max_automs", "1"),
-                ("max_users", "1"),
-                ("max_agents", "1"),
+        both("/api/tenants/detail", &[("id", "{tenant_id}")]),
+        both(
+            "/api/tenants/update",
+            &[
+                ("id", "{tenant_id}"),
+                ("name", "{tenant_name}"),
+                ("max_automs", "10"),
+                ("max_users", "20"),
+                ("max_agents", "2"),
+            ],
+        ),
+        both(
+            "/api/tenants/set_active",
+            &[("id", "{tenant_id}"), ("active", "true")],
+        ),
+        post(
+            "/api/technicians/list",
+            Body::Form(&[("search", ""), ("page", "1"), ("per_page", "25")]),
+        ),
+        post(
+            "/api/technicians/create",
+            Body::Form(&[
+                ("display_name", "Matrix Tech"),
+                ("email", "{unique}@msp.example"),
+                ("phone", ""),
+                ("password", "a long enough password"),
             ]),
-        },
-        Case {
-            method: "POST",
-            path: "/api/tenants/set_active",
-            targets: BOTH,
-            body: Body::TenantForm(&[("active", "true")]),
-        },
+        ),
+        post("/api/technicians/detail", Body::Form(&[("id", "{tech}")])),
+        post(
+            "/api/technicians/update",
+            Body::Form(&[
+                ("id", "{tech}"),
+                ("display_name", "Target Tech"),
+                ("email", "target-tech@msp.example"),
+                ("phone", "+1 555 0100"),
+            ]),
+        ),
+        post(
+            "/api/technicians/set_active",
+            Body::Form(&[("id", "{tech}"), ("active", "true")]),
+        ),
+        post(
+            "/api/technicians/reset_password",
+            Body::Form(&[("id", "{tech}"), ("password", "a reset long password")]),
+        ),
+        post(
+            "/api/technicians/delete",
+            Body::Form(&[("id", "{victim_tech}")]),
+        ),
+        post(
+            "/api/technicians/candidates",
+            Body::Form(&[
+                ("id", "{tech}"),
+                ("search", ""),
+                ("page", "1"),
+                ("per_page", "25"),
+            ]),
+        ),
+        both(
+            "/api/technicians/assign",
+            &[
+                ("id", "{tech}"),
+                ("tenants", "{tenant_id}"),
+                ("permissions", "1"),
+            ],
+        ),
+        both(
+            "/api/technicians/unassign",
+            &[("id", "{tech}"), ("tenants", "{tenant_id}")],
+        ),
+        both("/api/t/users", &[("tenant", "{tenant}")]),
+        both(
+            "/api/t/users/create",
+            &[
+                ("tenant", "{tenant}"),
+                ("display_name", "Matrix User"),
+                ("email", "{unique}@users.example"),
+                ("password", "a long enough password"),
+                ("role_id", "{viewer_role}"),
+            ],
+        ),
+        both(
+            "/api/t/users/update",
+            &[
+                ("tenant", "{tenant}"),
+                ("id", "{target_user}"),
+                ("display_name", "Target User"),
+                ("role_id", "{viewer_role}"),
+                ("active", "true"),
+            ],
+        ),
+        both(
+            "/api/t/users/reset_password",
+            &[
+                ("tenant", "{tenant}"),
+                ("id", "{target_user}"),
+                ("password", "a reset long password"),
+            ],
+        ),
+        both(
+            "/api/t/users/delete",
+            &[("tenant", "{tenant}"), ("id", "{victim_user}")],
+        ),
+        both(
+            "/api/t/roles/create",
+            &[
+                ("tenant", "{tenant}"),
+                ("name", "Role {unique}"),
+                ("permissions", "1"),
+            ],
+        ),
+        both(
+            "/api/t/roles/update",
+            &[
+                ("tenant", "{tenant}"),
+                ("id", "{custom_role}"),
+                ("name", "Matrix Role"),
+                ("permissions", "1"),
+            ],
+        ),
+        both(
+            "/api/t/roles/delete",
+            &[("tenant", "{tenant}"), ("id", "{victim_role}")],
+        ),
         post("/api/brand", Body::Empty),
         post("/api/brand/update", Body::Form(&[("known_version", "0")])),
         post(
@@ -187,49 +325,190 @@ fn png() -> Vec<u8> {
     out.into_inner()
 }
 
+/// One tenant's resources the calls name.
+#[derive(Clone, Default)]
+struct TenantIds {
+    id: String,
+    slug: String,
+    name: String,
+    viewer_role: String,
+    custom_role: String,
+    target_user: String,
+}
+
+impl TenantIds {
+    fn missing(slug: &str) -> Self {
+        Self {
+            id: NIL.to_owned(),
+            slug: slug.to_owned(),
+            name: slug.to_owned(),
+            viewer_role: NIL.to_owned(),
+            custom_role: NIL.to_owned(),
+            target_user: NIL.to_owned(),
+        }
+    }
+}
+
 /// What the calls need to know about the hub.
 struct Ids {
-    tenant_a: String,
-    tenant_b: String,
+    a: TenantIds,
+    b: TenantIds,
+    tech: String,
     logo_path: String,
+    /// The MSP Admin's session, to create victims (absent before the license).
+    admin: Option<Client>,
+    /// Reads the audit log.
+    owner: sqlx::AnyPool,
 }
 
 async fn client_for(server: &TestServer, who: Who) -> Client {
     let client = server.client();
-    let (email, password) = match who {
-        Who::Anonymous => return client,
-        Who::Administrator | Who::MspAdmin => (ADMIN_EMAIL, ADMIN_PASSWORD),
-        Who::Technician => (TECH_EMAIL, TECH_PASSWORD),
+    let Some(email) = who.email() else {
+        return client;
+    };
+    let password = if email == ADMIN_EMAIL {
+        ADMIN_PASSWORD
+    } else {
+        PASSWORD
     };
     let response = server.login(&client, email, password).await;
     assert_eq!(response.status(), StatusCode::OK, "sign-in of {email}");
     client
 }
 
+async fn created_id(response: reqwest::Response, what: &str) -> String {
+    assert_eq!(response.status(), StatusCode::OK, "creating {what}");
+    json(response).await["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{what} id"))
+        .to_owned()
+}
+
+/// Fills the placeholders of one call, creating fresh victims where the form names one.
+async fn fill(server: &TestServer, value: &str, tenant: &TenantIds, ids: &Ids) -> String {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let mut out = value
+        .replace("{tenant_id}", &tenant.id)
+        .replace("{tenant_name}", &tenant.name)
+        .replace("{tenant}", &tenant.slug)
+        .replace("{viewer_role}", &tenant.viewer_role)
+        .replace("{custom_role}", &tenant.custom_role)
+        .replace("{target_user}", &tenant.target_user)
+        .replace("{tech}", &ids.tech)
+        .replace("{unique}", &unique[..12]);
+    for victim in ["{victim_user}", "{victim_role}", "{victim_tech}"] {
+        if !out.contains(victim) {
+            continue;
+        }
+        let id = match (&ids.admin, victim) {
+            (None, _) => NIL.to_owned(),
+            (Some(admin), "{victim_user}") => {
+                let email = format!("victim-{unique}@users.example");
+                created_id(
+                    server
+                        .post_form(
+                            admin,
+                            "/api/t/users/create",
+                            &[
+                                ("tenant", tenant.slug.as_str()),
+                                ("display_name", "Victim"),
+                                ("email", &email),
+                                ("password", PASSWORD),
+                                ("role_id", &tenant.viewer_role),
+                            ],
+                        )
+                        .await,
+                    "a victim user",
+                )
+                .await
+            }
+            (Some(admin), "{victim_role}") => {
+                let name = format!("Victim {unique}");
+                created_id(
+                    server
+                        .post_form(
+                            admin,
+                            "/api/t/roles/create",
+                            &[
+                                ("tenant", tenant.slug.as_str()),
+                                ("name", &name),
+                                ("permissions", "1"),
+                            ],
+                        )
+                        .await,
+                    "a victim role",
+                )
+                .await
+            }
+            (Some(admin), _) => {
+                let email = format!("victim-{unique}@msp.example");
+                created_id(
+                    server
+                        .post_form(
+                            admin,
+                            "/api/technicians/create",
+                            &[
+                                ("display_name", "Victim Tech"),
+                                ("email", &email),
+                                ("phone", ""),
+                                ("password", PASSWORD),
+                            ],
+                        )
+                        .await,
+                    "a victim technician",
+                )
+                .await
+            }
+        };
+        out = out.replace(victim, &id);
+    }
+    out
+}
+
 /// One call as a fresh session of `who` (so that logouts and renames never leak into the next cell).
 async fn status(server: &TestServer, who: Who, case: &Case, target: Target, ids: &Ids) -> u16 {
-    let client = client_for(server, who).await;
     let tenant = match target {
-        Target::A => ids.tenant_a.as_str(),
-        Target::B => ids.tenant_b.as_str(),
-        Target::None => "",
+        Target::B => &ids.b,
+        _ => &ids.a,
     };
+    let mut form: Vec<(String, String)> = Vec::new();
+    if let Body::Form(fields) = case.body {
+        for (name, value) in fields {
+            form.push(((*name).to_owned(), fill(server, value, tenant, ids).await));
+        }
+    }
+    let client = client_for(server, who).await;
+    let denied_before = denied_count(&ids.owner).await;
     let path = case.path.replace("{file}", &ids.logo_path);
     let request = match case.method {
         "GET" => client.get(server.url(&path)),
         _ => client.post(server.url(&path)),
     };
     let request = match case.body {
-        Body::Form(form) => request.form(form),
-        Body::TenantForm(form) => {
-            let mut fields: Vec<(&str, &str)> = form.to_vec();
-            fields.push(("id", tenant));
-            request.form(&fields)
-        }
+        Body::Form(_) => request.form(&form),
         Body::Png => request.body(png()),
         Body::Empty => request.form(&[] as &[(&str, &str)]),
     };
-    request.send().await.expect("request").status().as_u16()
+    let code = request.send().await.expect("request").status().as_u16();
+    // Every refusal of a signed-in principal is in the audit log (principal, tenant, action).
+    if who != Who::Anonymous && case.method == "POST" && matches!(code, 403 | 404) {
+        assert!(
+            denied_count(&ids.owner).await > denied_before,
+            "{who:?} refused {} with {code} but no denied attempt was audited",
+            case.path
+        );
+    }
+    code
+}
+
+async fn denied_count(owner: &sqlx::AnyPool) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied' AND actor_user_id IS NOT NULL \
+         AND action <> ''",
+    )
+    .fetch_one(owner)
+    .await
+    .expect("audit count")
 }
 
 fn row_label(case: &Case, target: Target) -> String {
@@ -241,22 +520,165 @@ fn row_label(case: &Case, target: Target) -> String {
     format!("{} {}{target}", case.method, case.path)
 }
 
-async fn add_technician(server: &TestServer) {
-    let hash = hub_core::auth::password::PasswordHasher::new()
-        .expect("hasher")
-        .hash(TECH_PASSWORD)
-        .await
-        .expect("hash");
-    sqlx::query(
-        "INSERT INTO users (id, email, display_name, password_hash, system_role, created_at, updated_at) \
-         VALUES ($1, $2, 'Tom Tech', $3, 'technician', 1, 1)",
+/// Creates tenants A and B with their resources and every principal, as the MSP Admin.
+async fn populate(server: &TestServer, admin: &Client) -> (TenantIds, TenantIds, String) {
+    let mut tenants = Vec::new();
+    for name in ["Tenant A", "Tenant B"] {
+        let created = json(
+            server
+                .post_form(admin, "/api/tenants/create", &[("name", name)])
+                .await,
+        )
+        .await;
+        let slug = created["slug"].as_str().expect("slug").to_owned();
+        let id = created["id"].as_str().expect("id").to_owned();
+        let users = json(
+            server
+                .post_form(admin, "/api/t/users", &[("tenant", slug.as_str())])
+                .await,
+        )
+        .await;
+        let role = |wanted: &str| -> String {
+            users["roles"]
+                .as_array()
+                .expect("roles")
+                .iter()
+                .find(|r| r["name"] == wanted)
+                .and_then(|r| r["id"].as_str())
+                .expect("role")
+                .to_owned()
+        };
+        let (viewer_role, admin_role) = (role("Viewer"), role("Tenant Admin"));
+        let custom_role = created_id(
+            server
+                .post_form(
+                    admin,
+                    "/api/t/roles/create",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("name", "Matrix Role"),
+                        ("permissions", "1"),
+                    ],
+                )
+                .await,
+            "a custom role",
+        )
+        .await;
+        let target_email = format!("target@{slug}.example");
+        let target_user = created_id(
+            server
+                .post_form(
+                    admin,
+                    "/api/t/users/create",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("display_name", "Target User"),
+                        ("email", &target_email),
+                        ("password", PASSWORD),
+                        ("role_id", &viewer_role),
+                    ],
+                )
+                .await,
+            "a target user",
+        )
+        .await;
+        if name == "Tenant A" {
+            for (who, role_id) in [
+                (Who::TenantAdminA, &admin_role),
+                (Who::ViewerA, &viewer_role),
+            ] {
+                created_id(
+                    server
+                        .post_form(
+                            admin,
+                            "/api/t/users/create",
+                            &[
+                                ("tenant", slug.as_str()),
+                                ("display_name", "Principal"),
+                                ("email", who.email().expect("email")),
+                                ("password", PASSWORD),
+                                ("role_id", role_id),
+                            ],
+                        )
+                        .await,
+                    "a tenant principal",
+                )
+                .await;
+            }
+        }
+        tenants.push(TenantIds {
+            id,
+            slug,
+            name: name.to_owned(),
+            viewer_role,
+            custom_role,
+            target_user,
+        });
+    }
+    let (a, b) = (tenants[0].clone(), tenants[1].clone());
+    let mut tech_ids: HashMap<&str, String> = HashMap::new();
+    for who in [
+        Who::TechFullA,
+        Who::TechViewA,
+        Who::TechOnlyB,
+        Who::TechNone,
+    ] {
+        let email = who.email().expect("email");
+        let id = created_id(
+            server
+                .post_form(
+                    admin,
+                    "/api/technicians/create",
+                    &[
+                        ("display_name", "Principal Tech"),
+                        ("email", email),
+                        ("phone", ""),
+                        ("password", PASSWORD),
+                    ],
+                )
+                .await,
+            "a technician",
+        )
+        .await;
+        tech_ids.insert(email, id);
+    }
+    let full = PermissionSet::all().bits().to_string();
+    let view = PermissionSet::view_only().bits().to_string();
+    for (who, tenant, permissions) in [
+        (Who::TechFullA, &a.id, &full),
+        (Who::TechViewA, &a.id, &view),
+        (Who::TechOnlyB, &b.id, &full),
+    ] {
+        let response = server
+            .post_form(
+                admin,
+                "/api/technicians/assign",
+                &[
+                    ("id", tech_ids[who.email().expect("email")].as_str()),
+                    ("tenants", tenant.as_str()),
+                    ("permissions", permissions.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "assigning {who:?}");
+    }
+    let target_tech = created_id(
+        server
+            .post_form(
+                admin,
+                "/api/technicians/create",
+                &[
+                    ("display_name", "Target Tech"),
+                    ("email", "target-tech@msp.example"),
+                    ("phone", ""),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await,
+        "the target technician",
     )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(TECH_EMAIL)
-    .bind(hash)
-    .execute(&server.db.owner_pool().await)
-    .await
-    .expect("technician");
+    .await;
+    (a, b, target_tech)
 }
 
 on_both_databases!(
@@ -286,11 +708,13 @@ on_both_databases!(
         // Phase 1: the Administrator of an unlicensed hub. No tenant exists yet.
         let admin = server.client();
         assert_eq!(server.set_up(&admin).await.status(), StatusCode::OK);
-        let nil = "00000000-0000-0000-0000-000000000000".to_owned();
         let mut ids = Ids {
-            tenant_a: nil.clone(),
-            tenant_b: nil,
+            a: TenantIds::missing("tenant-a"),
+            b: TenantIds::missing("tenant-b"),
+            tech: NIL.to_owned(),
             logo_path: "0".repeat(64) + ".png",
+            admin: None,
+            owner: server.db.owner_pool().await,
         };
         let mut cells: Vec<Vec<u16>> = Vec::new();
         for case in &cases {
@@ -301,26 +725,14 @@ on_both_databases!(
             }
         }
 
-        // Phase 2: a licensed hub with tenants A and B and a logo.
+        // Phase 2: a licensed hub with tenants A and B, their users and roles, the
+        // technicians, and a logo.
         let key = valid_license(100);
         let activated = server
             .post_form(&admin, "/api/license/activate", &[("license_key", &key)])
             .await;
         assert_eq!(activated.status(), StatusCode::OK);
-        for (name, slot) in [("Tenant A", 0), ("Tenant B", 1)] {
-            let created = json(
-                server
-                    .post_form(&admin, "/api/tenants/create", &[("name", name)])
-                    .await,
-            )
-            .await;
-            let id = created["id"].as_str().expect("id").to_owned();
-            if slot == 0 {
-                ids.tenant_a = id
-            } else {
-                ids.tenant_b = id
-            }
-        }
+        let (a, b, tech) = populate(&server, &admin).await;
         let brand = json(
             admin
                 .post(server.url("/api/branding/logo"))
@@ -330,12 +742,18 @@ on_both_databases!(
                 .expect("logo"),
         )
         .await;
-        ids.logo_path = brand["logo_url"]
-            .as_str()
-            .expect("logo")
-            .trim_start_matches("/brand/logo/")
-            .to_owned();
-        add_technician(&server).await;
+        ids = Ids {
+            a,
+            b,
+            tech,
+            logo_path: brand["logo_url"]
+                .as_str()
+                .expect("logo")
+                .trim_start_matches("/brand/logo/")
+                .to_owned(),
+            admin: Some(admin.clone()),
+            owner: ids.owner.clone(),
+        };
 
         let mut row = 0;
         for case in &cases {
@@ -355,7 +773,8 @@ on_both_databases!(
         let mut table = String::from(
             "# Authorization matrix: the HTTP status of every endpoint for every principal.\n",
         );
-        table.push_str("# 2xx and 422 (input checked) mean the call was authorized; 401/403/409 that it was not.\n");
+        table.push_str("# 2xx and 422 (input checked) mean the call was authorized; 401/403/409 that it was not;\n");
+        table.push_str("# 404 that the resource is not visible to the caller (foreign tenants look like missing ones).\n");
         table.push_str(
             "# Generated by server/tests/authorization.rs; review changes as a diff.\n\n",
         );
