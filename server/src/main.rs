@@ -291,11 +291,12 @@ fn print_banner(url: &str, seeded: Option<&DemoSeed>, setup_required: bool) {
             println!(
                 "  Demo logins (the database already had data; these work if it came from --demo):"
             );
-            let login = hub_core::demo::DEMO_ADMIN;
-            println!(
-                "    {:<14} {}  /  {}",
-                login.role, login.email, login.password
-            );
+            for login in hub_core::demo::DEMO_LOGINS {
+                println!(
+                    "    {:<14} {}  /  {}",
+                    login.role, login.email, login.password
+                );
+            }
         }
         None if setup_required => println!("  Open it to create the Administrator account."),
         None => {}

@@ -2,7 +2,9 @@
 //!
 //! The demo shows every feature that exists: an activated MSP license (signed with the
 //! repository's development key), the Default Tenant, a few dozen customer tenants with
-//! some deactivated, and the activation notice waiting to be read.
+//! some deactivated, technicians with per-tenant permissions (one deactivated, one not yet
+//! assigned), tenant users under the built-in and a custom role, and the activation notice
+//! waiting to be read.
 
 use crate::{
     license::{LicenseClaims, LicenseIssuer},
@@ -25,6 +27,23 @@ pub const DEMO_ADMIN: DemoLogin = DemoLogin {
     email: "admin@northwind-msp.example",
     password: "northwind-demo-admin",
 };
+
+/// A demo technician with full access to three tenants and view-only access to two.
+pub const DEMO_TECHNICIAN: DemoLogin = DemoLogin {
+    role: "Technician",
+    email: "tara@northwind-msp.example",
+    password: "northwind-demo-tech",
+};
+
+/// The demo Tenant Admin of Adatum Corporation.
+pub const DEMO_TENANT_ADMIN: DemoLogin = DemoLogin {
+    role: "Tenant Admin",
+    email: "irene@adatum.example",
+    password: "adatum-demo-admin",
+};
+
+/// Every demo login, as printed at start-up.
+pub const DEMO_LOGINS: [DemoLogin; 3] = [DEMO_ADMIN, DEMO_TECHNICIAN, DEMO_TENANT_ADMIN];
 
 /// The development key pair (also in `keys/dev/`): the demo's license is signed with it.
 const DEV_PRIVATE_KEY: &[u8] = include_bytes!("../../../keys/dev/license-private.pem");
@@ -128,6 +147,111 @@ impl Hub {
         for tenant in created.iter().rev().take(2) {
             self.set_tenant_active(&admin, tenant.id, false).await?;
         }
-        Ok(DemoSeed::Seeded(vec![DEMO_ADMIN]))
+        self.seed_demo_people(&admin, &created).await?;
+        Ok(DemoSeed::Seeded(DEMO_LOGINS.to_vec()))
+    }
+
+    /// Technicians with assignments, and the users and roles of the first tenant.
+    async fn seed_demo_people(
+        &self,
+        admin: &crate::Principal,
+        tenants: &[hub_model::tenants::TenantSummary],
+    ) -> HubResult<()> {
+        use crate::tenant_users::NewTenantUser;
+        use hub_model::{
+            permissions::{Action, Permission, PermissionSet, ResourceKind},
+            technicians::TechnicianProfile,
+        };
+        let ids = |range: std::ops::Range<usize>| -> Vec<_> {
+            tenants[range].iter().map(|t| t.id).collect()
+        };
+        let technician = |name: &str, email: &str, phone: &str| TechnicianProfile {
+            display_name: name.to_owned(),
+            email: email.to_owned(),
+            phone: phone.to_owned(),
+        };
+        let tara = self
+            .create_technician(
+                admin,
+                &technician("Tara Singh", DEMO_TECHNICIAN.email, "+1 425 555 0142"),
+                DEMO_TECHNICIAN.password,
+            )
+            .await?;
+        self.assign_tenants(admin, tara.id, &ids(0..3), PermissionSet::all())
+            .await?;
+        self.assign_tenants(admin, tara.id, &ids(3..5), PermissionSet::view_only())
+            .await?;
+        let leo = self
+            .create_technician(
+                admin,
+                &technician("Leo Park", "leo@northwind-msp.example", "+1 425 555 0177"),
+                "northwind-demo-leo",
+            )
+            .await?;
+        let mut alerts_desk = PermissionSet::view_only();
+        alerts_desk.insert(Permission::new(ResourceKind::Alerts, Action::Update));
+        self.assign_tenants(admin, leo.id, &ids(0..10), alerts_desk)
+            .await?;
+        let ivan = self
+            .create_technician(
+                admin,
+                &technician("Ivan Petrov", "ivan@northwind-msp.example", ""),
+                "northwind-demo-ivan",
+            )
+            .await?;
+        self.assign_tenants(admin, ivan.id, &ids(5..8), PermissionSet::view_only())
+            .await?;
+        self.set_technician_active(admin, ivan.id, false).await?;
+        self.create_technician(
+            admin,
+            &technician("Nora Newhire", "nora@northwind-msp.example", ""),
+            "northwind-demo-nora",
+        )
+        .await?;
+
+        let first = &tenants[0].slug;
+        let roles = self.tenant_users(admin, first).await?.roles;
+        let role = |name: &str| {
+            roles
+                .iter()
+                .find(|r| r.name == name)
+                .map(|r| r.id.clone())
+                .unwrap_or_default()
+        };
+        let mut helpdesk = PermissionSet::view_only();
+        helpdesk.insert(Permission::new(ResourceKind::Alerts, Action::Update));
+        helpdesk.insert(Permission::new(ResourceKind::Automs, Action::Create));
+        let helpdesk = self
+            .create_tenant_role(admin, first, "Helpdesk", helpdesk)
+            .await?;
+        for (name, email, password, role_id) in [
+            (
+                "Irene Adams",
+                DEMO_TENANT_ADMIN.email,
+                DEMO_TENANT_ADMIN.password,
+                role("Tenant Admin"),
+            ),
+            (
+                "Victor Vale",
+                "victor@adatum.example",
+                "adatum-demo-viewer",
+                role("Viewer"),
+            ),
+            (
+                "Hana Ito",
+                "hana@adatum.example",
+                "adatum-demo-helpdesk",
+                helpdesk.id.clone(),
+            ),
+        ] {
+            let user = NewTenantUser {
+                display_name: name.to_owned(),
+                email: email.to_owned(),
+                password: password.to_owned(),
+                role_id,
+            };
+            self.create_tenant_user(admin, first, &user).await?;
+        }
+        Ok(())
     }
 }

@@ -287,12 +287,12 @@ conformance!(audit_log_is_append_only, |backend: Backend| async move {
 conformance!(
     demo_seed_only_fills_an_empty_database,
     |backend: Backend| async move {
-        use hub_core::demo::{DemoSeed, DEMO_ADMIN};
+        use hub_core::demo::{DemoSeed, DEMO_ADMIN, DEMO_LOGINS};
         let db = TestDb::new(backend).await;
         let hub = db.hub().await;
         assert_eq!(
             hub.seed_demo().await.expect("seed"),
-            DemoSeed::Seeded(vec![DEMO_ADMIN])
+            DemoSeed::Seeded(DEMO_LOGINS.to_vec())
         );
         assert_eq!(
             hub.seed_demo().await.expect("seed"),
@@ -301,6 +301,18 @@ conformance!(
         hub.login(DEMO_ADMIN.email, DEMO_ADMIN.password, &client("10.0.0.1"))
             .await
             .expect("demo login");
+        // Every printed login works, and the demo shows technicians and tenant users.
+        for login in DEMO_LOGINS {
+            let signed_in = hub
+                .login(login.email, login.password, &client("10.0.0.2"))
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", login.email));
+            let visible = hub
+                .workspaces_for(&signed_in.principal, None, "")
+                .await
+                .expect("workspaces");
+            assert!(visible.total >= 1, "{} sees a tenant", login.email);
+        }
     }
 );
 
