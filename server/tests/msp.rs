@@ -566,3 +566,140 @@ on_both_databases!(
         assert_eq!(session["user"], Value::Null, "the other session ended");
     }
 );
+
+on_both_databases!(
+    technician_and_tenant_user_endpoints_refuse_bad_input_with_typed_errors,
+    |server: TestServer| async move {
+        let client = msp_admin(&server, 5).await;
+        let tenant = create(&server, &client, "Acme").await;
+        let slug = tenant["slug"].as_str().expect("slug").to_owned();
+        let (status, tech) = call(
+            &server,
+            &client,
+            "/api/technicians/create",
+            &[
+                ("display_name", "Tom"),
+                ("email", "tom@msp.example"),
+                ("phone", ""),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{tech}");
+        let tech = tech["id"].as_str().expect("id").to_owned();
+        let tenant_id = tenant["id"].as_str().expect("id").to_owned();
+        let too_big = (1_i64 << 24).to_string();
+        for (path, form, want, kind) in [
+            // Permission bits that name no cell of the matrix.
+            (
+                "/api/technicians/assign",
+                vec![
+                    ("id", tech.as_str()),
+                    ("tenants", tenant_id.as_str()),
+                    ("permissions", "-1"),
+                ],
+                422,
+                "invalid_input",
+            ),
+            (
+                "/api/technicians/assign",
+                vec![
+                    ("id", tech.as_str()),
+                    ("tenants", tenant_id.as_str()),
+                    ("permissions", too_big.as_str()),
+                ],
+                422,
+                "invalid_input",
+            ),
+            // Malformed or unknown ids are simply not found.
+            (
+                "/api/technicians/assign",
+                vec![
+                    ("id", tech.as_str()),
+                    ("tenants", "not-an-id"),
+                    ("permissions", "1"),
+                ],
+                404,
+                "not_found",
+            ),
+            (
+                "/api/technicians/detail",
+                vec![("id", "../../etc")],
+                404,
+                "not_found",
+            ),
+            (
+                "/api/technicians/assign",
+                vec![("id", tech.as_str()), ("tenants", ""), ("permissions", "1")],
+                422,
+                "invalid_input",
+            ),
+            (
+                "/api/t/users/delete",
+                vec![("tenant", slug.as_str()), ("id", "x")],
+                404,
+                "not_found",
+            ),
+            (
+                "/api/t/roles/update",
+                vec![
+                    ("tenant", slug.as_str()),
+                    ("id", "msp_admin"),
+                    ("name", "Root"),
+                    ("permissions", "1"),
+                ],
+                404,
+                "not_found",
+            ),
+            (
+                "/api/t/users",
+                vec![("tenant", "no-such-tenant")],
+                404,
+                "not_found",
+            ),
+            // A missing field is a bad request, not a server error.
+            (
+                "/api/t/roles/create",
+                vec![("tenant", slug.as_str())],
+                400,
+                "bad_request",
+            ),
+        ] {
+            let (status, body) = call(&server, &client, path, &form).await;
+            assert_eq!(status.as_u16(), want, "{path} {form:?}: {body}");
+            assert_eq!(body["kind"], kind, "{path}: {body}");
+        }
+        // Nothing was assigned by any of it.
+        let (_, detail) = call(
+            &server,
+            &client,
+            "/api/technicians/detail",
+            &[("id", tech.as_str())],
+        )
+        .await;
+        assert_eq!(detail["assignments"], json!([]));
+        // The Users page of the tenant renders for the MSP Admin, with its built-in roles.
+        let page = client
+            .get(server.url(&format!("/t/{slug}/users")))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.expect("html");
+        assert!(
+            html.contains("Tenant Admin") && html.contains("Viewer"),
+            "roles listed"
+        );
+        let tech_page = client
+            .get(server.url(&format!("/technicians/{tech}")))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(tech_page.status(), StatusCode::OK);
+        assert!(tech_page
+            .text()
+            .await
+            .expect("html")
+            .contains("No tenant yet"));
+    }
+);

@@ -22,7 +22,23 @@ pub fn OverviewPage() -> impl IntoView {
         LicenseState::Active { expires_on } => format!("MSP license active until {expires_on}"),
         LicenseState::Expired { expired_on } => format!("MSP license expired on {expired_on}"),
     };
-    let next_step = if license.is_licensed() {
+    let workspaces = use_context::<crate::components::shell::Workspaces>();
+    let next_step = if !viewer.is_hub_admin() {
+        let count = workspaces.map_or(0, |w| w.0.total);
+        let first = use_context::<crate::components::shell::Workspaces>()
+            .and_then(|w| w.0.entries.first().map(|e| e.slug.clone()));
+        match (count, first) {
+            (0, _) | (_, None) => view! {
+                <p data-testid="no-tenant-yet">"No tenant is assigned to you yet. Your MSP Admin decides which tenants you work in."</p>
+            }
+            .into_any(),
+            (count, Some(slug)) => view! {
+                <p>{format!("You work in {count} tenant{}. Pick one in the tenant switcher, or open the first.", if count == 1 { "" } else { "s" })}</p>
+                <a class="button" href=format!("/t/{slug}/dashboard")>"Open my first tenant"</a>
+            }
+            .into_any(),
+        }
+    } else if license.is_licensed() {
         view! {
             <p>"Create a tenant for each customer, set its limits, and brand the hub with your logo and colors."</p>
             <a class="button" href="/tenants">"Go to Tenants"</a>

@@ -13,7 +13,6 @@ use crate::{
 };
 use hub_model::{
     permissions::{Action, Permission},
-    session::SystemRole,
     tenant_users::TenantContext,
     HubError,
 };
@@ -134,9 +133,4 @@ pub fn NoAccess(title: &'static str, tenant: String) -> impl IntoView {
             <p class="muted">"Ask your MSP Admin if you need it."</p>
         </div>
     }
-}
-
-/// Whether a principal is a tenant user (the UI words some things differently for them).
-pub fn is_tenant_user(viewer: &Viewer) -> bool {
-    viewer.user.role == SystemRole::TenantUser
 }

@@ -1,0 +1,180 @@
+import { test, expect, hydrated, signIn, ADMIN } from './fixtures';
+import { Browser, Page } from '@playwright/test';
+import path from 'node:path';
+
+// Continues the MSP Admin's hub (32 tenants, "Client 01".."Client 30" among them): technician
+// management, tenant switching and the immediate effect of permission changes.
+test.describe.configure({ mode: 'serial' });
+
+const shots = path.join(__dirname, '..', 'screenshots');
+const TECH = { name: 'Tom Tran', email: 'tom@contoso-msp.example', phone: '+1 206 555 0100', password: 'technician long password' };
+
+async function signInAs(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('app-shell')).toBeVisible();
+}
+
+/** Opens the switcher and picks a tenant by typing and pressing Enter (keyboard only). */
+async function switchTo(page: Page, text: string) {
+  const button = page.getByRole('button', { name: /Tenant/ });
+  await button.focus();
+  await page.keyboard.press('Enter');
+  const search = page.getByRole('combobox', { name: 'Search tenants' });
+  await expect(search).toBeFocused();
+  await search.pressSequentially(text);
+  await expect(page.getByRole('option').first()).toContainText(text);
+  await search.press('Enter');
+}
+
+async function technicianPage(page: Page) {
+  await page.goto('/technicians');
+  await hydrated(page);
+  await page.getByRole('link', { name: TECH.name }).click();
+  await expect(page.getByTestId('technician-name')).toContainText(TECH.name);
+  await hydrated(page);
+}
+
+/** In the assignment editor: selects tenants by name, sets a preset and applies it. */
+async function apply(page: Page, tenants: string[], preset: 'Full access' | 'View only' | 'Clear') {
+  const editor = page.getByTestId('assignment-editor');
+  for (const name of tenants) {
+    await editor.getByLabel('Search tenants').fill(name);
+    await editor.getByRole('button', { name: 'Search' }).click();
+    await editor.getByRole('checkbox', { name: `Select ${name}` }).check();
+  }
+  await editor.getByRole('button', { name: preset }).click();
+  await editor.getByRole('button', { name: /Apply these permissions to the \d+ selected tenant/ }).click();
+  await expect(editor.getByRole('status')).toContainText('Permissions applied');
+}
+
+test('the MSP Admin creates a technician and assigns tenants with one action', async ({ page, consoleErrors }) => {
+  await signIn(page);
+  await page.goto('/technicians');
+  await hydrated(page);
+  await expect(page.getByTestId('technician-empty')).toBeVisible();
+
+  consoleErrors.expectHttpError('/api/technicians/create', 422);
+  await page.getByLabel('Name').fill(TECH.name);
+  await page.getByLabel('Email').fill('not-an-email@nowhere');
+  await page.getByLabel('Phone').fill(TECH.phone);
+  await page.getByLabel('Initial password').fill(TECH.password);
+  await page.getByRole('button', { name: 'Create technician' }).click();
+  await expect(page.getByRole('alert')).toContainText('valid email');
+  await page.getByLabel('Email').fill(TECH.email);
+  await page.getByRole('button', { name: 'Create technician' }).click();
+  await expect(page.getByRole('status')).toContainText('They see no tenant until you assign one');
+  await expect(page.getByTestId('technician-row')).toHaveCount(1);
+  await page.getByLabel('Search technicians').fill('tom@');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/q=tom%40/);
+  await expect(page.getByTestId('technician-row')).toHaveCount(1);
+
+  await page.getByRole('link', { name: TECH.name }).click();
+  await expect(page.getByTestId('no-assignments')).toBeVisible();
+  await hydrated(page);
+  await apply(page, ['Client 01', 'Client 02'], 'View only');
+  await expect(page.getByTestId('assignment-list').getByRole('listitem')).toHaveCount(2);
+  await expect(page.getByTestId('assignment-list')).toContainText('Client 01 · View only');
+  await page.screenshot({ path: path.join(shots, 'technician.png'), fullPage: true });
+  await page.goto('/technicians');
+  await expect(page.getByTestId('technician-row')).toContainText('2');
+  await page.screenshot({ path: path.join(shots, 'technicians.png'), fullPage: true });
+});
+
+test('a technician sees only assigned tenants; switching keeps the page kind, in place, and back returns', async ({ page, consoleErrors }) => {
+  await signInAs(page, TECH.email, TECH.password);
+  // No MSP pages for technicians, and the server refuses them too.
+  await expect(page.getByRole('navigation', { name: 'MSP' })).toHaveCount(0);
+  consoleErrors.expectHttpError('/api/technicians/list', 403);
+  const refused = await page.request.post('/api/technicians/list', { form: { search: '', page: '1', per_page: '25' } });
+  expect(refused.status()).toBe(403);
+
+  await page.getByRole('button', { name: /Tenant/ }).click();
+  await expect(page.getByRole('option')).toHaveCount(2);
+  await page.keyboard.press('Escape');
+
+  await switchTo(page, 'Client 01');
+  await expect(page).toHaveURL(/\/t\/client-01\/dashboard$/);
+  await hydrated(page);
+  await expect(page.getByTestId('tenant-permissions')).toContainText('You act here as Technician');
+  await page.evaluate(() => ((window as any).__hubMarker = 'same-document'));
+  await page.getByRole('link', { name: 'Users & roles' }).click();
+  await expect(page).toHaveURL(/\/t\/client-01\/users$/);
+  await expect(page.getByTestId('tenant-name')).toContainText('Client 01');
+  await expect(page.getByRole('heading', { name: 'New user' })).toHaveCount(0);
+
+  await switchTo(page, 'Client 02');
+  await expect(page).toHaveURL(/\/t\/client-02\/users$/);
+  await expect(page.getByTestId('tenant-name')).toContainText('Client 02');
+  await page.goBack();
+  await expect(page).toHaveURL(/\/t\/client-01\/users$/);
+  await expect(page.getByTestId('tenant-name')).toContainText('Client 01');
+  expect(await page.evaluate(() => (window as any).__hubMarker)).toBe('same-document');
+  expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+  await page.screenshot({ path: path.join(shots, 'tenant-users.png'), fullPage: true });
+
+  // A tenant that is not assigned answers exactly like one that does not exist.
+  consoleErrors.expectHttpError('/t/client-03/dashboard', 404);
+  const response = await page.goto('/t/client-03/dashboard');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByTestId('not-found')).toBeVisible();
+
+  // The next sign-in lands in the tenant opened last.
+  await page.goto('/t/client-02/dashboard');
+  await hydrated(page);
+  await page.getByRole('button', { name: new RegExp(TECH.name) }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await signInAs(page, TECH.email, TECH.password);
+  await expect(page).toHaveURL(/\/t\/client-02\/dashboard$/);
+});
+
+test('permission changes, unassignment and deactivation act on the technician\'s next request', async ({ browser, page, consoleErrors }) => {
+  // The MSP Admin in this page; the technician in a second browser context.
+  await signIn(page);
+  await technicianPage(page);
+  const techContext = await (browser as Browser).newContext();
+  const tech = await techContext.newPage();
+  const techErrors: string[] = [];
+  tech.on('console', (m) => { if (m.type() === 'error') techErrors.push(m.text()); });
+  await signInAs(tech, TECH.email, TECH.password);
+  await tech.goto('/t/client-01/users');
+  await hydrated(tech);
+  await expect(tech.getByTestId('member-table').or(tech.getByText('No users yet.'))).toBeVisible();
+  await expect(tech.getByRole('heading', { name: 'New user' })).toHaveCount(0);
+
+  // Full access on Client 01: the technician's next navigation shows it.
+  await apply(page, ['Client 01'], 'Full access');
+  await tech.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(tech.getByTestId('tenant-permissions')).toBeVisible();
+  await tech.getByRole('link', { name: 'Users & roles' }).click();
+  await expect(tech.getByRole('heading', { name: 'New user' })).toBeVisible();
+
+  // Unassigned from Client 01: the next navigation finds no such tenant.
+  const editor = page.getByTestId('assignment-editor');
+  await editor.getByLabel('Search tenants').fill('Client 01');
+  await editor.getByRole('button', { name: 'Search' }).click();
+  await editor.getByRole('checkbox', { name: 'Select Client 01' }).check();
+  await editor.getByRole('button', { name: 'Unassign the selected tenants' }).click();
+  await expect(page.getByTestId('assignment-list').getByRole('listitem')).toHaveCount(1);
+  await tech.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(tech.getByTestId('not-found')).toBeVisible();
+
+  // Deactivated: the very next request is signed out.
+  await page.getByRole('button', { name: 'Deactivate' }).click();
+  await expect(page.getByTestId('technician-name')).toContainText('Deactivated');
+  await tech.goto('/t/client-02/dashboard');
+  await expect(tech.getByRole('heading', { name: 'Sign in' }).or(tech.getByText('You are signed out'))).toBeVisible();
+  expect(techErrors.every((e) => /status of (401|404)/.test(e))).toBe(true);
+  await techContext.close();
+
+  // Reactivated, they sign in again with the same assignments that remain.
+  await page.getByRole('button', { name: 'Reactivate' }).click();
+  await expect(page.getByTestId('technician-name')).toContainText('Active');
+  void consoleErrors;
+  void ADMIN;
+});
