@@ -2,6 +2,9 @@
 //!
 //! Server functions are thin adapters over `hub-core`; everything that decides lives there.
 
+// Deep `view!` trees (tables of forms) nest types beyond the default limit when the WASM
+// build computes their layouts.
+#![recursion_limit = "256"]
 pub mod api;
 pub mod components;
 pub mod pages;

@@ -73,7 +73,7 @@ test('the MSP Admin creates a technician and assigns tenants with one action', a
   await expect(page).toHaveURL(/q=tom%40/);
   await expect(page.getByTestId('technician-row')).toHaveCount(1);
 
-  await page.getByRole('link', { name: TECH.name }).click();
+  await page.getByTestId('technician-row').getByRole('link', { name: TECH.name }).click();
   await expect(page.getByTestId('no-assignments')).toBeVisible();
   await hydrated(page);
   await apply(page, ['Client 01', 'Client 02'], 'View only');

@@ -85,6 +85,7 @@ pub fn PermissionMatrix(
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// A read-only matrix: ✓ where granted.
@@ -120,4 +121,5 @@ pub fn PermissionGrid(set: PermissionSet, label: String) -> impl IntoView {
             </tbody>
         </table>
     }
+    .into_any()
 }

@@ -60,6 +60,7 @@ pub fn TechnicianDetailPage() -> impl IntoView {
         </Transition>
         <Assignments id assign unassign/>
     }
+    .into_any()
 }
 
 #[component]
@@ -259,6 +260,7 @@ fn Assignments(
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[component]

@@ -75,6 +75,7 @@ pub fn TechniciansPage() -> impl IntoView {
             }}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -114,6 +115,7 @@ fn CreateTechnicianForm(create: ServerAction<CreateTechnician>) -> impl IntoView
             })}
         </section>
     }
+    .into_any()
 }
 
 #[component]

@@ -8,7 +8,11 @@
 use super::{not_found::NotFoundPanel, section::EmptySection};
 use crate::{
     api::workspace::get_tenant_context,
-    components::{error_view::ErrorPanel, permission_matrix::PermissionGrid, shell::Viewer},
+    components::{
+        error_view::ErrorPanel,
+        permission_matrix::PermissionGrid,
+        shell::{tenant_in_path, Viewer},
+    },
     sections::{tenant_section, Needs},
 };
 use hub_model::{
@@ -17,57 +21,76 @@ use hub_model::{
     HubError,
 };
 use leptos::prelude::*;
-use leptos_router::{
-    components::Outlet,
-    hooks::{use_location, use_params_map},
-};
+use leptos_router::{components::Outlet, hooks::use_location};
 
 /// The tenant of the current page and the principal's permissions in it, as last read from
 /// the server. The sidebar shows only the pages these permissions open.
 #[derive(Clone, Copy, Debug)]
 pub struct CurrentTenant(pub RwSignal<Option<TenantContext>>);
 
-/// Checks on the server that the principal may enter the tenant in the URL; otherwise 404.
+/// The tenant of the page, as the server answers for this principal (re-read on every
+/// navigation). Pages await it in their own single `Suspend`, together with their data:
+/// nesting a second suspense boundary around the routed page made leptos 0.8 render the
+/// page more than once on the server, and the hydrating client then disagreed.
+#[derive(Clone, Copy)]
+pub struct TenantResource(pub Resource<Result<TenantContext, HubError>>);
+
+/// Reads, on the server, whether the principal may enter the tenant in the URL and with which
+/// permissions; the pages below show 404 when not, exactly as for a tenant that does not exist.
 #[component]
 pub fn TenantScope() -> impl IntoView {
-    let params = use_params_map();
     let location = use_location();
     let current = expect_context::<CurrentTenant>().0;
-    let slug = Memo::new(move |_| params.with(|p| p.get("tenant").unwrap_or_default()));
     // Re-read on every navigation inside the tenant too: permissions act on the next request.
+    // Paths outside any tenant (leaving the scope, signing out) keep the last one, so the
+    // scope being torn down asks nothing.
+    let scoped_path = Memo::new(move |previous: Option<&String>| {
+        let path = location.pathname.get();
+        match previous {
+            Some(previous) if tenant_in_path(&path).is_none() => previous.clone(),
+            _ => path,
+        }
+    });
     let context = Resource::new(
-        move || (slug.get(), location.pathname.get()),
-        |(slug, _)| get_tenant_context(slug),
+        move || scoped_path.get(),
+        |path| get_tenant_context(tenant_in_path(&path).unwrap_or_default()),
     );
+    provide_context(TenantResource(context));
+    // The sidebar follows the tenant's permissions once they are read; set from an effect
+    // (never while rendering), so the server's HTML and the hydrating client agree.
+    Effect::new(move |_| {
+        let read = context.get().and_then(Result::ok);
+        if current.get_untracked() != read {
+            current.set(read);
+        }
+    });
     on_cleanup(move || current.set(None));
-    view! {
-        <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Opening the tenant…"</div> }>
-            {move || Suspend::new(async move {
-                match context.await {
-                    Ok(ctx) => {
-                        if current.get_untracked().as_ref() != Some(&ctx) {
-                            current.set(Some(ctx.clone()));
-                        }
-                        provide_context(ctx);
-                        view! { <Outlet/> }.into_any()
-                    }
-                    Err(HubError::NotFound { .. }) => {
-                        current.set(None);
-                        view! { <NotFoundPanel what="Tenant"/> }.into_any()
-                    }
-                    Err(error) => {
-                        current.set(None);
-                        #[cfg(feature = "ssr")]
-                        crate::ssr::set_status(
-                            http::StatusCode::from_u16(error.status())
-                                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                        );
-                        view! { <ErrorPanel message=error.to_string()/> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
+    view! { <Outlet/> }
+}
+
+/// A tenant page's view once the tenant is known: `page` with the context, or the 404 / error
+/// panel (with the status set on the server).
+pub fn in_tenant(
+    result: Result<TenantContext, HubError>,
+    page: impl FnOnce(TenantContext) -> AnyView,
+) -> AnyView {
+    match result {
+        Ok(ctx) => page(ctx),
+        Err(HubError::NotFound { .. }) => view! { <NotFoundPanel what="Tenant"/> }.into_any(),
+        Err(error) => {
+            #[cfg(feature = "ssr")]
+            crate::ssr::set_status(
+                http::StatusCode::from_u16(error.status())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+            view! { <ErrorPanel message=error.to_string()/> }.into_any()
+        }
     }
+}
+
+/// The loading state of a tenant page.
+pub fn opening() -> impl IntoView {
+    view! { <div class="panel" aria-busy="true">"Opening the tenant…"</div> }
 }
 
 /// Whether the viewer may open a page with these needs in this tenant.
@@ -79,12 +102,25 @@ pub fn may_open(needs: Needs, ctx: &TenantContext, viewer: &Viewer) -> bool {
 /// principal may do with it here, and an honest empty state.
 #[component]
 pub fn TenantSectionPage(slug: &'static str) -> impl IntoView {
+    let tenant = expect_context::<TenantResource>().0;
+    let viewer = expect_context::<Viewer>();
+    view! {
+        <Transition fallback=opening>
+            {move || {
+                let viewer = viewer.clone();
+                Suspend::new(async move {
+                    in_tenant(tenant.await, |ctx| section_body(slug, &ctx, &viewer))
+                })
+            }}
+        </Transition>
+    }
+}
+
+fn section_body(slug: &'static str, ctx: &TenantContext, viewer: &Viewer) -> AnyView {
     let Some(section) = tenant_section(slug) else {
         return view! { <NotFoundPanel what="Page"/> }.into_any();
     };
-    let ctx = expect_context::<TenantContext>();
-    let viewer = expect_context::<Viewer>();
-    if !may_open(section.needs, &ctx, &viewer) {
+    if !may_open(section.needs, ctx, viewer) {
         return view! { <NoAccess title=section.title tenant=ctx.name.clone()/> }.into_any();
     }
     let access = match section.needs {

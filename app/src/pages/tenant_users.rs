@@ -1,7 +1,7 @@
 //! `/t/{tenant}/users`: the tenant's users and roles. What the page offers follows the
 //! principal's Users permissions here; the server checks every call again.
 
-use super::tenant::NoAccess;
+use super::tenant::{in_tenant, opening, NoAccess, TenantResource};
 use crate::{
     api::tenant_users::{
         get_tenant_users, CreateTenantRole, CreateTenantUser, DeleteTenantRole, DeleteTenantUser,
@@ -19,78 +19,77 @@ use hub_model::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
 
-fn users(action: Action) -> Permission {
+fn users_permission(action: Action) -> Permission {
     Permission::new(ResourceKind::Users, action)
 }
 
 /// `/t/{tenant}/users`
 #[component]
 pub fn TenantUsersPage() -> impl IntoView {
-    let ctx = expect_context::<TenantContext>();
-    if !ctx.permissions.allows(users(Action::View)) {
-        let title = tenant_section("users").map_or("Users & roles", |s| s.title);
-        return view! { <NoAccess title tenant=ctx.name.clone()/> }.into_any();
-    }
-    let tenant = ctx.slug.clone();
-    let create_user = ServerAction::<CreateTenantUser>::new();
-    let update_user = ServerAction::<UpdateTenantUser>::new();
-    let delete_user = ServerAction::<DeleteTenantUser>::new();
-    let create_role = ServerAction::<CreateTenantRole>::new();
-    let update_role = ServerAction::<UpdateTenantRole>::new();
-    let delete_role = ServerAction::<DeleteTenantRole>::new();
-    let data = {
-        let tenant = tenant.clone();
-        Resource::new(
-            move || {
-                (
-                    create_user.version().get(),
-                    update_user.version().get(),
-                    delete_user.version().get(),
-                    create_role.version().get(),
-                    update_role.version().get(),
-                    delete_role.version().get(),
-                )
-            },
-            move |_| get_tenant_users(tenant.clone()),
-        )
-    };
+    let tenant = expect_context::<TenantResource>().0;
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.with(|p| p.get("tenant").unwrap_or_default()));
     let actions = Actions {
-        create_user,
-        update_user,
-        delete_user,
-        create_role,
-        update_role,
-        delete_role,
+        create_user: ServerAction::<CreateTenantUser>::new(),
+        update_user: ServerAction::<UpdateTenantUser>::new(),
+        delete_user: ServerAction::<DeleteTenantUser>::new(),
+        create_role: ServerAction::<CreateTenantRole>::new(),
+        update_role: ServerAction::<UpdateTenantRole>::new(),
+        delete_role: ServerAction::<DeleteTenantRole>::new(),
     };
+    let data = Resource::new(
+        move || {
+            (
+                slug.get(),
+                actions.create_user.version().get(),
+                actions.update_user.version().get(),
+                actions.delete_user.version().get(),
+                actions.create_role.version().get(),
+                actions.update_role.version().get(),
+                actions.delete_role.version().get(),
+            )
+        },
+        |(slug, ..)| get_tenant_users(slug),
+    );
     let errors = move || {
-        action_error(update_user)()
-            .or_else(action_error(delete_user))
-            .or_else(action_error(update_role))
-            .or_else(action_error(delete_role))
+        action_error(actions.update_user)()
+            .or_else(action_error(actions.delete_user))
+            .or_else(action_error(actions.update_role))
+            .or_else(action_error(actions.delete_role))
     };
-    let (name, slug) = (ctx.name.clone(), ctx.slug.clone());
     view! {
-        <Title text=format!("Users & roles · {name}")/>
-        <div class="tenant-page" data-testid="tenant-page" data-tenant=slug>
-            <p class="breadcrumb muted" data-testid="tenant-name">{name.clone()}</p>
-            <header class="page-header">
-                <h1>"Users & roles"</h1>
-                <p class="muted">"The tenant's own users and its roles. Each user belongs to this tenant only."</p>
-            </header>
-            {move || errors().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Loading users…"</div> }>
-                {move || {
-                    let ctx = ctx.clone();
-                    Suspend::new(async move {
-                        match data.await {
-                            Ok(data) => view! { <UsersAndRoles data ctx actions/> }.into_any(),
-                            Err(e) => view! { <ErrorPanel message=e.to_string()/> }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
-        </div>
+        <Transition fallback=opening>
+            {move || Suspend::new(async move {
+                let context = tenant.await;
+                let users = data.await;
+                in_tenant(context, move |ctx| {
+                    if !ctx.permissions.allows(users_permission(Action::View)) {
+                        let title = tenant_section("users").map_or("Users & roles", |s| s.title);
+                        return view! { <NoAccess title tenant=ctx.name.clone()/> }.into_any();
+                    }
+                    let (name, slug) = (ctx.name.clone(), ctx.slug.clone());
+                    let body = match users {
+                        Ok(data) => view! { <UsersAndRoles data ctx actions/> }.into_any(),
+                        Err(e) => view! { <ErrorPanel message=e.to_string()/> }.into_any(),
+                    };
+                    view! {
+                        <Title text=format!("Users & roles · {name}")/>
+                        <div class="tenant-page" data-testid="tenant-page" data-tenant=slug>
+                            <p class="breadcrumb muted" data-testid="tenant-name">{name.clone()}</p>
+                            <header class="page-header">
+                                <h1>"Users & roles"</h1>
+                                <p class="muted">"The tenant's own users and its roles. Each user belongs to this tenant only."</p>
+                            </header>
+                            {move || errors().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                            {body}
+                        </div>
+                    }
+                    .into_any()
+                })
+            })}
+        </Transition>
     }
     .into_any()
 }
@@ -107,7 +106,7 @@ struct Actions {
 
 #[component]
 fn UsersAndRoles(data: TenantUsers, ctx: TenantContext, actions: Actions) -> impl IntoView {
-    let can = move |a: Action| ctx.permissions.allows(users(a));
+    let can = move |a: Action| ctx.permissions.allows(users_permission(a));
     let (can_create, can_update, can_delete) = (
         can(Action::Create),
         can(Action::Update),
@@ -163,6 +162,7 @@ fn UsersAndRoles(data: TenantUsers, ctx: TenantContext, actions: Actions) -> imp
         </section>
         {can_create.then(|| view! { <NewRoleForm tenant=tenant.clone() grantable=ctx.permissions actions/> })}
     }
+    .into_any()
 }
 
 #[component]
@@ -254,6 +254,7 @@ fn MemberRow(
             </td>
         </tr>
     }
+    .into_any()
 }
 
 #[component]
@@ -303,6 +304,7 @@ fn NewUserForm(
             {move || created().map(|email| view! { <p class="form-success" role="status">{format!("Added {email}.")}</p> })}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -358,6 +360,7 @@ fn RoleRow(
             </tr>
         </Show>
     }
+    .into_any()
 }
 
 #[component]
@@ -377,4 +380,5 @@ fn NewRoleForm(tenant: String, grantable: PermissionSet, actions: Actions) -> im
             {move || error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </section>
     }
+    .into_any()
 }
