@@ -178,3 +178,41 @@ test('permission changes, unassignment and deactivation act on the technician\'s
   void consoleErrors;
   void ADMIN;
 });
+
+test('a tenant has its own roles and users; a tenant user sees only their tenant', async ({ page, browser }) => {
+  await signIn(page);
+  await page.goto('/t/client-01/users');
+  await hydrated(page);
+  await expect(page.getByTestId('role-row')).toHaveCount(2);
+  await page.getByLabel('Role name').fill('Helpdesk');
+  await page.getByRole('button', { name: 'View only' }).click();
+  await page.getByRole('checkbox', { name: 'Alerts update' }).check();
+  await page.getByRole('button', { name: 'Create role' }).click();
+  await expect(page.getByTestId('role-row')).toHaveCount(3);
+  await expect(page.getByTestId('role-table')).toContainText('Helpdesk');
+
+  await page.getByLabel('Name', { exact: true }).fill('Ursula Ueda');
+  await page.getByLabel('Email', { exact: true }).fill('ursula@client01.example');
+  await page.getByLabel('Initial password').fill('tenant user long password');
+  await page.getByRole('combobox', { name: 'Role', exact: true }).selectOption({ label: 'Helpdesk' });
+  await page.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByTestId('member-row')).toContainText('Ursula Ueda');
+  await expect(page.getByTestId('user-limit')).toContainText('1 of');
+  await page.screenshot({ path: path.join(shots, 'tenant-users-admin.png'), fullPage: true });
+
+  // Ursula signs in: one tenant, her role's pages, no MSP pages, no user management.
+  const context = await (browser as Browser).newContext();
+  const ursula = await context.newPage();
+  await signInAs(ursula, 'ursula@client01.example', 'tenant user long password');
+  await ursula.getByRole('button', { name: /Tenant/ }).click();
+  await expect(ursula.getByRole('option')).toHaveCount(1);
+  await ursula.keyboard.press('Enter');
+  await expect(ursula).toHaveURL(/\/t\/client-01\/dashboard$/);
+  await expect(ursula.getByTestId('tenant-permissions')).toContainText('You act here as Helpdesk');
+  await expect(ursula.getByRole('navigation', { name: 'MSP' })).toHaveCount(0);
+  await expect(ursula.getByRole('link', { name: 'API Keys' })).toHaveCount(0);
+  await ursula.getByRole('link', { name: 'Users & roles' }).click();
+  await expect(ursula.getByTestId('member-row')).toHaveCount(1);
+  await expect(ursula.getByRole('heading', { name: 'New user' })).toHaveCount(0);
+  await context.close();
+});
