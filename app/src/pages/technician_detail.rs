@@ -212,7 +212,7 @@ fn Assignments(
         assign
             .value()
             .with(|v| matches!(v, Some(Ok(_))))
-            .then(|| "Permissions applied.")
+            .then_some("Permissions applied.")
     };
     let tenants_field = move || selected.get().join(",");
     let count = move || selected.with(Vec::len);

@@ -161,6 +161,9 @@ struct Side {
     role: String,
 }
 
+/// id, email, name, active, password hash, security version, home tenant.
+type UserRow = (String, String, String, i64, String, i64, Option<String>);
+
 struct World {
     hub: Hub,
     db: TestDb,
@@ -326,14 +329,13 @@ impl World {
 
     /// Everything a call could change, as the owner sees it (row-level security aside).
     async fn fingerprint(&self, owner: &sqlx::AnyPool) -> String {
-        let users: Vec<(String, String, String, i64, String, i64, Option<String>)> =
-            sqlx::query_as(
-                "SELECT id, email, display_name, active, password_hash, security_version, tenant_id \
+        let users: Vec<UserRow> = sqlx::query_as(
+            "SELECT id, email, display_name, active, password_hash, security_version, tenant_id \
                  FROM users ORDER BY id",
-            )
-            .fetch_all(owner)
-            .await
-            .expect("users");
+        )
+        .fetch_all(owner)
+        .await
+        .expect("users");
         let members: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT user_id, tenant_id, role_id FROM tenant_members ORDER BY user_id",
         )
