@@ -34,12 +34,7 @@ pub fn PermissionMatrix(
         <div class="matrix-wrap">
             <input type="hidden" name="permissions" prop:value=move || set.get().bits().to_string()/>
             <table class="matrix" aria-label=label data-testid="permission-matrix">
-                <thead>
-                    <tr>
-                        <th scope="col">"Resource"</th>
-                        {Action::ALL.map(|a| view! { <th scope="col">{a.label()}</th> }).to_vec()}
-                    </tr>
-                </thead>
+                {matrix_head()}
                 <tbody>
                     {ResourceKind::ALL
                         .map(|resource| {
@@ -93,12 +88,7 @@ pub fn PermissionMatrix(
 pub fn PermissionGrid(set: PermissionSet, label: String) -> impl IntoView {
     view! {
         <table class="matrix readonly" aria-label=label>
-            <thead>
-                <tr>
-                    <th scope="col">"Resource"</th>
-                    {Action::ALL.map(|a| view! { <th scope="col">{a.label()}</th> }).to_vec()}
-                </tr>
-            </thead>
+            {matrix_head()}
             <tbody>
                 {ResourceKind::ALL
                     .map(|resource| view! {
@@ -122,4 +112,16 @@ pub fn PermissionGrid(set: PermissionSet, label: String) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// The matrix's column headings: the resource, then each action.
+fn matrix_head() -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                <th scope="col">"Resource"</th>
+                {Action::ALL.map(|a| view! { <th scope="col">{a.label()}</th> }).to_vec()}
+            </tr>
+        </thead>
+    }
 }

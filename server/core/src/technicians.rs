@@ -506,16 +506,16 @@ fn validate_batch(tenants: &[TenantId]) -> HubResult<Vec<TenantId>> {
     Ok(unique)
 }
 
-/// Ends every session of a user.
+/// Ends every session of a user (inside the caller's transaction).
 pub(crate) async fn end_sessions(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     user: UserId,
     now: i64,
 ) -> HubResult<()> {
     sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
         .bind(now)
         .bind(user.to_string())
-        .execute(&mut **tx)
+        .execute(conn)
         .await
         .db()?;
     Ok(())

@@ -12,6 +12,7 @@ use crate::{
     clock::now_ms,
     db::{is_unique_violation, DbResultExt as _},
     setup::{validate_email, validate_name},
+    technicians::end_sessions,
     Hub, Principal,
 };
 use hub_model::{
@@ -300,14 +301,7 @@ impl Hub {
             .await
             .db()?;
         if !active {
-            sqlx::query(
-                "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-            )
-            .bind(now)
-            .bind(user.to_string())
-            .execute(scope.conn())
-            .await
-            .db()?;
+            end_sessions(scope.conn(), user, now).await?;
         }
         record(
             &mut scope,
@@ -353,14 +347,7 @@ impl Hub {
         .execute(scope.conn())
         .await
         .db()?;
-        sqlx::query(
-            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(user.to_string())
-        .execute(scope.conn())
-        .await
-        .db()?;
+        end_sessions(scope.conn(), user, now).await?;
         record(
             &mut scope,
             action,
