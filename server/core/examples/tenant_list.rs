@@ -2,14 +2,22 @@
 //!
 //! Seeds tenants through the real `create_tenant` (each with its roles and dashboard), then
 //! times every Sort By order in both directions, the status filter, a search, a deep page,
-//! and one more creation at that size. Run by `scripts/bench.sh`, or alone:
+//! and one more creation at that size; then the per-request access path at that size: entering
+//! a tenant (the check a tenant page makes on every navigation) as the MSP Admin, a
+//! technician assigned to 200 tenants and a refused technician (404 plus the audit row), and
+//! the tenant switcher's list and server search. Run by `scripts/bench.sh`, or alone:
 //!   cargo run --release -p hub-core --features testing --example tenant_list [-- N]
 
+use hub_core::ClientInfo;
 use hub_core::{
     db::Backend,
     testing::{licensed_admin, TestDb},
 };
-use hub_model::tenants::{StatusFilter, TenantQuery, TenantSort};
+use hub_model::{
+    permissions::PermissionSet,
+    technicians::TechnicianProfile,
+    tenants::{StatusFilter, TenantQuery, TenantSort},
+};
 use std::time::Instant;
 
 const RUNS: usize = 50;
@@ -137,6 +145,92 @@ async fn main() {
         }
         times.sort_by(f64::total_cmp);
         println!("| create one more tenant (count check, insert, roles, dashboard) | {:.2} ms | {:.2} ms | 5 runs |", percentile(&times, 0.5), percentile(&times, 1.0));
+        println!();
+
+        // The access path at this size.
+        let slugs: Vec<(hub_model::TenantId, String)> = sqlx::query_as::<_, (String, String)>(
+            "SELECT id, slug FROM tenants WHERE kind = 'tenant' AND active = 1 ORDER BY name_key LIMIT 400",
+        )
+        .fetch_all(hub.db().pool())
+        .await
+        .expect("slugs")
+        .into_iter()
+        .map(|(id, slug)| (hub_model::TenantId::parse(&id).expect("id"), slug))
+        .collect();
+        let tech = hub
+            .create_technician(
+                &admin,
+                &TechnicianProfile {
+                    display_name: "Bench Tech".to_owned(),
+                    email: "bench@msp.example".to_owned(),
+                    phone: String::new(),
+                },
+                "a long enough password",
+            )
+            .await
+            .expect("technician");
+        let assigned: Vec<_> = slugs.iter().take(200).map(|(id, _)| *id).collect();
+        hub.assign_tenants(&admin, tech.id, &assigned, PermissionSet::view_only())
+            .await
+            .expect("assign");
+        let tech = hub
+            .login(
+                "bench@msp.example",
+                "a long enough password",
+                &ClientInfo::default(),
+            )
+            .await
+            .expect("login")
+            .principal;
+        println!(
+            "| access path ({} tenants; technician assigned to 200) | p50 | p95 |",
+            count
+        );
+        println!("|---|---:|---:|");
+        let timed = |label: &str, mut times: Vec<f64>| {
+            times.sort_by(f64::total_cmp);
+            println!(
+                "| {label} | {:.2} ms | {:.2} ms |",
+                percentile(&times, 0.5),
+                percentile(&times, 0.95)
+            );
+        };
+        for (label, who) in [
+            ("enter a tenant: MSP Admin", &admin),
+            ("enter an assigned tenant: technician", &tech),
+        ] {
+            let mut times = Vec::with_capacity(RUNS);
+            for (_, slug) in slugs.iter().take(RUNS) {
+                let t = Instant::now();
+                hub.tenant_context(who, slug).await.expect("enter");
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            timed(label, times);
+        }
+        let mut times = Vec::with_capacity(RUNS);
+        for (_, slug) in slugs.iter().skip(300).take(RUNS) {
+            let t = Instant::now();
+            let refused = hub.tenant_context(&tech, slug).await;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            assert!(refused.is_err());
+        }
+        timed("refused (404, denial audited): technician", times);
+        for (label, who, search) in [
+            ("switcher list: MSP Admin", &admin, ""),
+            ("switcher search \"07777\": MSP Admin", &admin, "07777"),
+            ("switcher list: technician", &tech, ""),
+            ("switcher search \"health\": technician", &tech, "health"),
+        ] {
+            let mut times = Vec::with_capacity(RUNS);
+            for _ in 0..RUNS {
+                let t = Instant::now();
+                hub.workspaces_for(who, None, search)
+                    .await
+                    .expect("workspaces");
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            timed(label, times);
+        }
         println!();
     }
 }

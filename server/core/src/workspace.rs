@@ -52,17 +52,20 @@ impl Hub {
                 entries,
             });
         }
-        // The visible tenants of each kind of principal; $1 is the user id.
-        let visible = match principal.role {
-            SystemRole::MspAdmin => "kind = 'tenant'",
-            SystemRole::Technician => {
-                "kind = 'tenant' AND active = 1 AND id IN \
-                 (SELECT tenant_id FROM technician_assignments WHERE user_id = $1)"
-            }
-            SystemRole::TenantUser => {
-                "kind = 'tenant' AND active = 1 AND id = (SELECT tenant_id FROM users WHERE id = $1)"
-            }
-            SystemRole::Administrator => "1 = 0",
+        // The visible tenants of each kind of principal, as FROM and WHERE; $1 is the user
+        // id. A technician's list is driven by their assignments (a join, not a filter over
+        // every tenant).
+        let (from, visible) = match principal.role {
+            SystemRole::MspAdmin => ("tenants", "kind = 'tenant'"),
+            SystemRole::Technician => (
+                "tenants JOIN technician_assignments a ON a.tenant_id = tenants.id AND a.user_id = $1",
+                "kind = 'tenant' AND active = 1",
+            ),
+            SystemRole::TenantUser => (
+                "tenants",
+                "kind = 'tenant' AND active = 1 AND id = (SELECT tenant_id FROM users WHERE id = $1)",
+            ),
+            SystemRole::Administrator => ("tenants", "1 = 0"),
         };
         let user = principal.user_id.to_string();
         let search: String = search.trim().chars().take(MAX_SEARCH_LEN).collect();
@@ -72,8 +75,8 @@ impl Hub {
         );
         // `$1 = $1` keeps every numbered parameter used whatever the role's filter.
         let rows: Vec<EntryRow> = sqlx::query_as(&format!(
-            "SELECT slug, name, active FROM tenants WHERE {matching} AND $1 = $1 \
-             ORDER BY name_key, id LIMIT $3"
+            "SELECT slug, name, active FROM {from} WHERE {matching} AND $1 = $1 \
+             ORDER BY name_key, tenants.id LIMIT $3"
         ))
         .bind(&user)
         .bind(&pattern)
@@ -84,7 +87,7 @@ impl Hub {
         let mut entries: Vec<WorkspaceEntry> = rows.into_iter().map(entry).collect();
         if let Some(slug) = current.filter(|slug| !entries.iter().any(|e| e.slug == *slug)) {
             let row: Option<EntryRow> = sqlx::query_as(&format!(
-                "SELECT slug, name, active FROM tenants WHERE {visible} AND slug = $2 AND $1 = $1"
+                "SELECT slug, name, active FROM {from} WHERE {visible} AND slug = $2 AND $1 = $1"
             ))
             .bind(&user)
             .bind(slug)
@@ -94,7 +97,7 @@ impl Hub {
             entries.extend(row.map(entry));
         }
         let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM tenants WHERE {matching} AND $1 = $1"
+            "SELECT COUNT(*) FROM {from} WHERE {matching} AND $1 = $1"
         ))
         .bind(&user)
         .bind(&pattern)
