@@ -293,6 +293,33 @@ conformance!(
             hub.tenant_context(&tech, &slug_b).await.err(),
             Some(HubError::not_found("The tenant"))
         );
+        // The switcher's server search: the MSP Admin searches every tenant, a technician
+        // only theirs (a match elsewhere is not even counted).
+        let found = hub
+            .workspaces_for(&admin, None, "TENANT b")
+            .await
+            .expect("search");
+        assert_eq!(
+            (
+                found
+                    .entries
+                    .iter()
+                    .map(|e| e.slug.as_str())
+                    .collect::<Vec<_>>(),
+                found.total
+            ),
+            (vec![slug_b.as_str()], 1)
+        );
+        let found = hub
+            .workspaces_for(&tech, None, "tenant b")
+            .await
+            .expect("search");
+        assert_eq!((found.entries.len(), found.total), (0, 0));
+        let found = hub
+            .workspaces_for(&tech, None, "%")
+            .await
+            .expect("wildcard is literal");
+        assert_eq!(found.total, 0);
         let listed = hub
             .workspaces_for(&tech, Some(&slug_b), "")
             .await
