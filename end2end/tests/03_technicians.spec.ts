@@ -1,5 +1,6 @@
 import { test, expect, hydrated, signIn, ADMIN } from './fixtures';
 import { Browser, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 // Continues the MSP Admin's hub (32 tenants, "Client 01".."Client 30" among them): technician
@@ -215,4 +216,37 @@ test('a tenant has its own roles and users; a tenant user sees only their tenant
   await expect(ursula.getByTestId('member-row')).toHaveCount(1);
   await expect(ursula.getByRole('heading', { name: 'New user' })).toHaveCount(0);
   await context.close();
+});
+
+test('with more tenants than the switcher loads, the MSP Admin\'s search runs on the server', async ({ page }) => {
+  await signIn(page);
+  // A bigger license (a newer key from the real CLI), then tenants past the first 50 by name.
+  const root = path.resolve(__dirname, '..', '..');
+  const bin = process.env.HUB_BIN ?? path.join(root, 'target', 'release', 'msp-hub');
+  const key = execFileSync(bin, [
+    'license', 'issue', '--private-key', 'keys/dev/license-private.pem',
+    '--licensee', 'Contoso Managed Services', '--max-tenants', '100',
+  ], { cwd: root, env: { ...process.env, RUST_LOG: 'error' } }).toString().trim();
+  expect((await page.request.post('/api/license/activate', { form: { license_key: key } })).status()).toBe(200);
+  for (let i = 1; i <= 25; i++) {
+    const response = await page.request.post('/api/tenants/create', { form: { name: `Zeta ${String(i).padStart(2, '0')}` } });
+    expect(response.status()).toBe(200);
+  }
+  await page.goto('/t/client-01/users');
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__hubMarker = 'search'));
+  await page.getByRole('button', { name: /Tenant/ }).click();
+  const search = page.getByRole('combobox', { name: 'Search tenants' });
+  const switcher = page.getByRole('listbox', { name: 'Tenants' });
+  await expect(switcher.getByRole('option')).toHaveCount(50);
+  await expect(page.getByRole('option', { name: /Zeta 25/ })).toHaveCount(0);
+  const asked = page.waitForRequest((r) => r.url().endsWith('/api/workspaces') && (r.postData() ?? '').includes('search=zeta+25'));
+  await search.pressSequentially('zeta 25');
+  await asked;
+  await expect(switcher.getByRole('option')).toHaveCount(1);
+  await expect(page.getByRole('option', { name: /Zeta 25/ })).toBeVisible();
+  await search.press('Enter');
+  await expect(page).toHaveURL(/\/t\/zeta-25\/users$/);
+  await expect(page.getByTestId('tenant-name')).toContainText('Zeta 25');
+  expect(await page.evaluate(() => (window as any).__hubMarker)).toBe('search');
 });
