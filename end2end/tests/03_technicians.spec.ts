@@ -68,6 +68,7 @@ test('the MSP Admin creates a technician and assigns tenants with one action', a
   await page.getByLabel('Email').fill(TECH.email);
   await page.getByRole('button', { name: 'Create technician' }).click();
   await expect(page.getByRole('status')).toContainText('They see no tenant until you assign one');
+  await expect(page.getByLabel('Email')).toHaveValue('');
   await expect(page.getByTestId('technician-row')).toHaveCount(1);
   await page.getByLabel('Search technicians').fill('tom@');
   await page.getByRole('button', { name: 'Search' }).click();
@@ -191,6 +192,7 @@ test('a tenant has its own roles and users; a tenant user sees only their tenant
   await page.getByRole('button', { name: 'Create role' }).click();
   await expect(page.getByTestId('role-row')).toHaveCount(3);
   await expect(page.getByTestId('role-table')).toContainText('Helpdesk');
+  await expect(page.getByLabel('Role name')).toHaveValue('');
 
   await page.getByLabel('Name', { exact: true }).fill('Ursula Ueda');
   await page.getByLabel('Email', { exact: true }).fill('ursula@client01.example');
@@ -198,6 +200,7 @@ test('a tenant has its own roles and users; a tenant user sees only their tenant
   await page.getByRole('combobox', { name: 'Role', exact: true }).selectOption({ label: 'Helpdesk' });
   await page.getByRole('button', { name: 'Add user' }).click();
   await expect(page.getByTestId('member-row')).toContainText('Ursula Ueda');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue('');
   await expect(page.getByTestId('user-limit')).toContainText('1 of');
   await page.screenshot({ path: path.join(shots, 'tenant-users-admin.png'), fullPage: true });
 

@@ -58,3 +58,21 @@ where
         })
     }
 }
+
+/// Clears a creation form once its action succeeded, so the next entry starts empty. Only
+/// for forms of plain fields: a reset would uncheck checkboxes that a signal still holds.
+pub fn reset_on_success<S>(action: ServerAction<S>, form: NodeRef<leptos::html::Form>)
+where
+    S: ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        let succeeded = action.value().with(|last| matches!(last, Some(Ok(_))));
+        if succeeded {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+}

@@ -2,7 +2,10 @@
 
 use crate::{
     api::technicians::{list_technicians, CreateTechnician},
-    components::{auth_card::action_error, error_view::ErrorPanel},
+    components::{
+        auth_card::{action_error, reset_on_success},
+        error_view::ErrorPanel,
+    },
 };
 use hub_model::technicians::{TechnicianPage, TECHNICIAN_PAGE_SIZES};
 use leptos::prelude::*;
@@ -81,6 +84,8 @@ pub fn TechniciansPage() -> impl IntoView {
 #[component]
 fn CreateTechnicianForm(create: ServerAction<CreateTechnician>) -> impl IntoView {
     let error = action_error(create);
+    let form = NodeRef::new();
+    reset_on_success(create, form);
     let created = move || {
         create.value().with(|v| {
             v.as_ref()
@@ -91,7 +96,7 @@ fn CreateTechnicianForm(create: ServerAction<CreateTechnician>) -> impl IntoView
     view! {
         <section class="panel form-panel create-panel">
             <h2>"New technician"</h2>
-            <ActionForm action=create attr:class="grid-form">
+            <ActionForm action=create node_ref=form attr:class="grid-form">
                 <label class="field"><span>"Name"</span>
                     <input type="text" name="display_name" required maxlength="100" autocomplete="off"/></label>
                 <label class="field"><span>"Email"</span>

@@ -8,7 +8,9 @@ use crate::{
         ResetTenantUserPassword, UpdateTenantRole, UpdateTenantUser,
     },
     components::{
-        auth_card::action_error, error_view::ErrorPanel, meter::Meter,
+        auth_card::{action_error, reset_on_success},
+        error_view::ErrorPanel,
+        meter::Meter,
         permission_matrix::PermissionMatrix,
     },
     sections::tenant_section,
@@ -268,6 +270,8 @@ fn NewUserForm(
 ) -> impl IntoView {
     let create = actions.create_user;
     let error = action_error(create);
+    let form = NodeRef::new();
+    reset_on_success(create, form);
     let created = move || {
         create.value().with(|v| {
             v.as_ref()
@@ -283,7 +287,7 @@ fn NewUserForm(
                     {format!("This tenant uses all {limit} of its user seats. Delete a user, or ask your MSP Admin to raise the limit.")}
                 </p>
             })}
-            <ActionForm action=create attr:class="grid-form">
+            <ActionForm action=create node_ref=form attr:class="grid-form">
                 <input type="hidden" name="tenant" value=tenant/>
                 <label class="field"><span>"Name"</span><input type="text" name="display_name" required maxlength="100" autocomplete="off"/></label>
                 <label class="field"><span>"Email"</span><input type="email" name="email" required autocomplete="off"/></label>
@@ -368,12 +372,22 @@ fn NewRoleForm(tenant: String, grantable: PermissionSet, actions: Actions) -> im
     let create = actions.create_role;
     let set = RwSignal::new(PermissionSet::view_only().intersect(grantable));
     let error = action_error(create);
+    // Only the name is cleared: the matrix's checkboxes follow their signal, which a form
+    // reset would not know about.
+    let name = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if create.value().with(|v| matches!(v, Some(Ok(_)))) {
+            if let Some(input) = name.get_untracked() {
+                input.set_value("");
+            }
+        }
+    });
     view! {
         <section class="panel form-panel">
             <h2>"New role"</h2>
             <ActionForm action=create>
                 <input type="hidden" name="tenant" value=tenant/>
-                <label class="field"><span>"Role name"</span><input type="text" name="name" required maxlength="100" placeholder="e.g. Helpdesk"/></label>
+                <label class="field"><span>"Role name"</span><input node_ref=name type="text" name="name" required maxlength="100" placeholder="e.g. Helpdesk"/></label>
                 <PermissionMatrix set label="New role permissions" grantable/>
                 <button type="submit" disabled=move || create.pending().get()>"Create role"</button>
             </ActionForm>
