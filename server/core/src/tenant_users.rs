@@ -82,6 +82,25 @@ fn validate_role_name(name: &str) -> HubResult<String> {
 }
 
 impl Hub {
+    /// Enters `tenant` needing `needed` on Users, finds `user` among its users, and refuses
+    /// unless the actor holds every permission that user has: nobody manages someone who can
+    /// do more than they can.
+    async fn manage_member(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        user: UserId,
+        action: &str,
+        needed: Action,
+    ) -> HubResult<(TenantTx, String)> {
+        let mut scope = self
+            .tenant_tx(principal, TenantKey::Slug(tenant), action, users(needed))
+            .await?;
+        let (email, current) = member_in(&mut scope, user).await?;
+        let scope = scope.require_grantable(self, action, current).await?;
+        Ok((scope, email))
+    }
+
     /// The tenant's users and roles, and its user limit.
     pub async fn tenant_users(
         &self,
@@ -256,22 +275,12 @@ impl Hub {
     ) -> HubResult<()> {
         let display_name = validate_name("display_name", display_name, "name")?;
         let action = "tenant_user.update";
-        let mut scope = self
-            .tenant_tx(
-                principal,
-                TenantKey::Slug(tenant),
-                action,
-                users(Action::Update),
-            )
+        let (mut scope, email) = self
+            .manage_member(principal, tenant, user, action, Action::Update)
             .await?;
-        let (email, current) = member_in(&mut scope, user).await?;
         let (role_name, _, granted) = role_in(&mut scope, role_id).await?;
-        // Neither the new role nor the one taken away may hold more than the actor has.
-        let mut scope = scope
-            .require_grantable(self, action, granted)
-            .await?
-            .require_grantable(self, action, current)
-            .await?;
+        // Nor may the new role hold more than the actor has.
+        let mut scope = scope.require_grantable(self, action, granted).await?;
         if user == principal.user_id && !active {
             return Err(HubError::invalid(
                 "active",
@@ -323,16 +332,9 @@ impl Hub {
     ) -> HubResult<()> {
         validate_new_password(password)?;
         let action = "tenant_user.reset_password";
-        let mut scope = self
-            .tenant_tx(
-                principal,
-                TenantKey::Slug(tenant),
-                action,
-                users(Action::Update),
-            )
+        let (mut scope, email) = self
+            .manage_member(principal, tenant, user, action, Action::Update)
             .await?;
-        let (email, current) = member_in(&mut scope, user).await?;
-        let mut scope = scope.require_grantable(self, action, current).await?;
         let hash = self.passwords().hash(password).await?;
         let key = scope.tenant_key();
         let now = now_ms();
@@ -366,16 +368,9 @@ impl Hub {
         user: UserId,
     ) -> HubResult<()> {
         let action = "tenant_user.delete";
-        let mut scope = self
-            .tenant_tx(
-                principal,
-                TenantKey::Slug(tenant),
-                action,
-                users(Action::Delete),
-            )
+        let (mut scope, email) = self
+            .manage_member(principal, tenant, user, action, Action::Delete)
             .await?;
-        let (email, current) = member_in(&mut scope, user).await?;
-        let mut scope = scope.require_grantable(self, action, current).await?;
         if user == principal.user_id {
             return Err(HubError::invalid(
                 "user",
