@@ -144,7 +144,7 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
         let Some(slug) = workspace.get() else {
             return view! {
                 <p class="nav-empty" data-testid="no-tenants">
-                    {if no_workspace { "No tenant is assigned to you yet. Ask your MSP Admin for access." } else { "" }}
+                    {if no_workspace { "No tenant is open to you yet. Ask your MSP Admin for access." } else { "" }}
                 </p>
             }
             .into_any();

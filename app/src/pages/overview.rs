@@ -29,7 +29,7 @@ pub fn OverviewPage() -> impl IntoView {
             .and_then(|w| w.0.entries.first().map(|e| e.slug.clone()));
         match (count, first) {
             (0, _) | (_, None) => view! {
-                <p data-testid="no-tenant-yet">"No tenant is assigned to you yet. Your MSP Admin decides which tenants you work in."</p>
+                <p data-testid="no-tenant-yet">"No tenant is open to you right now: none is assigned yet, or yours is deactivated. Your MSP Admin decides which tenants you work in."</p>
             }
             .into_any(),
             (count, Some(slug)) => view! {
