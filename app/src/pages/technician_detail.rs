@@ -8,7 +8,9 @@ use crate::{
         ResetTechnicianPassword, SetTechnicianActive, UnassignTenants, UpdateTechnician,
     },
     components::{
-        auth_card::action_error, error_view::ErrorPanel, permission_matrix::PermissionMatrix,
+        auth_card::action_error,
+        error_view::{error_page, ErrorPanel},
+        permission_matrix::PermissionMatrix,
     },
 };
 use hub_model::{
@@ -48,13 +50,7 @@ pub fn TechnicianDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <Detail detail update toggle/> }.into_any(),
-                    Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        crate::ssr::set_status(
-                            http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                        );
-                        view! { <ErrorPanel message=e.to_string()/> }.into_any()
-                    }
+                    Err(e) => error_page(&e),
                 }
             })}
         </Transition>

@@ -9,7 +9,7 @@ use super::{not_found::NotFoundPanel, section::EmptySection};
 use crate::{
     api::workspace::get_tenant_context,
     components::{
-        error_view::ErrorPanel,
+        error_view::error_page,
         permission_matrix::PermissionGrid,
         shell::{tenant_in_path, Viewer},
     },
@@ -77,14 +77,7 @@ pub fn in_tenant(
     match result {
         Ok(ctx) => page(ctx),
         Err(HubError::NotFound { .. }) => view! { <NotFoundPanel what="Tenant"/> }.into_any(),
-        Err(error) => {
-            #[cfg(feature = "ssr")]
-            crate::ssr::set_status(
-                http::StatusCode::from_u16(error.status())
-                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
-            view! { <ErrorPanel message=error.to_string()/> }.into_any()
-        }
+        Err(error) => error_page(&error),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::{
     api::tenants::{get_tenant_detail, SetTenantActive, UpdateTenant},
-    components::{auth_card::action_error, error_view::ErrorPanel, meter::Meter},
+    components::{auth_card::action_error, error_view::error_page, meter::Meter},
 };
 use hub_model::{dates::iso_date_ms, tenants::TenantDetail};
 use leptos::prelude::*;
@@ -25,13 +25,7 @@ pub fn TenantDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <Detail detail update toggle/> }.into_any(),
-                    Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        crate::ssr::set_status(
-                            http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-                        );
-                        view! { <ErrorPanel message=e.to_string()/> }.into_any()
-                    }
+                    Err(e) => error_page(&e),
                 }
             })}
         </Transition>

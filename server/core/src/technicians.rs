@@ -9,7 +9,7 @@ use crate::{
     clock::now_ms,
     db::{is_unique_violation, DbResultExt as _},
     setup::{validate_email, validate_name},
-    tenants::list::contains_pattern,
+    tenants::list::search_pattern,
     users::protected_or_internal,
     Hub, Principal,
 };
@@ -116,8 +116,7 @@ impl Hub {
         query: &TechnicianQuery,
     ) -> HubResult<TechnicianPage> {
         self.msp_admin_only(principal, "technician.list").await?;
-        let search: String = query.search.trim().chars().take(100).collect();
-        let pattern = contains_pattern(&search);
+        let pattern = search_pattern(&query.search);
         let per_page = per_page(query.per_page);
         let page = query.page.max(1);
         let filter = "u.system_role = 'technician' AND ($1 = '%%' OR LOWER(u.display_name) LIKE $1 ESCAPE '\\' \
@@ -362,8 +361,7 @@ impl Hub {
         per_page_requested: i64,
     ) -> HubResult<AssignmentPage> {
         self.msp_admin_only(principal, "technician.view").await?;
-        let search: String = search.trim().chars().take(100).collect();
-        let pattern = contains_pattern(&search);
+        let pattern = search_pattern(search);
         let per_page = per_page(per_page_requested);
         let page = page.max(1);
         let mut tx = self.db().pool().begin().await.db()?;

@@ -101,6 +101,36 @@ impl Hub {
         Ok((scope, email))
     }
 
+    /// Enters `tenant` needing `needed` on Users, finds the custom role `role_id`, and refuses
+    /// unless the actor holds every permission the role has and every one in `granting`;
+    /// built-in roles cannot be changed or deleted. Returns the scope and the role name.
+    async fn manage_role(
+        &self,
+        principal: &Principal,
+        tenant: &str,
+        role_id: &str,
+        action: &str,
+        needed: Action,
+        granting: PermissionSet,
+    ) -> HubResult<(TenantTx, String)> {
+        let mut scope = self
+            .tenant_tx(principal, TenantKey::Slug(tenant), action, users(needed))
+            .await?;
+        let (name, builtin, current) = role_in(&mut scope, role_id).await?;
+        let scope = scope
+            .require_grantable(self, action, granting.union(current))
+            .await?;
+        if builtin {
+            let refusal = if needed == Action::Delete {
+                "Tenant Admin and Viewer are built in and cannot be deleted."
+            } else {
+                "Tenant Admin and Viewer are built in and cannot be changed; create a custom role instead."
+            };
+            return Err(HubError::invalid("role", refusal));
+        }
+        Ok((scope, name))
+    }
+
     /// The tenant's users and roles, and its user limit.
     pub async fn tenant_users(
         &self,
@@ -459,24 +489,16 @@ impl Hub {
     ) -> HubResult<()> {
         let name = validate_role_name(name)?;
         let action = "tenant_role.update";
-        let mut scope = self
-            .tenant_tx(
+        let (mut scope, _) = self
+            .manage_role(
                 principal,
-                TenantKey::Slug(tenant),
+                tenant,
+                role_id,
                 action,
-                users(Action::Update),
+                Action::Update,
+                permissions,
             )
             .await?;
-        let (_, builtin, current) = role_in(&mut scope, role_id).await?;
-        let mut scope = scope
-            .require_grantable(self, action, permissions.union(current))
-            .await?;
-        if builtin {
-            return Err(HubError::invalid(
-                "role",
-                "Tenant Admin and Viewer are built in and cannot be changed; create a custom role instead.",
-            ));
-        }
         let key = scope.tenant_key();
         sqlx::query(
             "UPDATE tenant_roles SET name = $1, permissions = $2 WHERE tenant_id = $3 AND id = $4",
@@ -500,22 +522,16 @@ impl Hub {
         role_id: &str,
     ) -> HubResult<()> {
         let action = "tenant_role.delete";
-        let mut scope = self
-            .tenant_tx(
+        let (mut scope, name) = self
+            .manage_role(
                 principal,
-                TenantKey::Slug(tenant),
+                tenant,
+                role_id,
                 action,
-                users(Action::Delete),
+                Action::Delete,
+                PermissionSet::empty(),
             )
             .await?;
-        let (name, builtin, current) = role_in(&mut scope, role_id).await?;
-        let mut scope = scope.require_grantable(self, action, current).await?;
-        if builtin {
-            return Err(HubError::invalid(
-                "role",
-                "Tenant Admin and Viewer are built in and cannot be deleted.",
-            ));
-        }
         let key = scope.tenant_key();
         let holders: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM tenant_members WHERE tenant_id = $1 AND role_id = $2",

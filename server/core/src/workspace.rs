@@ -1,7 +1,7 @@
 //! The workspaces (tenants) a principal may switch between: exactly the tenants
 //! [`Hub::enter_tenant`] would let them enter.
 
-use crate::{db::DbResultExt as _, license, tenants::list::contains_pattern, Hub, Principal};
+use crate::{db::DbResultExt as _, license, tenants::list::search_pattern, Hub, Principal};
 use hub_model::{
     session::SystemRole,
     workspace::{WorkspaceEntry, WorkspaceList, ORGANIZATION_SLUG, SWITCHER_LIMIT},
@@ -17,9 +17,6 @@ fn entry((slug, name, active): EntryRow) -> WorkspaceEntry {
         active: active == 1,
     }
 }
-
-/// Longest search text accepted (longer input is cut).
-const MAX_SEARCH_LEN: usize = 100;
 
 impl Hub {
     /// What the tenant switcher lists for `principal`, by name, searched by name or slug:
@@ -78,8 +75,7 @@ impl Hub {
              FROM {from} WHERE {visible} AND $1 = $1)"
         );
         let user = principal.user_id.to_string();
-        let search: String = search.trim().chars().take(MAX_SEARCH_LEN).collect();
-        let pattern = contains_pattern(&search);
+        let pattern = search_pattern(search);
         let matching = "($2 = '%%' OR name_key LIKE $2 ESCAPE '\\' OR slug LIKE $2 ESCAPE '\\')";
         let rows: Vec<EntryRow> = sqlx::query_as(&format!(
             "{with} SELECT slug, name, active FROM visible WHERE {matching} \

@@ -15,8 +15,15 @@ use hub_model::{
 /// Longest search text accepted (longer input is cut, not refused).
 const MAX_SEARCH_LEN: usize = 100;
 
+/// The `LIKE` pattern of a search box's text: trimmed, cut to [`MAX_SEARCH_LEN`] characters,
+/// wildcards escaped. An empty search gives `%%` (matches everything).
+pub(crate) fn search_pattern(raw: &str) -> String {
+    let search: String = raw.trim().chars().take(MAX_SEARCH_LEN).collect();
+    contains_pattern(&search)
+}
+
 /// `LIKE` pattern for "contains", with the wildcards in the input escaped.
-pub(crate) fn contains_pattern(search: &str) -> String {
+fn contains_pattern(search: &str) -> String {
     let mut pattern = String::from("%");
     for c in search.chars().flat_map(char::to_lowercase) {
         if matches!(c, '%' | '_' | '\\') {
