@@ -34,6 +34,8 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(root, 'target', 'site'),
       HUB_DATA_DIR: dataDir,
       DATABASE_URL: '',
+      // The tests issue licenses with the repository's development key: trust it explicitly.
+      HUB_LICENSE_PUBLIC_KEY: 'keys/dev/license-public.pem',
       RUST_LOG: 'warn',
     },
   },

@@ -112,3 +112,28 @@ test('unknown pages answer 404 with the not-found page', async ({ page, consoleE
   expect(unknownTenant?.status()).toBe(404);
   await expect(page.getByTestId('not-found')).toBeVisible();
 });
+
+// Regression: `next=/<tab>/127.0.0.1:4999/pwned` passed the old check and the hydrated form
+// sent the browser to another origin after signing in.
+test('a sign-in never leaves the site, whatever the return address says', async ({ page, context, baseURL, consoleErrors }) => {
+  const hub = new URL(baseURL!).origin;
+  for (const next of [
+    '/\t/127.0.0.1:4999/pwned',
+    '//127.0.0.1:4999/pwned',
+    '/\\127.0.0.1:4999/pwned',
+    '/%2F127.0.0.1:4999/pwned',
+    'http://127.0.0.1:4999/pwned',
+    '/\n/127.0.0.1:4999/pwned',
+  ]) {
+    await context.clearCookies();
+    await page.goto(`/login?next=${encodeURIComponent(next)}`);
+    await hydrated(page);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('app-shell')).toBeVisible();
+    const landed = new URL(page.url());
+    expect(landed.origin, `next=${JSON.stringify(next)}`).toBe(hub);
+    expect(landed.pathname).not.toContain('pwned');
+  }
+});

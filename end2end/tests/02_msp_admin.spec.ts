@@ -14,6 +14,7 @@ const fixtures = path.join(__dirname, '..', 'fixtures');
 function issueLicense(maxTenants: number): string {
   return execFileSync(bin, [
     'license', 'issue', '--private-key', 'keys/dev/license-private.pem',
+    '--public-key', 'keys/dev/license-public.pem',
     '--licensee', 'Contoso Managed Services', '--max-tenants', String(maxTenants),
   ], { cwd: root, env: { ...process.env, RUST_LOG: 'error' } }).toString().trim();
 }

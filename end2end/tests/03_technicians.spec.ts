@@ -228,6 +228,7 @@ test('with more tenants than the switcher loads, the MSP Admin\'s search runs on
   const bin = process.env.HUB_BIN ?? path.join(root, 'target', 'release', 'msp-hub');
   const key = execFileSync(bin, [
     'license', 'issue', '--private-key', 'keys/dev/license-private.pem',
+    '--public-key', 'keys/dev/license-public.pem',
     '--licensee', 'Contoso Managed Services', '--max-tenants', '100',
   ], { cwd: root, env: { ...process.env, RUST_LOG: 'error' } }).toString().trim();
   expect((await page.request.post('/api/license/activate', { form: { license_key: key } })).status()).toBe(200);

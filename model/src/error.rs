@@ -150,7 +150,7 @@ pub enum LicenseProblem {
     #[error("This license key has invalid limits: {detail}.")]
     InvalidLimits { detail: String },
     /// The hub has no public key configured to verify licenses with.
-    #[error("License verification is not configured on this server (no license public key).")]
+    #[error("This hub has no license public key configured, so it cannot verify license keys: set keys.license_public_key to your vendor's public key.")]
     NotConfigured,
 }
 

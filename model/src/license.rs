@@ -35,10 +35,23 @@ pub struct ActiveLicense {
     pub activated_on: String,
 }
 
+/// Which public key the hub verifies license keys with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenseVerification {
+    /// The vendor's key from the configuration.
+    Vendor,
+    /// The repository's development key (demo and tests): anyone can issue licenses for it.
+    Development,
+    /// No key is configured: activation is refused.
+    NotConfigured,
+}
+
 /// The License page's data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenseOverview {
     pub license: Option<ActiveLicense>,
+    pub verification: LicenseVerification,
     /// Whether the one-time MSP License Activation Notice is still to be dismissed.
     pub activation_notice: bool,
 }

@@ -48,6 +48,10 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     pub body_limit_bytes: usize,
     pub trust_proxy_headers: bool,
+    /// How many trusted proxies stand in front of the hub: the client address is the entry
+    /// that many places from the right of `X-Forwarded-For` (the one the outermost trusted
+    /// proxy appended); entries left of it are the client's own words.
+    pub trusted_proxy_hops: usize,
     pub secure_cookies: SecureCookies,
 }
 
@@ -59,6 +63,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("data"),
             body_limit_bytes: 2 * 1024 * 1024,
             trust_proxy_headers: false,
+            trusted_proxy_hops: 1,
             secure_cookies: SecureCookies::Auto,
         }
     }
@@ -101,7 +106,13 @@ pub struct KeysConfig {
     pub session_key: PathBuf,
     pub vault_kek: PathBuf,
     pub db_runtime_password: PathBuf,
+    /// The vendor's Ed25519 public key (PEM) that verifies license keys. Empty: none, and
+    /// activation is refused.
     pub license_public_key: PathBuf,
+    /// Trust the repository's development key when no key is configured: set by `--demo`
+    /// only, never from a file.
+    #[serde(skip)]
+    pub trust_development_license_key: bool,
 }
 
 impl Default for KeysConfig {
@@ -110,7 +121,8 @@ impl Default for KeysConfig {
             session_key: PathBuf::from("session.key"),
             vault_kek: PathBuf::from("vault-kek.key"),
             db_runtime_password: PathBuf::from("db-runtime-password"),
-            license_public_key: PathBuf::from("keys/dev/license-public.pem"),
+            license_public_key: PathBuf::new(),
+            trust_development_license_key: false,
         }
     }
 }
@@ -172,7 +184,8 @@ impl Config {
         Ok(config)
     }
 
-    /// Applies `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, `HUB_DATA_DIR` and `DATABASE_URL`.
+    /// Applies `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, `HUB_DATA_DIR`, `DATABASE_URL` and
+    /// `HUB_LICENSE_PUBLIC_KEY`.
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         if let Some(addr) = var("LEPTOS_SITE_ADDR").filter(|v| !v.is_empty()) {
             self.server.site_addr = addr.parse().map_err(|e| ConfigError::Invalid {
@@ -188,6 +201,9 @@ impl Config {
         }
         if let Some(url) = var("DATABASE_URL").filter(|v| !v.is_empty()) {
             self.database.url = url;
+        }
+        if let Some(key) = var("HUB_LICENSE_PUBLIC_KEY").filter(|v| !v.is_empty()) {
+            self.keys.license_public_key = PathBuf::from(key);
         }
         Ok(())
     }
@@ -215,6 +231,13 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "server.body_limit_bytes",
                 message: "must be at least 1024".to_owned(),
+            });
+        }
+        if self.server.trusted_proxy_hops == 0 {
+            return Err(ConfigError::Invalid {
+                key: "server.trusted_proxy_hops",
+                message: "must be at least 1 (set trust_proxy_headers = false without a proxy)"
+                    .to_owned(),
             });
         }
         if self.database.max_connections == 0 {

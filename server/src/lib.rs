@@ -10,10 +10,11 @@ pub mod router;
 pub mod state;
 pub mod telemetry;
 
+use axum::serve::ListenerExt as _;
 use config::Config;
 use hub_core::{
     db::{Db, DbOpenError, DbSettings},
-    license::LicenseVerifier,
+    license::{LicenseVerifier, DEVELOPMENT_PUBLIC_KEY},
     secrets, Hub, HubError,
 };
 use std::{future::Future, net::SocketAddr};
@@ -35,6 +36,8 @@ pub enum StartError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{path} is not an Ed25519 public key in PEM form (keys.license_public_key)")]
+    LicenseKey { path: String },
     #[error(transparent)]
     Database(#[from] DbOpenError),
     #[error("{0}")]
@@ -72,24 +75,7 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
             }
         })?;
     let mut settings = config.hub_settings();
-    settings.license_public_key = match std::fs::read(&config.keys.license_public_key) {
-        Ok(pem) if LicenseVerifier::from_public_pem(&pem).is_ok() => Some(pem),
-        Ok(_) => {
-            tracing::warn!(
-                path = %config.keys.license_public_key.display(),
-                "license public key is not an Ed25519 PEM key: license activation will be refused"
-            );
-            None
-        }
-        Err(error) => {
-            tracing::warn!(
-                path = %config.keys.license_public_key.display(),
-                %error,
-                "license public key not readable: license activation will be refused"
-            );
-            None
-        }
-    };
+    settings.license_public_key = license_public_key(config)?;
     let db = Db::open(&DbSettings {
         url: config.database_url(),
         runtime_role: config.database.runtime_role.clone(),
@@ -102,6 +88,37 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
         .await
         .map_err(StartError::Hub)?;
     Ok(hub)
+}
+
+/// The key that verifies license keys: the configured one; else, for the demo only, the
+/// repository's development key; else none (activation is refused). Says which at start-up.
+fn license_public_key(config: &Config) -> Result<Option<Vec<u8>>, StartError> {
+    let path = &config.keys.license_public_key;
+    let pem = if path.as_os_str().is_empty() {
+        if !config.keys.trust_development_license_key {
+            tracing::warn!(
+                "no license public key is configured (keys.license_public_key): MSP license \
+                 activation is refused until it names your vendor's public key"
+            );
+            return Ok(None);
+        }
+        DEVELOPMENT_PUBLIC_KEY.to_vec()
+    } else {
+        std::fs::read(path).map_err(|source| StartError::Secret {
+            path: path.display().to_string(),
+            source,
+        })?
+    };
+    let verifier = LicenseVerifier::from_public_pem(&pem).map_err(|_| StartError::LicenseKey {
+        path: path.display().to_string(),
+    })?;
+    if verifier.is_development() {
+        tracing::warn!(
+            "this hub trusts the DEVELOPMENT license key, whose private half is public: anyone \
+             can issue licenses for it. For demos and tests only."
+        );
+    }
+    Ok(Some(pem))
 }
 
 /// Binds the listener for the configured address.
@@ -120,6 +137,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let router = router::build(hub, config);
+    // Without TCP_NODELAY a response written in more than one piece (headers, then a body
+    // chunk) waits for the client's delayed ACK, about 40 ms, on every reused connection.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY on an accepted connection");
+        }
+    });
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

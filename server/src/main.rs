@@ -55,7 +55,8 @@ enum LicenseCommand {
         /// The Ed25519 private key (PEM).
         #[arg(long)]
         private_key: PathBuf,
-        /// The matching public key (PEM); defaults to `keys.license_public_key`.
+        /// The matching public key (PEM); defaults to `keys.license_public_key`, which has
+        /// no default.
         #[arg(long)]
         public_key: Option<PathBuf>,
         /// Who the license is for.
@@ -113,7 +114,15 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
+    let mut config = Config::load(&cli.config).map_err(|e| e.to_string())?;
+    // The demo (and only the demo) trusts the development license key, unless the
+    // configuration names a key of its own.
+    if matches!(
+        cli.command,
+        Command::Serve { demo: true } | Command::Seed { demo: true }
+    ) {
+        config.keys.trust_development_license_key = true;
+    }
     let text = |e: StartError| e.to_string();
     match cli.command {
         Command::Serve { demo } => {
@@ -204,7 +213,9 @@ async fn license(config: &Config, command: LicenseCommand) -> Result<(), String>
             users,
             agents,
         } => {
-            let public_key = public_key.unwrap_or_else(|| config.keys.license_public_key.clone());
+            let public_key = public_key
+                .or_else(|| configured_license_key(config))
+                .ok_or("name the matching public key with --public-key")?;
             let issuer = LicenseIssuer::from_pem(&read(&private_key)?, &read(&public_key)?)
                 .map_err(|e| e.to_string())?;
             let claims = LicenseClaims {
@@ -239,9 +250,9 @@ async fn license(config: &Config, command: LicenseCommand) -> Result<(), String>
             Ok(())
         }
         LicenseCommand::Show => {
+            let public_key = configured_license_key(config).ok_or(NO_LICENSE_KEY)?;
             let verifier =
-                LicenseVerifier::from_public_pem(&read(&config.keys.license_public_key)?)
-                    .map_err(|e| e.to_string())?;
+                LicenseVerifier::from_public_pem(&read(&public_key)?).map_err(|e| e.to_string())?;
             let key = read_stdin_line()?;
             let claims = verifier.verify(&key, now).map_err(|e| e.to_string())?;
             println!("Valid MSP license");
@@ -257,6 +268,16 @@ async fn license(config: &Config, command: LicenseCommand) -> Result<(), String>
             Ok(())
         }
     }
+}
+
+/// What the CLI says when no license public key is configured.
+const NO_LICENSE_KEY: &str = "no license public key is configured: set keys.license_public_key \
+     (or HUB_LICENSE_PUBLIC_KEY) to your vendor's Ed25519 public key";
+
+/// The configured license public key, if any.
+fn configured_license_key(config: &Config) -> Option<PathBuf> {
+    let path = &config.keys.license_public_key;
+    (!path.as_os_str().is_empty()).then(|| path.clone())
 }
 
 /// One line from standard input (a license key or a password), without its line end.

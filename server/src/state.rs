@@ -11,6 +11,7 @@ use std::sync::Arc;
 pub struct WebSettings {
     pub body_limit_bytes: usize,
     pub trust_proxy_headers: bool,
+    pub trusted_proxy_hops: usize,
     pub secure_cookies: SecureCookies,
 }
 
@@ -37,6 +38,7 @@ impl AppState {
             web: Arc::new(WebSettings {
                 body_limit_bytes: config.server.body_limit_bytes,
                 trust_proxy_headers: config.server.trust_proxy_headers,
+                trusted_proxy_hops: config.server.trusted_proxy_hops,
                 secure_cookies: config.server.secure_cookies,
             }),
         }

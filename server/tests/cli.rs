@@ -29,13 +29,20 @@ fn hub(data: &Path) -> Command {
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
         .env("HUB_DATA_DIR", data)
         .env("DATABASE_URL", "")
+        // These tests issue licenses with the development key pair: trust it explicitly.
+        .env("HUB_LICENSE_PUBLIC_KEY", "keys/dev/license-public.pem")
         .env("RUST_LOG", "warn");
     command
 }
 
 fn run(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = hub(data)
-        .args(args)
+    let mut command = hub(data);
+    command.args(args);
+    run_command(command, stdin)
+}
+
+fn run_command(mut command: Command, stdin: Option<&str>) -> Output {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -299,4 +306,30 @@ fn license_activate_upgrades_then_updates_and_refuses_bad_keys() {
     );
     assert!(updated.status.success(), "{}", text(&updated.stderr));
     assert!(text(&updated.stdout).contains("MSP license updated"));
+}
+
+// Regression: the default configuration trusted the development key, whose private half is in
+// the repository, so anyone could mint a license for any hub that kept the default.
+#[test]
+fn a_hub_without_a_configured_key_refuses_every_license() {
+    let data = DataDir::new();
+    let key = issue(&data.0, "100000");
+    let unconfigured = |args: &[&str], stdin: Option<&str>| {
+        let mut command = hub(&data.0);
+        command.env_remove("HUB_LICENSE_PUBLIC_KEY").args(args);
+        run_command(command, stdin)
+    };
+    let set_up = unconfigured(&["seed", "--demo"], None);
+    assert!(set_up.status.success(), "{}", text(&set_up.stderr));
+    // The demo trusts the development key explicitly; nothing else does.
+    let minted = unconfigured(&["license", "activate"], Some(&format!("{key}\n")));
+    assert_fails_with(&minted, "no license public key configured");
+    let shown = unconfigured(&["license", "show"], Some(&format!("{key}\n")));
+    assert_fails_with(&shown, "no license public key is configured");
+    let migrate = unconfigured(&["migrate"], None);
+    assert!(
+        text(&migrate.stderr).contains("no license public key is configured"),
+        "start-up says so: {}",
+        text(&migrate.stderr)
+    );
 }

@@ -108,7 +108,7 @@ on_both_databases!(
         let (_, overview) = call(&server, &client, "/api/license", &[]).await;
         assert_eq!(
             overview,
-            json!({"license": null, "activation_notice": false})
+            json!({"license": null, "activation_notice": false, "verification": "development"})
         );
 
         let (status, body) = call(
@@ -701,5 +701,39 @@ on_both_databases!(
             .await
             .expect("html")
             .contains("No tenant yet"));
+    }
+);
+
+// Regression: the default configuration trusted the development key (whose private half is in
+// the repository). Without a configured key every license is refused, and the License page
+// says why.
+on_both_databases_with!(
+    a_hub_without_a_license_key_refuses_activation_and_says_so,
+    |c: &mut server::config::Config| c.keys.license_public_key = std::path::PathBuf::new(),
+    |server: TestServer| async move {
+        let client = admin(&server).await;
+        let (_, overview) = call(&server, &client, "/api/license", &[]).await;
+        assert_eq!(overview["verification"], "not_configured");
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/license/activate",
+            &[("license_key", &valid_license(100_000))],
+        )
+        .await;
+        assert_eq!(
+            (status, body),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({"kind": "license_invalid", "problem": {"problem": "not_configured"}})
+            )
+        );
+        let page = client
+            .get(server.url("/license"))
+            .send()
+            .await
+            .expect("page");
+        let html = page.text().await.expect("html");
+        assert!(html.contains("no license public key configured"), "{html}");
     }
 );

@@ -4,7 +4,7 @@ use crate::{
     api::license::{get_license_overview, ActivateLicense},
     components::{auth_card::action_error, error_view::ErrorPanel, meter::Meter},
 };
-use hub_model::license::{Activation, ActiveLicense, LicenseOverview};
+use hub_model::license::{Activation, ActiveLicense, LicenseOverview, LicenseVerification};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -37,8 +37,13 @@ pub fn LicensePage() -> impl IntoView {
         <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Loading the license…"</div> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(LicenseOverview { license: Some(license), .. }) => view! { <LicenseDetails license/> }.into_any(),
-                    Ok(LicenseOverview { license: None, .. }) => view! {
+                    Ok(LicenseOverview { license: Some(license), verification, .. }) => view! {
+                        <VerificationNotice verification/>
+                        <LicenseDetails license/>
+                    }
+                    .into_any(),
+                    Ok(LicenseOverview { license: None, verification, .. }) => view! {
+                        <VerificationNotice verification/>
                         <section class="panel callout" data-testid="unlicensed">
                             <h2>"Single-organization mode"</h2>
                             <p class="muted">
@@ -69,6 +74,29 @@ pub fn LicensePage() -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
+    }
+}
+
+/// Says when this hub cannot verify license keys, or trusts the development key.
+#[component]
+fn VerificationNotice(verification: LicenseVerification) -> impl IntoView {
+    match verification {
+        LicenseVerification::Vendor => None,
+        LicenseVerification::NotConfigured => Some(view! {
+            <div class="banner warning" role="alert" data-testid="license-key-missing">
+                "This hub has no license public key configured, so no license key can be activated. "
+                "Set keys.license_public_key in Leptos.toml (or HUB_LICENSE_PUBLIC_KEY) to your "
+                "vendor's public key and restart the hub."
+            </div>
+        }
+        .into_any()),
+        LicenseVerification::Development => Some(view! {
+            <div class="banner warning" role="alert" data-testid="license-key-development">
+                "This hub trusts the development license key, whose private half is public: anyone "
+                "can issue licenses for it. It is meant for demos and tests only."
+            </div>
+        }
+        .into_any()),
     }
 }
 

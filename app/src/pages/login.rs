@@ -1,7 +1,7 @@
 //! Sign in.
 
 use crate::{
-    api::auth::Login,
+    api::auth::{safe_next, Login},
     components::auth_card::{action_error, AuthCard},
 };
 use leptos::prelude::*;
@@ -13,7 +13,14 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
+    // A return address that is not a plain path of this site is dropped, not sent.
+    let next = move || {
+        query
+            .read()
+            .get("next")
+            .filter(|next| safe_next(next).is_some())
+            .unwrap_or_default()
+    };
     let error = action_error(action);
     view! {
         <Title text="Sign in"/>

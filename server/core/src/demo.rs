@@ -7,7 +7,7 @@
 //! waiting to be read.
 
 use crate::{
-    license::{LicenseClaims, LicenseIssuer},
+    license::{LicenseClaims, LicenseIssuer, DEVELOPMENT_PRIVATE_KEY, DEVELOPMENT_PUBLIC_KEY},
     setup::SetupInput,
     ClientInfo, Hub,
 };
@@ -44,10 +44,6 @@ pub const DEMO_TENANT_ADMIN: DemoLogin = DemoLogin {
 
 /// Every demo login, as printed at start-up.
 pub const DEMO_LOGINS: [DemoLogin; 3] = [DEMO_ADMIN, DEMO_TECHNICIAN, DEMO_TENANT_ADMIN];
-
-/// The development key pair (also in `keys/dev/`): the demo's license is signed with it.
-const DEV_PRIVATE_KEY: &[u8] = include_bytes!("../../../keys/dev/license-private.pem");
-const DEV_PUBLIC_KEY: &[u8] = include_bytes!("../../../keys/dev/license-public.pem");
 
 /// The demo's customer tenants; the last two are deactivated.
 const DEMO_TENANTS: &[&str] = &[
@@ -125,7 +121,8 @@ impl Hub {
                 agents: 10,
             },
         };
-        let key = LicenseIssuer::from_pem(DEV_PRIVATE_KEY, DEV_PUBLIC_KEY)?.issue(&claims, now)?;
+        let key = LicenseIssuer::from_pem(DEVELOPMENT_PRIVATE_KEY, DEVELOPMENT_PUBLIC_KEY)?
+            .issue(&claims, now)?;
         match self.activate_license(None, &key).await {
             Ok(_) => {}
             // A hub configured with another vendor key cannot take the demo license: the demo

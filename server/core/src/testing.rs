@@ -107,10 +107,11 @@ impl TestDb {
     }
 }
 
-/// The repository's development license key pair (demo and tests only).
-pub const DEV_LICENSE_PUBLIC_KEY: &[u8] = include_bytes!("../../../keys/dev/license-public.pem");
-/// The private half: tests issue their own licenses with it.
-pub const DEV_LICENSE_PRIVATE_KEY: &[u8] = include_bytes!("../../../keys/dev/license-private.pem");
+/// The repository's development license key pair: tests trust it explicitly.
+pub use crate::license::{
+    DEVELOPMENT_PRIVATE_KEY as DEV_LICENSE_PRIVATE_KEY,
+    DEVELOPMENT_PUBLIC_KEY as DEV_LICENSE_PUBLIC_KEY,
+};
 
 /// Policies for tests: the production defaults.
 pub fn test_settings() -> HubSettings {

@@ -2,7 +2,10 @@
 //! the outcome put into the request as [`RequestContext`].
 
 use super::error_response;
-use crate::{config::SecureCookies, state::AppState};
+use crate::{
+    config::SecureCookies,
+    state::{AppState, WebSettings},
+};
 use app::ssr::{clear_session_cookie, session_cookie, RequestContext, SESSION_COOKIE};
 use axum::{
     extract::{ConnectInfo, Request, State},
@@ -11,7 +14,7 @@ use axum::{
     response::Response,
 };
 use hub_core::ClientInfo;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// Reads a cookie's value from the request headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -25,21 +28,15 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-fn client_info(request: &Request, trust_proxy: bool) -> ClientInfo {
-    let forwarded = trust_proxy
-        .then(|| {
-            request
-                .headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-        })
-        .flatten()
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned());
+fn client_info(request: &Request, web: &WebSettings) -> ClientInfo {
+    let forwarded = web
+        .trust_proxy_headers
+        .then(|| forwarded_client(request.headers(), web.trusted_proxy_hops))
+        .flatten();
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
     let user_agent = request
         .headers()
         .get(header::USER_AGENT)
@@ -49,9 +46,30 @@ fn client_info(request: &Request, trust_proxy: bool) -> ClientInfo {
         .take(200)
         .collect();
     ClientInfo {
-        ip: forwarded.or(peer).unwrap_or_else(|| "unknown".to_owned()),
+        ip: forwarded
+            .or(peer)
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
         user_agent,
     }
+}
+
+/// The client address behind `hops` trusted proxies: each proxy appends the address it
+/// received the request from, so the entry `hops` places from the right is the one the
+/// outermost trusted proxy wrote, and everything left of it is the client's own claim.
+/// With fewer entries than hops, the leftmost was still written by a trusted proxy.
+/// `None` when the header is missing or that entry is not an IP address.
+fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().ok())
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let index = entries.len().checked_sub(hops.max(1)).unwrap_or(0);
+    entries.get(index)?.parse().ok()
 }
 
 fn is_https(request: &Request, trust_proxy: bool) -> bool {
@@ -71,7 +89,7 @@ pub async fn authenticate(
     next: Next,
 ) -> Response {
     let web = &state.web;
-    let client = client_info(&request, web.trust_proxy_headers);
+    let client = client_info(&request, web);
     let secure = match web.secure_cookies {
         SecureCookies::Always => true,
         SecureCookies::Never => false,
@@ -129,5 +147,43 @@ mod tests {
         );
         assert_eq!(cookie(&headers, "hub_session"), Some("abc.def"));
         assert_eq!(cookie(&headers, "missing"), None);
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(
+                "x-forwarded-for",
+                HeaderValue::from_str(value).expect("header"),
+            );
+        }
+        headers
+    }
+
+    #[test]
+    fn the_client_address_is_the_one_the_trusted_proxy_appended() {
+        let ip = |s: &str| s.parse::<IpAddr>().ok();
+        // The client forged the first entry; the proxy appended the real one.
+        let headers = forwarded(&["1.2.3.4, 203.0.113.7"]);
+        assert_eq!(forwarded_client(&headers, 1), ip("203.0.113.7"));
+        // Two proxies: the outer one appended the client, the inner one the outer proxy.
+        let headers = forwarded(&["6.6.6.6, 203.0.113.7, 10.0.0.2"]);
+        assert_eq!(forwarded_client(&headers, 2), ip("203.0.113.7"));
+        // Headers repeated by proxies count as one list.
+        let headers = forwarded(&["6.6.6.6", "203.0.113.7"]);
+        assert_eq!(forwarded_client(&headers, 1), ip("203.0.113.7"));
+        // Fewer entries than hops: the leftmost was still written by a trusted proxy.
+        let headers = forwarded(&["203.0.113.7"]);
+        assert_eq!(forwarded_client(&headers, 2), ip("203.0.113.7"));
+        assert_eq!(
+            forwarded_client(&forwarded(&["2001:db8::1"]), 1),
+            ip("2001:db8::1")
+        );
+        // Garbage or nothing: the peer address is used instead.
+        assert_eq!(
+            forwarded_client(&forwarded(&["1.2.3.4, not-an-ip"]), 1),
+            None
+        );
+        assert_eq!(forwarded_client(&HeaderMap::new(), 1), None);
     }
 }

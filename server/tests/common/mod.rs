@@ -156,3 +156,25 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// Runs one test body against a server on each database, with the configuration tweaked.
+#[macro_export]
+macro_rules! on_both_databases_with {
+    ($name:ident, $tweak:expr, $body:expr) => {
+        mod $name {
+            use super::*;
+
+            // The server's own runtime flavor (see main.rs).
+            #[tokio::test]
+            async fn sqlite() {
+                ($body)(TestServer::start_with(Backend::Sqlite, $tweak).await).await;
+            }
+
+            // The server's own runtime flavor (see main.rs).
+            #[tokio::test]
+            async fn postgres() {
+                ($body)(TestServer::start_with(Backend::Postgres, $tweak).await).await;
+            }
+        }
+    };
+}

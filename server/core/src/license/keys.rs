@@ -77,6 +77,13 @@ fn problem(problem: LicenseProblem) -> HubError {
     HubError::LicenseInvalid { problem }
 }
 
+/// The repository's development key pair (`keys/dev/`). Anyone can issue licenses with its
+/// private half, so only the demo and the tests trust it, and only when told to.
+pub const DEVELOPMENT_PUBLIC_KEY: &[u8] = include_bytes!("../../../../keys/dev/license-public.pem");
+/// The private half of [`DEVELOPMENT_PUBLIC_KEY`]: the demo signs its license with it.
+pub const DEVELOPMENT_PRIVATE_KEY: &[u8] =
+    include_bytes!("../../../../keys/dev/license-private.pem");
+
 /// Verifies license keys against the configured public key.
 pub struct LicenseVerifier {
     key: DecodingKey,
@@ -91,6 +98,11 @@ impl LicenseVerifier {
             key,
             kid: key_id(pem)?,
         })
+    }
+
+    /// Whether this is the repository's development key, which anyone can sign with.
+    pub fn is_development(&self) -> bool {
+        key_id(DEVELOPMENT_PUBLIC_KEY).is_ok_and(|kid| kid == self.kid)
     }
 
     /// Checks the key's form, key id, signature, expiry and limits, in that order.
@@ -168,6 +180,7 @@ mod tests {
     const DEV_PUBLIC: &[u8] = include_bytes!("../../../../keys/dev/license-public.pem");
     // Another Ed25519 key pair, made for this test only.
     const OTHER_PRIVATE: &[u8] = b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIBsjRmmtN3dbGvN2Hwe9OOzL9hWz1n2SJ3u3V2ZkfLXt\n-----END PRIVATE KEY-----\n";
+    const OTHER_PUBLIC: &[u8] = b"-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAs56tJre2U601jB3u/Nm1OI1x8n9JK7HsDF93Y76RJv0=\n-----END PUBLIC KEY-----\n";
     const NOW: i64 = 1_795_000_000;
 
     fn claims() -> LicenseClaims {
@@ -191,6 +204,13 @@ mod tests {
 
     fn verifier() -> LicenseVerifier {
         LicenseVerifier::from_public_pem(DEV_PUBLIC).expect("dev public key")
+    }
+
+    #[test]
+    fn the_development_key_is_recognised() {
+        assert!(verifier().is_development());
+        let other = LicenseIssuer::from_pem(OTHER_PRIVATE, OTHER_PUBLIC).expect("other pair");
+        assert!(!other.verifier.is_development());
     }
 
     fn problem_of(result: HubResult<LicenseClaims>) -> Option<LicenseProblem> {

@@ -6,7 +6,10 @@
 
 pub mod keys;
 
-pub use keys::{iso_date, LicenseClaims, LicenseIssuer, LicenseVerifier};
+pub use keys::{
+    iso_date, LicenseClaims, LicenseIssuer, LicenseVerifier, DEVELOPMENT_PRIVATE_KEY,
+    DEVELOPMENT_PUBLIC_KEY,
+};
 
 use crate::{
     audit::{AuditEvent, Outcome},
@@ -16,7 +19,7 @@ use crate::{
     Hub, Principal,
 };
 use hub_model::{
-    license::{Activation, ActiveLicense, LicenseOverview, LicenseState},
+    license::{Activation, ActiveLicense, LicenseOverview, LicenseState, LicenseVerification},
     session::SystemRole,
     tenants::{TenantCount, TenantLimits},
     HubError, HubResult,
@@ -142,17 +145,29 @@ impl Hub {
         })
     }
 
+    /// Which key this hub verifies licenses with.
+    pub fn license_verification(&self) -> LicenseVerification {
+        match self.license_verifier() {
+            Ok(verifier) if verifier.is_development() => LicenseVerification::Development,
+            Ok(_) => LicenseVerification::Vendor,
+            Err(_) => LicenseVerification::NotConfigured,
+        }
+    }
+
     /// The License page's data. Hub administrators only.
     pub async fn license_overview(&self, principal: &Principal) -> HubResult<LicenseOverview> {
         self.hub_admin_only(principal, "license.view").await?;
+        let verification = self.license_verification();
         let Some(license) = load(self.db().pool()).await? else {
             return Ok(LicenseOverview {
                 license: None,
                 activation_notice: false,
+                verification,
             });
         };
         let used = tenants::count(self.db().pool()).await?;
         Ok(LicenseOverview {
+            verification,
             activation_notice: !license.notice_dismissed,
             license: Some(ActiveLicense {
                 expired: license.expired_at(now_ms()),
