@@ -737,3 +737,165 @@ on_both_databases_with!(
         assert!(html.contains("no license public key configured"), "{html}");
     }
 );
+
+/// Fires `requests` at once; returns each answer's status and body.
+async fn all_at_once(
+    server: &TestServer,
+    client: &Client,
+    path: &str,
+    requests: Vec<Vec<(&str, String)>>,
+) -> Vec<(StatusCode, Value)> {
+    let calls = requests.into_iter().map(|form| async move {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        call(server, client, path, &form).await
+    });
+    futures_util::future::join_all(calls).await
+}
+
+/// Every answer is a success or the typed limit error: never a 500 or a lock error.
+fn successes_or_limit(answers: &[(StatusCode, Value)], what: &str) -> usize {
+    for (status, body) in answers {
+        assert!(
+            *status == StatusCode::OK
+                || (*status == StatusCode::CONFLICT && body["kind"] == "limit_reached"),
+            "{what}: {status} {body}"
+        );
+    }
+    answers.iter().filter(|(s, _)| *s == StatusCode::OK).count()
+}
+
+// Regression: on SQLite, concurrent writes answered 500 "database is locked (517)": a deferred
+// transaction that had read could not take the write lock once another writer committed.
+on_both_databases!(
+    fifty_concurrent_writes_of_each_kind_succeed_or_meet_the_limit,
+    |server: TestServer| async move {
+        let client = msp_admin(&server, 12).await;
+        let (_, overview) = call(&server, &client, "/api/license", &[]).await;
+        let free = overview["license"]["tenants"]["allowed"]
+            .as_i64()
+            .expect("allowed")
+            - overview["license"]["tenants"]["used"]
+                .as_i64()
+                .expect("used");
+
+        // Tenant creation against the license maximum.
+        let answers = all_at_once(
+            &server,
+            &client,
+            "/api/tenants/create",
+            (0..50)
+                .map(|i| vec![("name", format!("Concurrent {i:02}"))])
+                .collect(),
+        )
+        .await;
+        let created = successes_or_limit(&answers, "tenant creation");
+        assert_eq!(created as i64, free, "the license maximum holds exactly");
+        let tenants: Vec<(String, String)> = answers
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::OK)
+            .map(|(_, b)| {
+                (
+                    b["id"].as_str().expect("id").to_owned(),
+                    b["slug"].as_str().expect("slug").to_owned(),
+                )
+            })
+            .collect();
+
+        // User creation across two tenants, each with a limit of 5 users.
+        let mut viewer = Vec::new();
+        for (id, slug) in &tenants[..2] {
+            let (status, body) = call(
+                &server,
+                &client,
+                "/api/tenants/update",
+                &[
+                    ("id", id),
+                    ("name", slug),
+                    ("max_automs", "10"),
+                    ("max_users", "5"),
+                    ("max_agents", "1"),
+                ],
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let (_, users) = call(&server, &client, "/api/t/users", &[("tenant", slug)]).await;
+            let role = users["roles"]
+                .as_array()
+                .expect("roles")
+                .iter()
+                .find(|r| r["name"] == "Viewer")
+                .expect("Viewer role");
+            viewer.push(role["id"].as_str().expect("role id").to_owned());
+        }
+        let answers = all_at_once(
+            &server,
+            &client,
+            "/api/t/users/create",
+            (0..50)
+                .map(|i| {
+                    let t = i % 2;
+                    vec![
+                        ("tenant", tenants[t].1.clone()),
+                        ("display_name", format!("User {i}")),
+                        ("email", format!("user{i}@concurrent.example")),
+                        ("password", "a long enough password".to_owned()),
+                        ("role_id", viewer[t].clone()),
+                    ]
+                })
+                .collect(),
+        )
+        .await;
+        assert_eq!(
+            successes_or_limit(&answers, "user creation"),
+            10,
+            "5 per tenant"
+        );
+        for (_, slug) in &tenants[..2] {
+            let (_, users) = call(&server, &client, "/api/t/users", &[("tenant", slug)]).await;
+            assert_eq!(users["members"].as_array().expect("members").len(), 5);
+            assert_eq!(users["used"], 5);
+        }
+
+        // Assignment changes: assign and unassign the same technician at once.
+        let (status, tech) = call(
+            &server,
+            &client,
+            "/api/technicians/create",
+            &[
+                ("display_name", "Tess"),
+                ("email", "tess@msp.example"),
+                ("phone", ""),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{tech}");
+        let tech = tech["id"].as_str().expect("id").to_owned();
+        let ids: Vec<String> = tenants.iter().map(|(id, _)| id.clone()).collect();
+        let calls = (0..50).map(|i| {
+            let (tech, ids, client, server) = (&tech, &ids, &client, &server);
+            async move {
+                let tenants = ids[i % ids.len()..].join(",");
+                if i % 3 == 2 {
+                    call(
+                        server,
+                        client,
+                        "/api/technicians/unassign",
+                        &[("id", tech), ("tenants", &tenants)],
+                    )
+                    .await
+                } else {
+                    call(
+                        server,
+                        client,
+                        "/api/technicians/assign",
+                        &[("id", tech), ("tenants", &tenants), ("permissions", "1")],
+                    )
+                    .await
+                }
+            }
+        });
+        let answers = futures_util::future::join_all(calls).await;
+        assert_eq!(successes_or_limit(&answers, "assignment"), 50);
+    }
+);

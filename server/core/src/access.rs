@@ -19,7 +19,7 @@ use crate::{
     Hub, Principal,
 };
 use hub_model::{
-    permissions::{Permission, PermissionSet},
+    permissions::{Action, Permission, PermissionSet},
     session::SystemRole,
     tenant_users::TenantContext,
     HubError, HubResult, TenantId,
@@ -139,15 +139,31 @@ impl TenantTx {
 type TenantRow = (String, String, String, i64, String);
 
 impl Hub {
-    /// Begins a transaction scoped to the tenant `key` names, for `principal`, refusing (and
-    /// auditing) when they may not enter it. `action` names the operation for the audit log.
+    /// Begins a read-only transaction scoped to the tenant `key` names, for `principal`,
+    /// refusing (and auditing) when they may not enter it. `action` names the operation for
+    /// the audit log.
     pub async fn enter_tenant(
         &self,
         principal: &Principal,
         key: TenantKey<'_>,
         action: &str,
     ) -> HubResult<TenantTx> {
-        let mut tx = self.db().pool().begin().await.db()?;
+        self.enter_tenant_for(principal, key, action, false).await
+    }
+
+    /// [`Hub::enter_tenant`] for a transaction that reads, or (`write`) one that will write.
+    async fn enter_tenant_for(
+        &self,
+        principal: &Principal,
+        key: TenantKey<'_>,
+        action: &str,
+        write: bool,
+    ) -> HubResult<TenantTx> {
+        let mut tx = if write {
+            self.db().begin_write().await?
+        } else {
+            self.db().begin_read().await?
+        };
         let row: Option<TenantRow> = match key {
             TenantKey::Id(id) => {
                 sqlx::query_as("SELECT id, slug, name, active, kind FROM tenants WHERE id = $1")
@@ -264,6 +280,7 @@ impl Hub {
     }
 
     /// [`Hub::enter_tenant`], then refuses (and audits) unless `permission` is held there.
+    /// Anything but viewing writes, so its transaction takes the write lock up front.
     pub async fn tenant_tx(
         &self,
         principal: &Principal,
@@ -271,7 +288,8 @@ impl Hub {
         action: &str,
         permission: Permission,
     ) -> HubResult<TenantTx> {
-        self.enter_tenant(principal, key, action)
+        let write = permission.action != Action::View;
+        self.enter_tenant_for(principal, key, action, write)
             .await?
             .require(self, action, permission)
             .await

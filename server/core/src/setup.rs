@@ -66,7 +66,7 @@ impl Hub {
 
         let now = now_ms();
         let user_id = UserId(Uuid::new_v4());
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let inserted =
             sqlx::query("INSERT INTO organization (id, name, created_at) VALUES (1, $1, $2)")
                 .bind(&organization)

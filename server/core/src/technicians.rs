@@ -158,7 +158,7 @@ impl Hub {
         let hash = self.passwords().hash(password).await?;
         let now = now_ms();
         let id = Uuid::new_v4().to_string();
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         sqlx::query(
             "INSERT INTO users (id, email, display_name, phone, password_hash, system_role, \
              active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'technician', 1, $6, $6)",
@@ -195,7 +195,7 @@ impl Hub {
     ) -> HubResult<TechnicianSummary> {
         let profile = validate_profile(profile)?;
         self.msp_admin_only(principal, "technician.update").await?;
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let updated = sqlx::query(
             "UPDATE users SET display_name = $1, email = $2, phone = $3, updated_at = $4 \
              WHERE id = $5 AND system_role = 'technician'",
@@ -236,7 +236,7 @@ impl Hub {
         self.msp_admin_only(principal, "technician.set_active")
             .await?;
         let now = now_ms();
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let updated = sqlx::query(
             "UPDATE users SET active = $1, security_version = security_version + 1, updated_at = $2 \
              WHERE id = $3 AND system_role = 'technician'",
@@ -279,7 +279,7 @@ impl Hub {
             .await?;
         let hash = self.passwords().hash(password).await?;
         let now = now_ms();
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let email: Option<String> = sqlx::query_scalar(
             "UPDATE users SET password_hash = $1, security_version = security_version + 1, \
              updated_at = $2 WHERE id = $3 AND system_role = 'technician' RETURNING email",
@@ -309,7 +309,7 @@ impl Hub {
     /// Deletes a technician with their assignments and sessions (audit events stay).
     pub async fn delete_technician(&self, principal: &Principal, id: UserId) -> HubResult<()> {
         self.msp_admin_only(principal, "technician.delete").await?;
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let email: Option<String> = sqlx::query_scalar(
             "DELETE FROM users WHERE id = $1 AND system_role = 'technician' RETURNING email",
         )
@@ -333,7 +333,7 @@ impl Hub {
         id: UserId,
     ) -> HubResult<TechnicianDetail> {
         self.msp_admin_only(principal, "technician.view").await?;
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_read().await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
         let rows = sqlx::query(
             "SELECT t.id, t.slug, t.name, t.active, a.permissions FROM technician_assignments a \
@@ -364,7 +364,7 @@ impl Hub {
         let pattern = search_pattern(search);
         let per_page = per_page(per_page_requested);
         let page = page.max(1);
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_read().await?;
         technician_in(&mut *tx, &id.to_string()).await?;
         let filter = "t.kind = 'tenant' AND ($1 = '%%' OR t.name_key LIKE $1 ESCAPE '\\' OR t.slug LIKE $1 ESCAPE '\\')";
         let total: i64 =
@@ -407,7 +407,7 @@ impl Hub {
         let tenants = validate_batch(tenants)?;
         self.msp_admin_only(principal, "technician.assign").await?;
         let now = now_ms();
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
         for tenant in &tenants {
             let exists: Option<i64> =
@@ -455,7 +455,7 @@ impl Hub {
         let tenants = validate_batch(tenants)?;
         self.msp_admin_only(principal, "technician.unassign")
             .await?;
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
         for tenant in &tenants {
             let removed = sqlx::query(

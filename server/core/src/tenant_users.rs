@@ -211,6 +211,8 @@ impl Hub {
         let display_name = validate_name("display_name", &input.display_name, "name")?;
         let email = validate_email(&input.email)?;
         validate_new_password(&input.password)?;
+        // Hashing is slow: done before the transaction holds the write lock.
+        let hash = self.passwords().hash(&input.password).await?;
         let action = "tenant_user.create";
         let mut scope = self
             .tenant_tx(
@@ -222,7 +224,6 @@ impl Hub {
             .await?;
         let (role_name, _, granted) = role_in(&mut scope, &input.role_id).await?;
         let mut scope = scope.require_grantable(self, action, granted).await?;
-        let hash = self.passwords().hash(&input.password).await?;
         let key = scope.tenant_key();
         // The limit check and the count are one statement: concurrent creations cannot pass it.
         let counted = sqlx::query(
@@ -361,11 +362,12 @@ impl Hub {
         password: &str,
     ) -> HubResult<()> {
         validate_new_password(password)?;
+        // Hashing is slow: done before the transaction holds the write lock.
+        let hash = self.passwords().hash(password).await?;
         let action = "tenant_user.reset_password";
         let (mut scope, email) = self
             .manage_member(principal, tenant, user, action, Action::Update)
             .await?;
-        let hash = self.passwords().hash(password).await?;
         let key = scope.tenant_key();
         let now = now_ms();
         sqlx::query(

@@ -25,7 +25,7 @@ impl Hub {
         let email = normalize_email(email);
         let hash = self.passwords().hash(new_password).await?;
         let now = now_ms();
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let user_id: Option<String> = sqlx::query_scalar(
             "UPDATE users SET password_hash = $1, security_version = security_version + 1, updated_at = $2 \
              WHERE email = $3 RETURNING id",
@@ -68,7 +68,7 @@ impl Hub {
         display_name: &str,
     ) -> HubResult<String> {
         let name = validate_name("display_name", display_name, "name")?;
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
             .bind(&name)
             .bind(now_ms())
@@ -111,7 +111,7 @@ impl Hub {
         }
         let new_hash = self.passwords().hash(new_password).await?;
         let now = now_ms();
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let version: i64 = sqlx::query_scalar(
             "UPDATE users SET password_hash = $1, security_version = security_version + 1, \
              updated_at = $2 WHERE id = $3 RETURNING security_version",

@@ -76,7 +76,7 @@ impl Hub {
         let user_id = UserId::parse(&id).ok_or(HubError::InvalidCredentials)?;
         let role = SystemRole::parse(&role).ok_or(HubError::InvalidCredentials)?;
 
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let brand_version = crate::branding::version(&mut *tx).await?;
         let (session_id, token) = self
             .start_session(&mut *tx, user_id, version, brand_version, client)

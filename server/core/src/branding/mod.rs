@@ -162,7 +162,7 @@ impl Hub {
             .map(|b| format!("{b:02x}"))
             .collect();
         let now = now_ms();
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         sqlx::query(
             "INSERT INTO brand_logos (sha256, content_type, bytes, width, height, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
@@ -216,7 +216,7 @@ impl Hub {
         sql: &str,
         values: Vec<String>,
     ) -> HubResult<Brand> {
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let mut query = sqlx::query(sql);
         for value in values {
             query = query.bind(value);

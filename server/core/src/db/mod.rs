@@ -122,6 +122,23 @@ impl Db {
         self.backend
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), waiting out other writers within the busy timeout: a deferred
+    /// transaction that has read and then tries to write cannot wait, and fails with
+    /// `database is locked` when another writer got in between. PostgreSQL needs nothing
+    /// special. Do slow work (password hashing) before calling this.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.db(),
+            Backend::Postgres => self.pool.begin().await.db(),
+        }
+    }
+
+    /// Begins a transaction that only reads (one consistent snapshot).
+    pub async fn begin_read(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
+        self.pool.begin().await.db()
+    }
+
     /// Round-trips a trivial query: the readiness probe.
     pub async fn ping(&self) -> Result<(), HubError> {
         sqlx::query("SELECT 1")

@@ -200,7 +200,7 @@ impl Hub {
         let acting_as = by.map_or("cli", |p| p.role.as_str());
         let actor = by.map(|p| p.user_id);
 
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         // Take the write lock first, so two activations never interleave.
         sqlx::query("UPDATE organization SET name = name WHERE id = 1")
             .execute(&mut *tx)

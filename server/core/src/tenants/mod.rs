@@ -318,7 +318,7 @@ impl Hub {
     /// Creates the organization workspace for a hub set up before workspaces existed.
     /// Idempotent; run at start-up.
     pub async fn ensure_organization_workspace(&self) -> HubResult<()> {
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let Some(name) = self.organization_name_in(&mut *tx).await? else {
             return Ok(());
         };
@@ -356,7 +356,7 @@ impl Hub {
         let name = validate_name("name", name, "tenant name")?;
         self.require_msp_admin(principal, "tenant.create").await?;
         let now = now_ms();
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         // The write lock first: concurrent creations queue here, so the count below is exact
         // and the maximum can never be exceeded (SQLite: the database lock; PostgreSQL: the row).
         sqlx::query("UPDATE license SET updated_at = updated_at WHERE id = 1")
@@ -410,7 +410,7 @@ impl Hub {
     ) -> HubResult<TenantSummary> {
         let name = validate_name("name", name, "tenant name")?;
         let license = self.require_msp_admin(principal, "tenant.update").await?;
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         let current = self.tenant_in(&mut *tx, id).await?;
         let limits = validate_limits(limits, license.default_limits, current.usage)?;
         // The usage guard repeats the check in the statement, so a concurrent creation
@@ -463,7 +463,7 @@ impl Hub {
         self.require_msp_admin(principal, "tenant.set_active")
             .await?;
         let now = now_ms();
-        let mut tx = self.db().pool().begin().await.db()?;
+        let mut tx = self.db().begin_write().await?;
         self.tenant_in(&mut *tx, id).await?;
         sqlx::query(
             "UPDATE tenants SET active = $1, deactivated_at = $2, updated_at = $3 \
