@@ -8,6 +8,7 @@ pub mod error;
 pub mod ids;
 pub mod license;
 pub mod permissions;
+pub mod security;
 pub mod session;
 pub mod technicians;
 pub mod tenant_users;

@@ -134,6 +134,7 @@ fn cases() -> Vec<Case> {
             Body::Form(&[("license_key", "not-a-key")]),
         ),
         post("/api/license/dismiss_notice", Body::Empty),
+        post("/api/security/throttles", Body::Empty),
         post(
             "/api/tenants/list",
             Body::Form(&[

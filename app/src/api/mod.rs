@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod branding;
 pub mod license;
+pub mod security;
 pub mod technicians;
 pub mod tenant_users;
 pub mod tenants;

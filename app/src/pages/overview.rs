@@ -1,6 +1,9 @@
 //! The overview: the organization at a glance and the next step.
 
-use crate::components::shell::Viewer;
+use crate::{
+    api::security::get_throttled_keys,
+    components::{error_view::ErrorPanel, shell::Viewer},
+};
 use hub_model::license::LicenseState;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -73,5 +76,59 @@ pub fn OverviewPage() -> impl IntoView {
                 {next_step}
             </section>
         </div>
+        {viewer.is_hub_admin().then(|| view! { <SignInProtection/> })}
+    }
+}
+
+/// Accounts and addresses whose failed sign-ins are being slowed down: the hub's
+/// administrator should know who is guessing at whom.
+#[component]
+fn SignInProtection() -> impl IntoView {
+    let throttled = Resource::new(|| (), |_| get_throttled_keys());
+    view! {
+        <section class="panel" data-testid="sign-in-protection">
+            <h2>"Sign-in protection"</h2>
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Checking sign-in attempts…"</p> }>
+                {move || Suspend::new(async move {
+                    match throttled.await {
+                        Ok(keys) if keys.is_empty() => view! {
+                            <p class="muted">"No account or address is being slowed down by failed attempts."</p>
+                        }
+                        .into_any(),
+                        Ok(keys) => view! {
+                            <p class="muted">"Failed attempts past the free ones are slowed down with growing delays; nobody is locked out, and an account's owner signing in from an address they used before is never slowed down by guesses from elsewhere."</p>
+                            <table class="data-table" data-testid="throttle-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Counted"</th>
+                                        <th scope="col">"Account"</th>
+                                        <th scope="col">"Address"</th>
+                                        <th scope="col">"Failures"</th>
+                                        <th scope="col">"Now"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {keys.into_iter().map(|key| view! {
+                                        <tr data-testid="throttle-row">
+                                            <td>{key.kind.label()}</td>
+                                            <td>{if key.account.is_empty() { "—".to_owned() } else { key.account }}</td>
+                                            <td class="mono">{if key.ip.is_empty() { "—".to_owned() } else { key.ip }}</td>
+                                            <td>{key.failures}</td>
+                                            <td>{if key.blocked_for_secs > 0 {
+                                                view! { <span class="badge danger">{format!("Waiting {} s", key.blocked_for_secs)}</span> }.into_any()
+                                            } else {
+                                                view! { <span class="badge">"Watching"</span> }.into_any()
+                                            }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorPanel message=error.to_string()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

@@ -60,6 +60,20 @@ impl<'a> AuditEvent<'a> {
         }
     }
 
+    /// An action `principal` was refused.
+    pub fn denied(
+        principal: &'a crate::Principal,
+        action: &'a str,
+        tenant: Option<TenantId>,
+        target: &'a str,
+        detail: String,
+    ) -> Self {
+        Self {
+            outcome: Outcome::Denied,
+            ..Self::allowed(principal, action, tenant, target, detail)
+        }
+    }
+
     /// Appends the event with `executor` (inside the caller's transaction when it has one).
     pub async fn record(
         &self,

@@ -96,6 +96,8 @@ impl Hub {
         let (session_id, token) = self
             .start_session(&mut *tx, user_id, 1, brand_version, client)
             .await?;
+        // The Administrator signed in from here: a familiar address from now on.
+        self.remember_address(&mut *tx, &email, &client.ip).await?;
         AuditEvent {
             actor: Some(user_id),
             tenant: None,

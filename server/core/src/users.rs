@@ -2,7 +2,7 @@
 
 use crate::{
     audit::{AuditEvent, Outcome},
-    auth::{normalize_email, sessions::IssuedToken},
+    auth::{normalize_email, sessions::IssuedToken, throttle::Key},
     clock::now_ms,
     db::{is_protected_violation, DbResultExt as _},
     setup::validate_name,
@@ -103,7 +103,32 @@ impl Hub {
                 .fetch_optional(self.db().pool())
                 .await
                 .db()?;
+        // Guesses at the current password are throttled and audited like sign-ins.
+        let key = Key::password(&principal.user_id.to_string());
+        if let Err(error) = self.reserve_attempt(std::slice::from_ref(&key)).await {
+            if let HubError::RateLimited { retry_after_secs } = error {
+                self.audit(AuditEvent::denied(
+                    principal,
+                    "user.password_change",
+                    None,
+                    &principal.email,
+                    format!(
+                        "slowed down after wrong current passwords (retry in {retry_after_secs} s)"
+                    ),
+                ))
+                .await?;
+            }
+            return Err(error);
+        }
         if !self.passwords().verify(current, hash.as_deref()).await? {
+            self.audit(AuditEvent::denied(
+                principal,
+                "user.password_change",
+                None,
+                &principal.email,
+                "wrong current password".to_owned(),
+            ))
+            .await?;
             return Err(HubError::invalid(
                 "current_password",
                 "The current password is incorrect.",
@@ -141,6 +166,7 @@ impl Hub {
         .record(&mut *tx)
         .await?;
         tx.commit().await.db()?;
+        self.attempt_succeeded(&[key], &[]).await?;
         self.reissue_token(principal, version, now)
     }
 }

@@ -190,46 +190,58 @@ conformance!(
     }
 );
 
+/// How many wrong passwords were actually checked (audited as failed sign-ins).
+async fn checked_failures(db: &TestDb) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.login' AND detail LIKE 'failed sign-in%'",
+    )
+    .fetch_one(&db.owner_pool().await)
+    .await
+    .expect("count")
+}
+
 conformance!(
-    failed_logins_are_rate_limited_per_account_and_ip,
+    failed_logins_slow_down_per_pair_account_and_address_without_locking_the_owner_out,
     |backend: Backend| async move {
         let db = TestDb::new(backend).await;
         let hub = db.hub().await;
+        // Dana set up the hub from 10.0.0.1: a familiar address for her account.
         hub.set_up(&admin_input(), &client("10.0.0.1"))
             .await
             .expect("setup");
         let policy = hub.settings().login.clone();
+        let dana = "dana@contoso.example";
         for _ in 0..policy.max_failures_per_account {
             let result = hub
-                .login(
-                    "dana@contoso.example",
-                    "wrong password!!",
-                    &client("10.0.0.3"),
-                )
+                .login(dana, "wrong password!!", &client("10.0.0.3"))
                 .await;
             assert_eq!(result.err(), Some(HubError::InvalidCredentials));
         }
-        // Locked now, even with the right password, and from another address.
-        let locked = hub
-            .login(
-                "dana@contoso.example",
-                "a long enough password",
-                &client("10.0.0.4"),
-            )
-            .await;
-        assert!(
-            matches!(locked, Err(HubError::RateLimited { retry_after_secs }) if retry_after_secs > 0)
-        );
+        // The stranger is slowed down, even with the right password, and so is any other
+        // unfamiliar address guessing at Dana...
+        for ip in ["10.0.0.3", "10.0.0.4"] {
+            let slowed = hub.login(dana, "a long enough password", &client(ip)).await;
+            assert!(
+                matches!(slowed, Err(HubError::RateLimited { retry_after_secs }) if retry_after_secs > 0),
+                "{ip}: {slowed:?}"
+            );
+        }
+        // ...but Dana at her familiar address signs in at once.
+        hub.login(dana, "a long enough password", &client("10.0.0.1"))
+            .await
+            .expect("the owner at a familiar address is never slowed down by strangers");
+        assert_eq!(checked_failures(&db).await, policy.max_failures_per_account);
 
         // Per address: many accounts from one address.
         for i in 0..policy.max_failures_per_ip {
-            let _ = hub
+            let result = hub
                 .login(
                     &format!("user{i}@elsewhere.example"),
                     "wrong password!!",
                     &client("10.0.0.9"),
                 )
                 .await;
+            assert_eq!(result.err(), Some(HubError::InvalidCredentials));
         }
         let by_ip = hub
             .login(
@@ -247,6 +259,118 @@ conformance!(
             )
             .await;
         assert_eq!(other_ip.err(), Some(HubError::InvalidCredentials));
+
+        // The administrator sees who is being slowed down.
+        let admin = hub
+            .login(dana, "a long enough password", &client("10.0.0.1"))
+            .await
+            .expect("sign in")
+            .principal;
+        let throttled = hub.throttled_keys(&admin).await.expect("throttles");
+        assert!(
+            throttled
+                .iter()
+                .any(|k| k.ip == "10.0.0.9" && k.blocked_for_secs > 0),
+            "{throttled:?}"
+        );
+        assert!(
+            throttled
+                .iter()
+                .any(|k| k.account == dana && k.blocked_for_secs > 0),
+            "{throttled:?}"
+        );
+    }
+);
+
+// Regression: the limit was checked, the password hashed, then the attempt recorded, so 30
+// parallel wrong passwords got 9 checked against a limit of 5, and an address 23 against 20.
+conformance!(
+    parallel_guesses_never_pass_a_limit,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        hub.set_up(&admin_input(), &client("10.0.0.1"))
+            .await
+            .expect("setup");
+        let policy = hub.settings().login.clone();
+        let guesses = (0..30).map(|_| {
+            let hub = hub.clone();
+            tokio::spawn(async move {
+                hub.login(
+                    "dana@contoso.example",
+                    "wrong password!!",
+                    &client("10.0.0.3"),
+                )
+                .await
+            })
+        });
+        for result in futures_util::future::join_all(guesses).await {
+            let result = result.expect("task");
+            assert!(
+                matches!(
+                    result,
+                    Err(HubError::InvalidCredentials | HubError::RateLimited { .. })
+                ),
+                "{result:?}"
+            );
+        }
+        assert_eq!(checked_failures(&db).await, policy.max_failures_per_account);
+
+        let guesses = (0..30).map(|i| {
+            let hub = hub.clone();
+            tokio::spawn(async move {
+                hub.login(
+                    &format!("user{i}@elsewhere.example"),
+                    "wrong password!!",
+                    &client("10.0.0.9"),
+                )
+                .await
+            })
+        });
+        futures_util::future::join_all(guesses).await;
+        assert_eq!(
+            checked_failures(&db).await,
+            policy.max_failures_per_account + policy.max_failures_per_ip
+        );
+    }
+);
+
+// Regression: wrong current passwords when changing one's own password were neither limited
+// nor audited.
+conformance!(
+    wrong_current_passwords_are_slowed_down_and_audited,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = hub
+            .set_up(&admin_input(), &client("10.0.0.1"))
+            .await
+            .expect("setup")
+            .principal;
+        let policy = hub.settings().login.clone();
+        for _ in 0..policy.max_failures_per_account {
+            let wrong = hub
+                .change_own_password(&admin, "not my password", "a brand new password")
+                .await;
+            assert!(
+                matches!(wrong, Err(HubError::InvalidInput { .. })),
+                "{wrong:?}"
+            );
+        }
+        let slowed = hub
+            .change_own_password(&admin, "a long enough password", "a brand new password")
+            .await;
+        assert!(
+            matches!(slowed, Err(HubError::RateLimited { .. })),
+            "{slowed:?}"
+        );
+        let denied: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'user.password_change' AND outcome = 'denied'",
+        )
+        .fetch_one(&db.owner_pool().await)
+        .await
+        .expect("count");
+        assert_eq!(denied, policy.max_failures_per_account + 1);
     }
 );
 

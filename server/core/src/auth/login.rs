@@ -1,12 +1,12 @@
-//! Sign-in with rate limits per account and per address, kept in the database so that any
-//! number of server processes enforce the same limits.
+//! Sign-in, with guesses throttled per account and address ([`super::throttle`]), counted in
+//! the database so that any number of server processes enforce the same limits.
 
 use super::{
     normalize_email, password::MAX_PASSWORD_LEN, principal::Principal, sessions::IssuedToken,
+    throttle::Key,
 };
 use crate::{
     audit::{AuditEvent, Outcome},
-    clock::now_ms,
     db::DbResultExt as _,
     ClientInfo, Hub,
 };
@@ -41,7 +41,34 @@ impl Hub {
         if account.len() > 254 || password.chars().count() > MAX_PASSWORD_LEN {
             return Err(HubError::InvalidCredentials);
         }
-        self.check_login_rate(&account, &client.ip).await?;
+        // Counted before the password is checked: parallel guesses cannot pass a limit.
+        let pair = Key::pair(&account, &client.ip);
+        let unfamiliar = Key::account(&account);
+        let address = Key::address(&client.ip);
+        let known = self.is_known_address(&account, &client.ip).await?;
+        let keys = if known {
+            vec![pair.clone(), address.clone()]
+        } else {
+            vec![pair.clone(), unfamiliar.clone(), address.clone()]
+        };
+        if let Err(error) = self.reserve_attempt(&keys).await {
+            if let HubError::RateLimited { retry_after_secs } = error {
+                self.audit(AuditEvent {
+                    actor: None,
+                    tenant: None,
+                    acting_as: "anonymous",
+                    action: "auth.login",
+                    target: &account,
+                    outcome: Outcome::Denied,
+                    detail: format!(
+                        "sign-in slowed down from {} (retry in {retry_after_secs} s)",
+                        client.ip
+                    ),
+                })
+                .await?;
+            }
+            return Err(error);
+        }
 
         let row: Option<UserRow> = sqlx::query_as(
             "SELECT id, email, display_name, system_role, active, security_version, password_hash \
@@ -58,7 +85,6 @@ impl Hub {
         let user = match (verified, usable) {
             (true, Some(user)) => user.clone(),
             _ => {
-                self.record_attempt(&account, &client.ip, false).await?;
                 self.audit(AuditEvent {
                     actor: row.as_ref().and_then(|r| UserId::parse(&r.0)),
                     tenant: None,
@@ -81,7 +107,8 @@ impl Hub {
         let (session_id, token) = self
             .start_session(&mut *tx, user_id, version, brand_version, client)
             .await?;
-        record_attempt(&mut *tx, &account, &client.ip, true).await?;
+        self.remember_address(&mut *tx, &account, &client.ip)
+            .await?;
         AuditEvent {
             actor: Some(user_id),
             tenant: None,
@@ -94,6 +121,13 @@ impl Hub {
         .record(&mut *tx)
         .await?;
         tx.commit().await.db()?;
+        // The owner is in: their pair starts afresh, and this attempt is not a failure.
+        let give_back = if known {
+            vec![address]
+        } else {
+            vec![unfamiliar, address]
+        };
+        self.attempt_succeeded(&[pair], &give_back).await?;
         Ok(SignedIn {
             principal: Principal {
                 user_id,
@@ -106,74 +140,4 @@ impl Hub {
             token,
         })
     }
-
-    /// Refuses when the account or the address has too many recent failures.
-    async fn check_login_rate(&self, account: &str, ip: &str) -> HubResult<()> {
-        let policy = &self.settings().login;
-        let now = now_ms();
-        let window_start = now - policy.window_secs * 1000;
-        let last_success: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(at) FROM login_attempts WHERE account = $1 AND succeeded = $2",
-        )
-        .bind(account)
-        .bind(1_i64)
-        .fetch_one(self.db().pool())
-        .await
-        .db()?;
-        let since = window_start.max(last_success.unwrap_or(0));
-        let (account_failures, oldest): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE account = $1 AND succeeded = $2 AND at > $3",
-        )
-        .bind(account)
-        .bind(0_i64)
-        .bind(since)
-        .fetch_one(self.db().pool())
-        .await
-        .db()?;
-        let (ip_failures, ip_oldest): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE ip = $1 AND succeeded = $2 AND at > $3",
-        )
-        .bind(ip)
-        .bind(0_i64)
-        .bind(window_start)
-        .fetch_one(self.db().pool())
-        .await
-        .db()?;
-        let retry_after = |oldest: Option<i64>| {
-            let until = oldest.unwrap_or(now) + policy.window_secs * 1000;
-            u64::try_from(((until - now) / 1000).max(1)).unwrap_or(1)
-        };
-        if account_failures >= policy.max_failures_per_account {
-            return Err(HubError::RateLimited {
-                retry_after_secs: retry_after(oldest),
-            });
-        }
-        if ip_failures >= policy.max_failures_per_ip {
-            return Err(HubError::RateLimited {
-                retry_after_secs: retry_after(ip_oldest),
-            });
-        }
-        Ok(())
-    }
-
-    async fn record_attempt(&self, account: &str, ip: &str, succeeded: bool) -> HubResult<()> {
-        record_attempt(self.db().pool(), account, ip, succeeded).await
-    }
-}
-
-async fn record_attempt(
-    executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
-    account: &str,
-    ip: &str,
-    succeeded: bool,
-) -> HubResult<()> {
-    sqlx::query("INSERT INTO login_attempts (account, ip, at, succeeded) VALUES ($1, $2, $3, $4)")
-        .bind(account)
-        .bind(ip)
-        .bind(now_ms())
-        .bind(i64::from(succeeded))
-        .execute(executor)
-        .await
-        .db()?;
-    Ok(())
 }

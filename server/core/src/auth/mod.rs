@@ -4,6 +4,7 @@ pub mod login;
 pub mod password;
 pub mod principal;
 pub mod sessions;
+pub mod throttle;
 pub mod token;
 
 /// How long tokens and sessions live.
