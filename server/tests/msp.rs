@@ -899,3 +899,126 @@ on_both_databases!(
         assert_eq!(successes_or_limit(&answers, "assignment"), 50);
     }
 );
+
+/// Refusals in the audit log.
+async fn denied_count(server: &TestServer) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied'")
+        .fetch_one(&server.db.owner_pool().await)
+        .await
+        .expect("count")
+}
+
+/// The id of the role `name` in `tenant` (a slug).
+async fn role_id(server: &TestServer, client: &Client, tenant: &str, name: &str) -> String {
+    let (_, users) = call(server, client, "/api/t/users", &[("tenant", tenant)]).await;
+    users["roles"]
+        .as_array()
+        .expect("roles")
+        .iter()
+        .find(|r| r["name"] == name)
+        .and_then(|r| r["id"].as_str())
+        .expect("role")
+        .to_owned()
+}
+
+// Regression: another tenant's user or role ids, and garbage ids, inside a tenant the caller
+// may enter were refused with 404 but not written to the audit log.
+on_both_databases!(
+    foreign_and_garbage_ids_inside_a_tenant_are_refused_and_audited,
+    |server: TestServer| async move {
+        let client = msp_admin(&server, 5).await;
+        let a = create(&server, &client, "Tenant A").await["slug"]
+            .as_str()
+            .expect("slug")
+            .to_owned();
+        let b = create(&server, &client, "Tenant B").await["slug"]
+            .as_str()
+            .expect("slug")
+            .to_owned();
+        let a_viewer = role_id(&server, &client, &a, "Viewer").await;
+        let b_viewer = role_id(&server, &client, &b, "Viewer").await;
+        let (status, b_user) = call(
+            &server,
+            &client,
+            "/api/t/users/create",
+            &[
+                ("tenant", &b),
+                ("display_name", "Bea"),
+                ("email", "bea@b.example"),
+                ("password", "a long enough password"),
+                ("role_id", &b_viewer),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{b_user}");
+        let b_user = b_user["id"].as_str().expect("id").to_owned();
+
+        let attempts: Vec<(&str, Vec<(&str, &str)>)> = vec![
+            (
+                "/api/t/users/update",
+                vec![
+                    ("tenant", &a),
+                    ("id", &b_user),
+                    ("display_name", "X"),
+                    ("role_id", &a_viewer),
+                    ("active", "true"),
+                ],
+            ),
+            (
+                "/api/t/users/update",
+                vec![
+                    ("tenant", &a),
+                    ("id", "garbage"),
+                    ("display_name", "X"),
+                    ("role_id", &a_viewer),
+                    ("active", "true"),
+                ],
+            ),
+            (
+                "/api/t/users/reset_password",
+                vec![
+                    ("tenant", &a),
+                    ("id", &b_user),
+                    ("password", "another long password"),
+                ],
+            ),
+            (
+                "/api/t/users/delete",
+                vec![("tenant", &a), ("id", "garbage")],
+            ),
+            (
+                "/api/t/roles/update",
+                vec![
+                    ("tenant", &a),
+                    ("id", &b_viewer),
+                    ("name", "X"),
+                    ("permissions", "1"),
+                ],
+            ),
+            (
+                "/api/t/roles/delete",
+                vec![("tenant", &a), ("id", "garbage")],
+            ),
+            (
+                "/api/t/users/create",
+                vec![
+                    ("tenant", &a),
+                    ("display_name", "Y"),
+                    ("email", "y@a.example"),
+                    ("password", "a long enough password"),
+                    ("role_id", &b_viewer),
+                ],
+            ),
+        ];
+        for (path, form) in attempts {
+            let before = denied_count(&server).await;
+            let (status, body) = call(&server, &client, path, &form).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path} {form:?}: {body}");
+            assert_eq!(
+                denied_count(&server).await,
+                before + 1,
+                "{path} {form:?}: the refusal is audited"
+            );
+        }
+    }
+);

@@ -7,9 +7,25 @@ use hub_model::{
 };
 use leptos::prelude::*;
 
+/// The user `id` names; a malformed id is refused (and audited) like a missing user.
 #[cfg(feature = "ssr")]
-fn user_id(id: &str) -> Result<hub_model::UserId, HubError> {
-    hub_model::UserId::parse(id).ok_or_else(|| HubError::not_found("The user"))
+async fn user_id(
+    principal: &hub_core::Principal,
+    tenant: &str,
+    action: &str,
+    id: &str,
+) -> Result<hub_model::UserId, HubError> {
+    match hub_model::UserId::parse(id) {
+        Some(id) => Ok(id),
+        None => Err(crate::ssr::hub()?
+            .refuse_unknown_in_tenant(
+                principal,
+                hub_core::access::TenantKey::Slug(tenant),
+                action,
+                "The user",
+            )
+            .await),
+    }
 }
 
 /// The tenant's users, roles and user limit.
@@ -54,7 +70,7 @@ pub async fn update_tenant_user(
         .update_tenant_user(
             &principal,
             &tenant,
-            user_id(&id)?,
+            user_id(&principal, &tenant, "tenant_user.update", &id).await?,
             &display_name,
             &role_id,
             active,
@@ -71,7 +87,12 @@ pub async fn reset_tenant_user_password(
 ) -> Result<(), HubError> {
     let principal = crate::ssr::principal()?;
     crate::ssr::hub()?
-        .reset_tenant_user_password(&principal, &tenant, user_id(&id)?, &password)
+        .reset_tenant_user_password(
+            &principal,
+            &tenant,
+            user_id(&principal, &tenant, "tenant_user.reset_password", &id).await?,
+            &password,
+        )
         .await
 }
 
@@ -80,7 +101,11 @@ pub async fn reset_tenant_user_password(
 pub async fn delete_tenant_user(tenant: String, id: String) -> Result<(), HubError> {
     let principal = crate::ssr::principal()?;
     crate::ssr::hub()?
-        .delete_tenant_user(&principal, &tenant, user_id(&id)?)
+        .delete_tenant_user(
+            &principal,
+            &tenant,
+            user_id(&principal, &tenant, "tenant_user.delete", &id).await?,
+        )
         .await
 }
 

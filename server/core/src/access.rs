@@ -295,6 +295,22 @@ impl Hub {
             .await
     }
 
+    /// Refuses a request that names something unreadable (a malformed id) inside tenant
+    /// `key`, as if it named a missing thing: audited like every refusal. A caller who may
+    /// not enter the tenant gets that refusal instead.
+    pub async fn refuse_unknown_in_tenant(
+        &self,
+        principal: &Principal,
+        key: TenantKey<'_>,
+        action: &str,
+        what: &str,
+    ) -> HubError {
+        match self.enter_tenant(principal, key, action).await {
+            Ok(scope) => scope.deny(self, action, HubError::not_found(what)).await,
+            Err(error) => error,
+        }
+    }
+
     /// The tenant a tenant page is about and what the principal may do there; also
     /// remembers it as the principal's last tenant (where the next sign-in lands).
     pub async fn tenant_context(

@@ -37,7 +37,10 @@ pub struct NewTenantUser {
 
 /// A role of this tenant by id, with its permissions (`NotFound` for anything else,
 /// including system roles and other tenants' roles).
-async fn role_in(scope: &mut TenantTx, role_id: &str) -> HubResult<(String, bool, PermissionSet)> {
+async fn role_in(
+    scope: &mut TenantTx,
+    role_id: &str,
+) -> HubResult<Option<(String, bool, PermissionSet)>> {
     let tenant = scope.tenant_key();
     let row: Option<(String, i64, i64)> = sqlx::query_as(
         "SELECT name, builtin, permissions FROM tenant_roles WHERE tenant_id = $1 AND id = $2",
@@ -47,12 +50,14 @@ async fn role_in(scope: &mut TenantTx, role_id: &str) -> HubResult<(String, bool
     .fetch_optional(scope.conn())
     .await
     .db()?;
-    row.map(|(name, builtin, bits)| (name, builtin == 1, PermissionSet::from_bits(bits)))
-        .ok_or_else(|| HubError::not_found("The role"))
+    Ok(row.map(|(name, builtin, bits)| (name, builtin == 1, PermissionSet::from_bits(bits))))
 }
 
 /// A user of this tenant by id (`NotFound` for anyone else).
-async fn member_in(scope: &mut TenantTx, user: UserId) -> HubResult<(String, PermissionSet)> {
+async fn member_in(
+    scope: &mut TenantTx,
+    user: UserId,
+) -> HubResult<Option<(String, PermissionSet)>> {
     let tenant = scope.tenant_key();
     let row: Option<(String, i64)> = sqlx::query_as(
         "SELECT u.email, r.permissions FROM tenant_members m \
@@ -65,8 +70,7 @@ async fn member_in(scope: &mut TenantTx, user: UserId) -> HubResult<(String, Per
     .fetch_optional(scope.conn())
     .await
     .db()?;
-    row.map(|(email, bits)| (email, PermissionSet::from_bits(bits)))
-        .ok_or_else(|| HubError::not_found("The user"))
+    Ok(row.map(|(email, bits)| (email, PermissionSet::from_bits(bits))))
 }
 
 async fn record(scope: &mut TenantTx, action: &str, target: &str, detail: String) -> HubResult<()> {
@@ -96,7 +100,12 @@ impl Hub {
         let mut scope = self
             .tenant_tx(principal, TenantKey::Slug(tenant), action, users(needed))
             .await?;
-        let (email, current) = member_in(&mut scope, user).await?;
+        let Some((email, current)) = member_in(&mut scope, user).await? else {
+            // Another tenant's user or nobody: refused like a missing one, and audited.
+            return Err(scope
+                .deny(self, action, HubError::not_found("The user"))
+                .await);
+        };
         let scope = scope.require_grantable(self, action, current).await?;
         Ok((scope, email))
     }
@@ -116,7 +125,11 @@ impl Hub {
         let mut scope = self
             .tenant_tx(principal, TenantKey::Slug(tenant), action, users(needed))
             .await?;
-        let (name, builtin, current) = role_in(&mut scope, role_id).await?;
+        let Some((name, builtin, current)) = role_in(&mut scope, role_id).await? else {
+            return Err(scope
+                .deny(self, action, HubError::not_found("The role"))
+                .await);
+        };
         let scope = scope
             .require_grantable(self, action, granting.union(current))
             .await?;
@@ -222,7 +235,11 @@ impl Hub {
                 users(Action::Create),
             )
             .await?;
-        let (role_name, _, granted) = role_in(&mut scope, &input.role_id).await?;
+        let Some((role_name, _, granted)) = role_in(&mut scope, &input.role_id).await? else {
+            return Err(scope
+                .deny(self, action, HubError::not_found("The role"))
+                .await);
+        };
         let mut scope = scope.require_grantable(self, action, granted).await?;
         let key = scope.tenant_key();
         // The limit check and the count are one statement: concurrent creations cannot pass it.
@@ -309,7 +326,11 @@ impl Hub {
         let (mut scope, email) = self
             .manage_member(principal, tenant, user, action, Action::Update)
             .await?;
-        let (role_name, _, granted) = role_in(&mut scope, role_id).await?;
+        let Some((role_name, _, granted)) = role_in(&mut scope, role_id).await? else {
+            return Err(scope
+                .deny(self, action, HubError::not_found("The role"))
+                .await);
+        };
         // Nor may the new role hold more than the actor has.
         let mut scope = scope.require_grantable(self, action, granted).await?;
         if user == principal.user_id && !active {

@@ -461,6 +461,28 @@ async fn postgres_runtime_role_owns_nothing_and_cannot_bypass_rls() {
     assert_eq!(owned, 0);
     // Reopening (a second server start) is idempotent.
     db.open().await;
+
+    // The runtime role appends audit events, but the database stamps their time: a row
+    // written as from 1970 lands now.
+    sqlx::query(
+        "INSERT INTO audit_events (id, at, actor_user_id, acting_as, tenant_id, action, target, \
+         outcome, detail) VALUES ('forged', 1, NULL, 'x', NULL, 'x', 'x', 'allowed', 'x')",
+    )
+    .execute(hub.db().pool())
+    .await
+    .expect("the runtime role may append");
+    let at: i64 = sqlx::query_scalar("SELECT at FROM audit_events WHERE id = 'forged'")
+        .fetch_one(hub.db().pool())
+        .await
+        .expect("at");
+    assert!(at > hub_core::clock::now_ms() - 60_000, "backdated to {at}");
+    let truncate = sqlx::query("TRUNCATE audit_events")
+        .execute(hub.db().pool())
+        .await;
+    assert!(
+        truncate.is_err(),
+        "the runtime role cannot truncate the audit log"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
