@@ -93,7 +93,8 @@ impl Default for DatabaseConfig {
     fn default() -> Self {
         Self {
             url: String::new(),
-            runtime_role: "msp_hub_app".to_owned(),
+            // Empty: derived from the database's name, so each database has its own role.
+            runtime_role: String::new(),
             max_connections: 10,
         }
     }

@@ -485,6 +485,61 @@ async fn postgres_runtime_role_owns_nothing_and_cannot_bypass_rls() {
     );
 }
 
+// Regression: every hub granted the one role `msp_hub_app` on its own database and reset its
+// password, so two hubs on a cluster shared a role with rights in both databases.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hubs_on_one_cluster_get_a_role_each() {
+    use hub_core::db::{runtime_role_for, Db, DbOpenError};
+    let mut one = TestDb::new(Backend::Postgres).await;
+    let mut two = TestDb::new(Backend::Postgres).await;
+    // The default: no role configured.
+    one.settings.runtime_role = String::new();
+    two.settings.runtime_role = String::new();
+    let first = Db::open(&one.settings).await.expect("first hub");
+    let second = Db::open(&two.settings).await.expect("second hub");
+    // Drop cleans up the roles the hubs made.
+    one.settings.runtime_role = runtime_role_for(&one.settings.url).expect("role");
+    two.settings.runtime_role = runtime_role_for(&two.settings.url).expect("role");
+    let whoami = |db: &Db| {
+        let pool = db.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT current_user::text")
+                .fetch_one(&pool)
+                .await
+                .expect("current user")
+        }
+    };
+    assert_eq!(whoami(&first).await, one.settings.runtime_role);
+    assert_eq!(whoami(&second).await, two.settings.runtime_role);
+    assert_ne!(one.settings.runtime_role, two.settings.runtime_role);
+
+    // The first hub's role cannot reach the second hub's database, and the second hub's
+    // start-up left the first hub's password alone.
+    let mut foreign = url::Url::parse(&two.settings.url).expect("url");
+    foreign
+        .set_username(&one.settings.runtime_role)
+        .expect("user");
+    foreign
+        .set_password(Some(&one.settings.runtime_password))
+        .expect("password");
+    let reach = sqlx::AnyPool::connect(foreign.as_str()).await;
+    assert!(
+        reach.is_err(),
+        "the first hub's role connects to the second database"
+    );
+    first.close().await;
+    let reopened = Db::open(&one.settings).await.expect("first hub again");
+    assert_eq!(whoami(&reopened).await, one.settings.runtime_role);
+
+    // Configuring the second hub with the first hub's role is refused.
+    let mut shared = two.settings.clone();
+    shared.runtime_role = one.settings.runtime_role.clone();
+    assert!(matches!(
+        Db::open(&shared).await,
+        Err(DbOpenError::RoleInUse { .. })
+    ));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     let db = TestDb::sqlite();

@@ -4,6 +4,8 @@
 //! through `sqlx::Any`. Migrations run with the concrete driver, one folder per database.
 
 mod postgres;
+
+pub use postgres::runtime_role_for;
 pub(crate) mod scope;
 
 use hub_model::HubError;
@@ -36,6 +38,7 @@ pub struct DbSettings {
     /// migrations; the server then works as `runtime_role`.
     pub url: String,
     /// PostgreSQL only: the role the server connects as. It owns no table and has no BYPASSRLS.
+    /// Empty: `msp_hub_` and the database's name ([`runtime_role_for`]), one per database.
     pub runtime_role: String,
     /// PostgreSQL only: that role's password (generated into the data directory).
     pub runtime_password: String,
@@ -56,6 +59,12 @@ pub enum DbOpenError {
     Connect(#[source] sqlx::Error),
     #[error("could not migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "the PostgreSQL runtime role {role:?} already has rights on database {database:?} \
+         (another hub's): give each hub's database its own role (database.runtime_role, or \
+         leave it empty for msp_hub_<database>)"
+    )]
+    RoleInUse { role: String, database: String },
     #[error("could not prepare the runtime role: {0}")]
     Bootstrap(#[source] sqlx::Error),
 }

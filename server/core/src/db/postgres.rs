@@ -10,8 +10,13 @@ use std::str::FromStr as _;
 /// Runs the migrations as the URL's (owner) account, makes sure the runtime role exists with
 /// exactly the grants it needs, and returns the URL the server should connect with.
 pub(super) async fn migrate_and_bootstrap(settings: &DbSettings) -> Result<String, DbOpenError> {
-    let role = &settings.runtime_role;
+    let role = &if settings.runtime_role.is_empty() {
+        runtime_role_for(&settings.url)?
+    } else {
+        settings.runtime_role.clone()
+    };
     if role.is_empty()
+        || role.len() > 63
         || !role
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -48,7 +53,40 @@ pub(super) async fn migrate_and_bootstrap(settings: &DbSettings) -> Result<Strin
     Ok(url.to_string())
 }
 
+/// The runtime role a database gets when none is configured: `msp_hub_` and the database's
+/// name, so every hub on a cluster has its own role (and its own password).
+pub fn runtime_role_for(url: &str) -> Result<String, DbOpenError> {
+    let options = PgConnectOptions::from_str(url).map_err(DbOpenError::Connect)?;
+    let database = options
+        .get_database()
+        .map(str::to_owned)
+        .unwrap_or_else(|| options.get_username().to_owned());
+    let name: String = database
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    Ok(format!("msp_hub_{name}").chars().take(63).collect())
+}
+
 async fn bootstrap(conn: &mut PgConnection, role: &str, password: &str) -> Result<(), DbOpenError> {
+    // A role that holds rights on another database belongs to another hub: sharing it would
+    // give each hub's server the other's data and overwrite each other's password.
+    let elsewhere: Option<String> = sqlx::query_scalar(
+        "SELECT d.datname::text FROM pg_database d, aclexplode(d.datacl) a \
+         JOIN pg_roles r ON r.oid = a.grantee \
+         WHERE r.rolname = $1 AND d.datname <> current_database() LIMIT 1",
+    )
+    .bind(role)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(DbOpenError::Bootstrap)?;
+    if let Some(database) = elsewhere {
+        return Err(DbOpenError::RoleInUse {
+            role: role.to_owned(),
+            database,
+        });
+    }
     POSTGRES_MIGRATIONS.run(&mut *conn).await?;
     // The role name was checked to be [a-z0-9_]; the password is generated hex.
     let password = password.replace('\'', "''");
@@ -62,6 +100,7 @@ async fn bootstrap(conn: &mut PgConnection, role: &str, password: &str) -> Resul
         END $$;
         ALTER ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD '{password}';
         DO $$ BEGIN
+            EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
             EXECUTE format('GRANT CONNECT ON DATABASE %I TO "{role}"', current_database());
         END $$;
         GRANT USAGE ON SCHEMA public TO "{role}";
