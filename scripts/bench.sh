@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Reproduces BENCHMARKS.md: bundle sizes, server-side render latency, sign-in latency,
-# server memory, and the tenant list at 10,000 tenants on both databases, against the release build on loopback. Bounded loops; stops by itself.
-#   scripts/bench.sh            build, then measure
-#   SKIP_BUILD=1 scripts/bench.sh
+# keep-alive throughput, server memory, and the tenant list at 10,000 tenants on both
+# databases, against the release build on loopback. Bounded loops; stops by itself.
+#   scripts/bench.sh                   build, then measure
+#   SKIP_BUILD=1 scripts/bench.sh      measure the existing build
+#   HUB_BIN=path/to/msp-hub            measure another build of the server (e.g. before a change)
+#   BENCH_SECTIONS="keepalive"         only some of: bundle latency keepalive tenants
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -10,6 +13,10 @@ TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 PORT="${BENCH_PORT:-3300}"
 PAGES="${BENCH_PAGES:-300}"
 LOGINS="${BENCH_LOGINS:-20}"
+SECONDS_EACH="${BENCH_SECONDS:-5}"
+BIN="${HUB_BIN:-$TARGET_DIR/release/msp-hub}"
+SECTIONS="${BENCH_SECTIONS:-bundle latency keepalive tenants}"
+section() { case " $SECTIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   scripts/setup.sh
@@ -19,16 +26,18 @@ fi
 pkg=target/site/pkg
 size() { wc -c < "$1" | tr -d ' '; }
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
-echo "## Bundle (target/site/pkg)"
-printf '%-16s %10s %10s\n' file bytes gzip-9
-for f in msp-hub.wasm msp-hub.js msp-hub.css; do
-  printf '%-16s %10s %10s\n' "$f" "$(size "$pkg/$f")" "$(gz "$pkg/$f")"
-done
-printf '%-16s %10s\n' "server binary" "$(size "$TARGET_DIR/release/msp-hub")"
+if section bundle; then
+  echo "## Bundle (target/site/pkg)"
+  printf '%-16s %10s %10s\n' file bytes gzip-9
+  for f in msp-hub.wasm msp-hub.js msp-hub.css; do
+    printf '%-16s %10s %10s\n' "$f" "$(size "$pkg/$f")" "$(gz "$pkg/$f")"
+  done
+  printf '%-16s %10s\n' "server binary" "$(size "$BIN")"
+fi
 
 data=$(mktemp -d)
 HUB_DATA_DIR="$data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn \
-  "$TARGET_DIR/release/msp-hub" serve --demo > "$data/server.log" 2>&1 &
+  "$BIN" serve --demo > "$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do
@@ -48,14 +57,44 @@ jar="$data/cookies"
 curl -s -o /dev/null -c "$jar" -X POST "http://127.0.0.1:$PORT/api/login" \
   --data 'email=admin%40northwind-msp.example&password=northwind-demo-admin'
 
-echo
-echo "## Latency (sequential, loopback, release build, SQLite)"
-printf '%-34s ' "GET /login (anonymous SSR)";   measure "$PAGES" "http://127.0.0.1:$PORT/login"
-printf '%-34s ' "GET / (signed-in SSR, DB checks)"; measure "$PAGES" -b "$jar" "http://127.0.0.1:$PORT/"
-printf '%-34s ' "POST /api/workspaces (server fn)"; measure "$PAGES" -b "$jar" -X POST "http://127.0.0.1:$PORT/api/workspaces"
-printf '%-34s ' "GET /tenants (signed-in SSR, list)"; measure "$PAGES" -b "$jar" "http://127.0.0.1:$PORT/tenants"
-printf '%-34s ' "POST /api/login (argon2id)";   measure "$LOGINS" -X POST "http://127.0.0.1:$PORT/api/login" \
-  --data 'email=admin%40northwind-msp.example&password=northwind-demo-admin'
+if section latency; then
+  echo
+  echo "## Latency (sequential, loopback, release build, SQLite)"
+  printf '%-34s ' "GET /login (anonymous SSR)";   measure "$PAGES" "http://127.0.0.1:$PORT/login"
+  printf '%-34s ' "GET / (signed-in SSR, DB checks)"; measure "$PAGES" -b "$jar" "http://127.0.0.1:$PORT/"
+  printf '%-34s ' "POST /api/workspaces (server fn)"; measure "$PAGES" -b "$jar" -X POST "http://127.0.0.1:$PORT/api/workspaces"
+  printf '%-34s ' "GET /tenants (signed-in SSR, list)"; measure "$PAGES" -b "$jar" "http://127.0.0.1:$PORT/tenants"
+  printf '%-34s ' "POST /api/login (argon2id)";   measure "$LOGINS" -X POST "http://127.0.0.1:$PORT/api/login" \
+    --data 'email=admin%40northwind-msp.example&password=northwind-demo-admin'
+fi
+
+# One row: requests per second, p50 and p99 over keep-alive connections (wrk reuses each).
+wrk_row() {
+  local label=$1 clients=$2; shift 2
+  local threads=1
+  [ "$clients" -gt 1 ] && threads=2
+  wrk -t"$threads" -c"$clients" -d"${SECONDS_EACH}s" --latency "$@" | awk -v label="$label" -v clients="$clients" '
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = $2 }
+    $1 == "99%" { p99 = $2 }
+    END { printf "%-34s %8s %12s %10s %10s\n", label, clients, rps, p50, p99 }'
+}
+
+if section keepalive; then
+  if ! command -v wrk >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  fi
+  session=$(awk '$6 == "hub_session" { print $7 }' "$jar")
+  echo
+  echo "## Keep-alive connections (wrk, ${SECONDS_EACH} s each, loopback, release build, SQLite)"
+  printf '%-34s %8s %12s %10s %10s\n' request clients "requests/s" p50 p99
+  for clients in 1 16; do
+    wrk_row "GET /pkg/msp-hub.css (static)" "$clients" "http://127.0.0.1:$PORT/pkg/msp-hub.css"
+    wrk_row "GET /login (anonymous SSR)" "$clients" "http://127.0.0.1:$PORT/login"
+    wrk_row "GET /t/adatum-corporation/users" "$clients" -H "Cookie: hub_session=$session" \
+      "http://127.0.0.1:$PORT/t/adatum-corporation/users"
+  done
+fi
 
 echo
 echo "## Server memory after the run"
@@ -63,7 +102,9 @@ grep -E 'VmRSS|VmHWM' "/proc/$pid/status"
 
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
 
-echo
-echo "## Tenant list at ${BENCH_TENANTS:-10000} tenants (SQLite and PostgreSQL)"
-# Needs PostgreSQL like the tests (HUB_TEST_POSTGRES_URL); seeds through create_tenant.
-cargo run --quiet --release -p hub-core --features testing --example tenant_list -- "${BENCH_TENANTS:-10000}"
+if section tenants; then
+  echo
+  echo "## Tenant list at ${BENCH_TENANTS:-10000} tenants (SQLite and PostgreSQL)"
+  # Needs PostgreSQL like the tests (HUB_TEST_POSTGRES_URL); seeds through create_tenant.
+  cargo run --quiet --release -p hub-core --features testing --example tenant_list -- "${BENCH_TENANTS:-10000}"
+fi
