@@ -24,6 +24,8 @@ test('activating a license shows the notice once and creates the Default Tenant'
   await page.goto('/license');
   await hydrated(page);
   await expect(page.getByTestId('unlicensed')).toBeVisible();
+  // This hub was told to trust the development key (playwright.config.ts), and says so.
+  await expect(page.getByTestId('license-key-development')).toContainText('development license key');
 
   consoleErrors.expectHttpError('/api/license/activate', 422);
   await page.getByLabel('License key').fill('this is not a key');

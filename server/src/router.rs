@@ -51,7 +51,9 @@ pub fn build(hub: Hub, config: &Config) -> Router {
                     state.clone(),
                     middleware::auth::authenticate,
                 ))
-                .layer(from_fn(middleware::server_fn_status::map_error_status))
+                .layer(from_fn(move |request: Request, next: Next| {
+                    middleware::server_fn_status::map_error_status(request, next, limit)
+                }))
                 // Innermost: it wraps the body in a limited one, which only the routes accept.
                 .layer(DefaultBodyLimit::max(limit))
                 .layer(RequestBodyLimitLayer::new(limit)),

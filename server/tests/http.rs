@@ -613,3 +613,103 @@ on_both_databases_with!(
         );
     }
 );
+
+/// Sends a raw HTTP/1.1 request and returns the status code of the answer.
+async fn raw_status(server: &TestServer, head: &str, body: &[u8]) -> u16 {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let host = server.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
+    stream
+        .write_all(format!("{head}Host: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .expect("head");
+    // The server may answer (and close) before the whole body is sent.
+    let _ = stream.write_all(body).await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer);
+    text.split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"))
+}
+
+// Regression: a server-function body that could not be read answered 503 `network` (a
+// client-side error kind) instead of 413 past the limit or 400 when it is not text.
+on_both_databases!(
+    unreadable_server_function_bodies_get_413_or_400,
+    |server: TestServer| async move {
+        server.set_up(&server.client()).await;
+        // Chunked past the 64 KiB limit of the test server: no Content-Length to refuse early.
+        let chunk = format!("{:x}\r\n{}\r\n", 16 * 1024, "a".repeat(16 * 1024));
+        let mut body = "4\r\nx=aa\r\n".to_owned();
+        for _ in 0..8 {
+            body.push_str(&chunk);
+        }
+        body.push_str("0\r\n\r\n");
+        let status = raw_status(
+            &server,
+            "POST /api/login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Transfer-Encoding: chunked\r\n",
+            body.as_bytes(),
+        )
+        .await;
+        assert_eq!(status, 413, "chunked past the limit");
+
+        let response = server
+            .client()
+            .post(server.url("/api/login"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(b"email=\xff\xfe%ff&password=\xc3\x28".to_vec())
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "not UTF-8");
+        assert_eq!(json(response).await["kind"], "bad_request");
+    }
+);
+
+// Regression: signed-in pages and JSON carried no Cache-Control, so a shared computer's
+// browser cache (or a proxy) could keep another user's data.
+on_both_databases!(
+    pages_and_data_are_never_cached_but_assets_are,
+    |server: TestServer| async move {
+        let pkg = server.db.dir.join("site").join("pkg");
+        std::fs::create_dir_all(&pkg).expect("site dir");
+        std::fs::write(pkg.join("msp-hub.css"), "body { color: black; }").expect("css");
+        let client = server.client();
+        server.set_up(&client).await;
+        for response in [
+            client.get(server.url("/")).send().await.expect("page"),
+            client.get(server.url("/login")).send().await.expect("page"),
+            client
+                .post(server.url("/api/workspaces"))
+                .send()
+                .await
+                .expect("json"),
+        ] {
+            assert_eq!(
+                response
+                    .headers()
+                    .get(header::CACHE_CONTROL)
+                    .map(|v| v.to_str().ok()),
+                Some(Some("no-store")),
+                "{}",
+                response.url()
+            );
+        }
+        let asset = client
+            .get(server.url("/pkg/msp-hub.css"))
+            .send()
+            .await
+            .expect("asset");
+        assert_eq!(asset.status(), StatusCode::OK);
+        assert_ne!(
+            asset
+                .headers()
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store")
+        );
+    }
+);

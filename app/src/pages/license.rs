@@ -83,7 +83,7 @@ fn VerificationNotice(verification: LicenseVerification) -> impl IntoView {
     match verification {
         LicenseVerification::Vendor => None,
         LicenseVerification::NotConfigured => Some(view! {
-            <div class="banner warning" role="alert" data-testid="license-key-missing">
+            <div class="banner warning" role="note" data-testid="license-key-missing">
                 "This hub has no license public key configured, so no license key can be activated. "
                 "Set keys.license_public_key in Leptos.toml (or HUB_LICENSE_PUBLIC_KEY) to your "
                 "vendor's public key and restart the hub."
@@ -91,7 +91,7 @@ fn VerificationNotice(verification: LicenseVerification) -> impl IntoView {
         }
         .into_any()),
         LicenseVerification::Development => Some(view! {
-            <div class="banner warning" role="alert" data-testid="license-key-development">
+            <div class="banner warning" role="note" data-testid="license-key-development">
                 "This hub trusts the development license key, whose private half is public: anyone "
                 "can issue licenses for it. It is meant for demos and tests only."
             </div>

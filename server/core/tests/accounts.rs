@@ -562,6 +562,30 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     assert!(timeout >= 5000);
 }
 
+// Regression: the SQLite database was created 0644 (readable by every local user) while the
+// secrets beside it are 0600.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_database_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let db = TestDb::sqlite();
+    let file = db.dir.join("hub.db");
+    // A database an older version created world-readable is tightened too.
+    std::fs::write(&file, b"").expect("create");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let hub = db.hub().await;
+    hub.set_up(&admin_input(), &client("10.0.0.1"))
+        .await
+        .expect("setup writes");
+    for name in ["hub.db", "hub.db-wal", "hub.db-shm"] {
+        let mode = std::fs::metadata(db.dir.join(name))
+            .expect(name)
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn active_sessions_get_a_fresh_token_and_a_sliding_expiry() {
     use hub_core::{auth::SessionPolicy, Hub, HubSettings};

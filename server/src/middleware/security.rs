@@ -26,8 +26,17 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let nonce = URL_SAFE_NO_PAD.encode(bytes);
     request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let path = request.uri().path();
+    let is_asset = ["/pkg/", "/brand/", "/favicon"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // Pages and data are per user and change: never stored by a browser or a proxy. Assets
+    // (the compiled app, logos, the theme) set their own caching.
+    if !is_asset && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }

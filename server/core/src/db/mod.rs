@@ -65,6 +65,8 @@ pub enum DbOpenError {
          leave it empty for msp_hub_<database>)"
     )]
     RoleInUse { role: String, database: String },
+    #[error("could not make the database file private: {0}")]
+    Private(#[source] std::io::Error),
     #[error("could not prepare the runtime role: {0}")]
     Bootstrap(#[source] sqlx::Error),
 }
@@ -175,8 +177,14 @@ pub fn backend_of(url: &str) -> Result<Backend, DbOpenError> {
 }
 
 async fn migrate_sqlite(url: &str) -> Result<(), DbOpenError> {
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(DbOpenError::Connect)?
+    let options = SqliteConnectOptions::from_str(url).map_err(DbOpenError::Connect)?;
+    // The database holds password hashes and every tenant's data: owner-only, like the
+    // secrets beside it (also tightening a file an older version created 0644).
+    let file = options.get_filename();
+    if file != std::path::Path::new(":memory:") {
+        crate::secrets::make_private_file(file).map_err(DbOpenError::Private)?;
+    }
+    let options = options
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
