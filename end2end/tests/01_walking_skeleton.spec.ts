@@ -1,5 +1,6 @@
 import { test, expect, hydrated, signIn, ADMIN } from './fixtures';
 import path from 'node:path';
+import fs from 'node:fs';
 
 // One story, in order: a fresh hub is set up, used, signed out of and signed into again.
 test.describe.configure({ mode: 'serial' });
@@ -8,6 +9,10 @@ test('a fresh hub sends everyone to setup, which creates the Administrator', asy
   await page.goto('/');
   await expect(page).toHaveURL(/\/setup$/);
   await hydrated(page);
+  // Setup needs the one-time token the server printed (and wrote to its data directory).
+  consoleErrors.expectHttpError('/api/setup', 422);
+  const token = fs.readFileSync(path.join(__dirname, '..', '.data', 'setup-token'), 'utf8').trim();
+  await page.getByLabel('Setup token').fill('not the token');
   await page.getByLabel('Organization name').fill(ADMIN.organization);
   await page.getByLabel('Your name').fill(ADMIN.name);
   await page.getByLabel('Email').fill(ADMIN.email);
@@ -15,6 +20,9 @@ test('a fresh hub sends everyone to setup, which creates the Administrator', asy
   await page.getByLabel('Confirm password').fill('something else entirely');
   await expect(page.getByText('The passwords do not match.')).toBeVisible();
   await page.getByLabel('Confirm password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Create the Administrator account' }).click();
+  await expect(page.getByRole('alert')).toContainText('This is not the setup token');
+  await page.getByLabel('Setup token').fill(token);
   await page.getByRole('button', { name: 'Create the Administrator account' }).click();
 
   await expect(page.getByRole('heading', { name: 'Welcome, Dana' })).toBeVisible();

@@ -121,6 +121,28 @@ fn license_public_key(config: &Config) -> Result<Option<Vec<u8>>, StartError> {
     Ok(Some(pem))
 }
 
+/// The file in the data directory that holds the one-time setup token while setup has not run.
+pub const SETUP_TOKEN_FILE: &str = "setup-token";
+
+/// While setup has not run: the one-time setup token, also written (0600) to the data
+/// directory for scripts; once set up, `None`, and a leftover file is removed.
+pub async fn setup_token(hub: &Hub, config: &Config) -> Result<Option<String>, StartError> {
+    let path = config.server.data_dir.join(SETUP_TOKEN_FILE);
+    let token = hub.setup_token().await.map_err(StartError::Hub)?;
+    let written = match &token {
+        Some(token) => secrets::replace_private(&path, token),
+        None => match std::fs::remove_file(&path) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
+            _ => Ok(()),
+        },
+    };
+    written.map_err(|source| StartError::Secret {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(token)
+}
+
 /// Binds the listener for the configured address.
 pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
     let addr = config.server.site_addr;

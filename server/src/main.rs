@@ -139,11 +139,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else {
                 format!("http://{addr}")
             };
-            print_banner(
-                &shown,
-                seeded.as_ref(),
-                hub.setup_required().await.unwrap_or(false),
-            );
+            let setup_token = server::setup_token(&hub, &config).await.map_err(text)?;
+            print_banner(&shown, seeded.as_ref(), setup_token.as_deref());
             server::serve(listener, hub.clone(), &config, server::shutdown_signal())
                 .await
                 .map_err(|e| e.to_string())?;
@@ -295,7 +292,7 @@ fn uuid_text() -> String {
     format!("{:032x}", rand::random::<u128>())
 }
 
-fn print_banner(url: &str, seeded: Option<&DemoSeed>, setup_required: bool) {
+fn print_banner(url: &str, seeded: Option<&DemoSeed>, setup_token: Option<&str>) {
     println!();
     println!("  MSP Hub is running at {url}");
     match seeded {
@@ -319,8 +316,14 @@ fn print_banner(url: &str, seeded: Option<&DemoSeed>, setup_required: bool) {
                 );
             }
         }
-        None if setup_required => println!("  Open it to create the Administrator account."),
         None => {}
+    }
+    if let Some(token) = setup_token {
+        println!("  Create the Administrator account at {url}/setup?token={token}");
+        println!(
+            "  (setup needs this one-time token; it is also in the data directory's {} file)",
+            server::SETUP_TOKEN_FILE
+        );
     }
     println!();
 }

@@ -230,6 +230,7 @@ on_both_databases!(
         assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
         assert_eq!(json(malformed).await["kind"], "bad_request");
 
+        let token = server.setup_token().await;
         let invalid = server
             .post_form(
                 &server.client(),
@@ -239,6 +240,7 @@ on_both_databases!(
                     ("display_name", "Dana"),
                     ("email", "not-an-email"),
                     ("password", ADMIN_PASSWORD),
+                    ("setup_token", &token),
                 ],
             )
             .await;
@@ -711,5 +713,63 @@ on_both_databases!(
                 .and_then(|v| v.to_str().ok()),
             Some("no-store")
         );
+    }
+);
+
+// Regression: setup needed nothing but a reachable hub, so a page using DNS rebinding (same
+// origin to the browser, so no CSRF check applies) could create the Administrator of a hub
+// that was not set up yet. Setup now needs the one-time token printed at start-up.
+on_both_databases!(
+    setup_needs_the_token_printed_at_start_up,
+    |server: TestServer| async move {
+        let token = server.setup_token().await;
+        assert_eq!(token.len(), 32, "a 128-bit token");
+        let file = server.db.dir.join(server::SETUP_TOKEN_FILE);
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("token file").trim(),
+            token
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let form = |token: &'static str| {
+            [
+                ("organization_name", "Evil"),
+                ("display_name", "Mallory"),
+                ("email", "m@evil.example"),
+                ("password", "a long enough password"),
+                ("setup_token", token),
+            ]
+        };
+        for wrong in ["", "0123456789abcdef0123456789abcdef"] {
+            // Same origin, as a rebound page would be.
+            let response = server
+                .client()
+                .post(server.url("/api/setup"))
+                .header("sec-fetch-site", "same-origin")
+                .form(&form(wrong))
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(json(response).await["field"], "setup_token");
+            assert!(server.setup_required().await, "nothing was written");
+        }
+        let denied: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'setup.complete' AND outcome = 'denied'",
+        )
+        .fetch_one(&server.db.owner_pool().await)
+        .await
+        .expect("count");
+        assert_eq!(denied, 2, "each wrong token is audited");
+
+        assert_eq!(
+            server.set_up(&server.client()).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(server.setup_token().await, "", "the token is spent");
     }
 );

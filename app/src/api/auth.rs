@@ -31,13 +31,15 @@ pub async fn get_session() -> Result<SessionInfo, HubError> {
     })
 }
 
-/// Creates the organization and its Administrator, once, and signs them in.
+/// Creates the organization and its Administrator, once, and signs them in. Needs the
+/// one-time setup token the server printed at start-up.
 #[server(endpoint = "setup")]
 pub async fn set_up(
     organization_name: String,
     display_name: String,
     email: String,
     password: String,
+    setup_token: Option<String>,
 ) -> Result<(), HubError> {
     use crate::ssr;
     let hub = ssr::hub()?;
@@ -48,7 +50,13 @@ pub async fn set_up(
         email,
         password,
     };
-    let signed_in = hub.set_up(&input, &request.client).await?;
+    let signed_in = hub
+        .set_up_with_token(
+            setup_token.as_deref().unwrap_or_default(),
+            &input,
+            &request.client,
+        )
+        .await?;
     ssr::set_cookie(&ssr::session_cookie(&signed_in.token, request.secure));
     leptos_axum::redirect("/");
     Ok(())

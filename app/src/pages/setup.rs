@@ -7,6 +7,7 @@ use crate::{
 use hub_model::session::MIN_PASSWORD_LEN;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// The setup page, shown only while the database is empty.
 #[component]
@@ -16,6 +17,9 @@ pub fn SetupPage() -> impl IntoView {
     let confirm = RwSignal::new(String::new());
     let mismatch = move || !confirm.get().is_empty() && password.get() != confirm.get();
     let error = action_error(action);
+    // The link the server printed carries the one-time token; without it, ask for it.
+    let query = use_query_map();
+    let token_from_link = move || query.read().get("token").unwrap_or_default();
     view! {
         <Title text="Set up"/>
         <AuthCard brand=true wide=true>
@@ -25,6 +29,26 @@ pub fn SetupPage() -> impl IntoView {
                     "This happens once; afterwards everyone signs in."
                 </p>
                 <ActionForm action>
+                    <Show
+                        when=move || token_from_link().is_empty()
+                        fallback=move || view! { <input type="hidden" name="setup_token" value=token_from_link/> }
+                    >
+                        <label class="field">
+                            <span>"Setup token"</span>
+                            <input
+                                type="text"
+                                name="setup_token"
+                                class="mono"
+                                required
+                                autocomplete="off"
+                                spellcheck="false"
+                                aria-describedby="token-hint"
+                            />
+                        </label>
+                        <small id="token-hint" class="muted field-hint">
+                            "The server printed a setup link with this one-time token when it started; it is also in the data directory's setup-token file."
+                        </small>
+                    </Show>
                     <label class="field">
                         <span>"Organization name"</span>
                         <input type="text" name="organization_name" required maxlength="100" autofocus/>

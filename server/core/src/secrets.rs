@@ -42,6 +42,15 @@ pub fn load_or_generate_text(path: &Path) -> io::Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// Writes `text` to `path` (mode 0600), replacing what was there.
+pub fn replace_private(path: &Path, text: &str) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
+    write_private(path, text)
+}
+
 /// Makes `path` readable and writable by its owner only (0600), creating it empty when
 /// missing: for the SQLite database, whose journal files SQLite then creates alike.
 #[cfg(unix)]

@@ -50,7 +50,68 @@ impl Hub {
             .db()
     }
 
-    /// Creates the organization and the Administrator, and signs them in.
+    /// The one-time setup token while setup has not run (made on first call, the same for
+    /// every server process on the database); `None` once set up. The server prints it at
+    /// start-up; the setup page needs it.
+    pub async fn setup_token(&self) -> HubResult<Option<String>> {
+        if !self.setup_required().await? {
+            return Ok(None);
+        }
+        let token = format!("{:032x}", rand::random::<u128>());
+        sqlx::query(
+            "INSERT INTO setup_token (id, token, created_at) VALUES (1, $1, $2) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&token)
+        .bind(now_ms())
+        .execute(self.db().pool())
+        .await
+        .db()?;
+        sqlx::query_scalar("SELECT token FROM setup_token WHERE id = 1")
+            .fetch_optional(self.db().pool())
+            .await
+            .db()
+    }
+
+    /// Setup from the web: refused unless `token` is the one printed at start-up, checked
+    /// before anything else is read or written.
+    pub async fn set_up_with_token(
+        &self,
+        token: &str,
+        input: &SetupInput,
+        client: &ClientInfo,
+    ) -> HubResult<SignedIn> {
+        if !self.setup_required().await? {
+            return Err(HubError::AlreadySetUp);
+        }
+        let expected: Option<String> =
+            sqlx::query_scalar("SELECT token FROM setup_token WHERE id = 1")
+                .fetch_optional(self.db().pool())
+                .await
+                .db()?;
+        let matches = expected.is_some_and(|expected| same_secret(&expected, token.trim()));
+        if !matches {
+            self.audit(AuditEvent {
+                actor: None,
+                tenant: None,
+                acting_as: "anonymous",
+                action: "setup.complete",
+                target: "setup",
+                outcome: Outcome::Denied,
+                detail: format!("wrong setup token from {}", client.ip),
+            })
+            .await?;
+            return Err(HubError::invalid(
+                "setup_token",
+                "This is not the setup token. Open the link the server printed when it started, \
+                 or copy the token from that line (also in the data directory's setup-token file).",
+            ));
+        }
+        self.set_up(input, client).await
+    }
+
+    /// Creates the organization and the Administrator, and signs them in. Trusted callers
+    /// only (the CLI, the demo seed, tests): the web goes through [`Hub::set_up_with_token`].
     pub async fn set_up(&self, input: &SetupInput, client: &ClientInfo) -> HubResult<SignedIn> {
         let organization = validate_name(
             "organization_name",
@@ -96,6 +157,10 @@ impl Hub {
         let (session_id, token) = self
             .start_session(&mut *tx, user_id, 1, brand_version, client)
             .await?;
+        sqlx::query("DELETE FROM setup_token")
+            .execute(&mut *tx)
+            .await
+            .db()?;
         // The Administrator signed in from here: a familiar address from now on.
         self.remember_address(&mut *tx, &email, &client.ip).await?;
         AuditEvent {
@@ -197,4 +262,14 @@ mod tests {
         assert!(validate_name("n", &"x".repeat(MAX_NAME_LEN + 1), "name").is_err());
         assert!(validate_name("n", "bad\u{0}name", "name").is_err());
     }
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+fn same_secret(expected: &str, given: &str) -> bool {
+    expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
 }

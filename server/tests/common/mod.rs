@@ -34,6 +34,9 @@ impl TestServer {
         ));
         tweak(&mut config);
         let hub = server::open_hub(&config).await.expect("open hub");
+        server::setup_token(&hub, &config)
+            .await
+            .expect("setup token");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop, stopped) = oneshot::channel::<()>();
@@ -78,6 +81,7 @@ impl TestServer {
     }
 
     pub async fn set_up(&self, client: &Client) -> reqwest::Response {
+        let token = self.setup_token().await;
         self.post_form(
             client,
             "/api/setup",
@@ -86,9 +90,19 @@ impl TestServer {
                 ("display_name", "Dana Admin"),
                 ("email", ADMIN_EMAIL),
                 ("password", ADMIN_PASSWORD),
+                ("setup_token", &token),
             ],
         )
         .await
+    }
+
+    /// The one-time setup token, as the server printed it (empty once set up).
+    pub async fn setup_token(&self) -> String {
+        sqlx::query_scalar::<_, String>("SELECT token FROM setup_token WHERE id = 1")
+            .fetch_optional(&self.db.owner_pool().await)
+            .await
+            .expect("setup token")
+            .unwrap_or_default()
     }
 
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> reqwest::Response {
