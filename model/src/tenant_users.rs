@@ -46,4 +46,7 @@ pub struct TenantUsers {
     pub roles: Vec<TenantRole>,
     pub used: i64,
     pub limit: i64,
+    /// The domains new users' addresses must be at (none: no restriction; the MSP Admin is
+    /// never restricted).
+    pub email_domains: Vec<String>,
 }

@@ -187,6 +187,8 @@ pub struct TenantDetail {
     pub technicians: Vec<AssignedTechnician>,
     /// The tenant's roles, by name (Tenant Admin and Viewer to start with).
     pub roles: Vec<String>,
+    /// The domains its users' addresses must be at (none: no restriction).
+    pub email_domains: Vec<String>,
 }
 
 #[cfg(test)]

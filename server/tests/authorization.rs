@@ -151,6 +151,11 @@ fn cases() -> Vec<Case> {
             Body::Form(&[("name", "Matrix Tenant")]),
         ),
         both("/api/tenants/detail", &[("id", "{tenant_id}")]),
+        // Empty: clears the domains, so the matrix's later user creations stay unrestricted.
+        both(
+            "/api/tenants/email_domains",
+            &[("id", "{tenant_id}"), ("domains", "")],
+        ),
         both(
             "/api/tenants/update",
             &[

@@ -79,3 +79,15 @@ pub async fn get_tenant_detail(id: String) -> Result<TenantDetail, HubError> {
         .tenant_detail(&principal, tenant_id(&id)?)
         .await
 }
+
+/// Sets the email domains a tenant's users must have addresses at (commas, spaces or lines).
+#[server(endpoint = "tenants/email_domains")]
+pub async fn set_tenant_email_domains(
+    id: String,
+    domains: String,
+) -> Result<Vec<String>, HubError> {
+    let principal = crate::ssr::principal()?;
+    crate::ssr::hub()?
+        .set_tenant_email_domains(&principal, tenant_id(&id)?, &domains)
+        .await
+}

@@ -1,7 +1,7 @@
 //! The tenant detail page: limits and usage, status, technicians, roles; edit and deactivate.
 
 use crate::{
-    api::tenants::{get_tenant_detail, SetTenantActive, UpdateTenant},
+    api::tenants::{get_tenant_detail, SetTenantActive, SetTenantEmailDomains, UpdateTenant},
     components::{auth_card::action_error, error_view::error_page, meter::Meter},
 };
 use hub_model::{dates::iso_date_ms, tenants::TenantDetail};
@@ -16,15 +16,23 @@ pub fn TenantDetailPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let update = ServerAction::<UpdateTenant>::new();
     let toggle = ServerAction::<SetTenantActive>::new();
+    let domains = ServerAction::<SetTenantEmailDomains>::new();
     let detail = Resource::new(
-        move || (id(), update.version().get(), toggle.version().get()),
-        |(id, _, _)| get_tenant_detail(id),
+        move || {
+            (
+                id(),
+                update.version().get(),
+                toggle.version().get(),
+                domains.version().get(),
+            )
+        },
+        |(id, ..)| get_tenant_detail(id),
     );
     view! {
         <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Loading the tenant…"</div> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <Detail detail update toggle/> }.into_any(),
+                    Ok(detail) => view! { <Detail detail update toggle domains/> }.into_any(),
                     Err(e) => error_page(&e),
                 }
             })}
@@ -37,8 +45,13 @@ fn Detail(
     detail: TenantDetail,
     update: ServerAction<UpdateTenant>,
     toggle: ServerAction<SetTenantActive>,
+    domains: ServerAction<SetTenantEmailDomains>,
 ) -> impl IntoView {
     let tenant = detail.tenant;
+    let domains_id = tenant.id.to_string();
+    let domains_error = action_error(domains);
+    let domains_saved = move || domains.value().with(|v| matches!(v, Some(Ok(_))));
+    let domain_list = detail.email_domains.join(", ");
     let max = detail.max_limits;
     let toggle_id = tenant.id.to_string();
     let edit_id = tenant.id.to_string();
@@ -140,6 +153,22 @@ fn Detail(
                 {move || update_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
                 {move || saved().then(|| view! { <p class="form-success" role="status">"Saved."</p> })}
                 <button type="submit" disabled=move || update.pending().get()>"Save changes"</button>
+            </ActionForm>
+        </section>
+        <section class="panel form-panel" data-testid="email-domains">
+            <h2>"Email domains"</h2>
+            <p class="muted">
+                "The customer's domains. Once set, the tenant's own admins and your technicians can only add users with addresses at these domains, so nobody can look up or claim another customer's addresses. You can always add any address."
+            </p>
+            <ActionForm action=domains>
+                <input type="hidden" name="id" value=domains_id/>
+                <label class="field">
+                    <span>"Domains"</span>
+                    <input type="text" name="domains" value=domain_list placeholder="contoso.com, contoso.co.uk" spellcheck="false" autocomplete="off"/>
+                </label>
+                {move || domains_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                {move || domains_saved().then(|| view! { <p class="form-success" role="status">"Saved."</p> })}
+                <button type="submit" disabled=move || domains.pending().get()>"Save domains"</button>
             </ActionForm>
         </section>
     }

@@ -148,7 +148,7 @@ fn UsersAndRoles(data: TenantUsers, ctx: TenantContext, actions: Actions) -> imp
             }}
         </section>
         {can_create.then(|| view! {
-            <NewUserForm tenant=tenant.clone() roles=roles.clone() at_limit limit=data.limit grantable=ctx.permissions actions/>
+            <NewUserForm tenant=tenant.clone() roles=roles.clone() at_limit limit=data.limit grantable=ctx.permissions domains=data.email_domains.clone() actions/>
         })}
         <section class="panel form-panel">
             <h2>"Roles"</h2>
@@ -266,9 +266,17 @@ fn NewUserForm(
     at_limit: bool,
     limit: i64,
     grantable: PermissionSet,
+    domains: Vec<String>,
     actions: Actions,
 ) -> impl IntoView {
     let create = actions.create_user;
+    let domain_hint = (!domains.is_empty()).then(|| {
+        view! {
+            <small class="muted field-hint" data-testid="email-domains-hint">
+                {format!("Addresses at {}.", domains.join(" or "))}
+            </small>
+        }
+    });
     let error = action_error(create);
     let form = NodeRef::new();
     reset_on_success(create, form);
@@ -290,7 +298,7 @@ fn NewUserForm(
             <ActionForm action=create node_ref=form attr:class="grid-form">
                 <input type="hidden" name="tenant" value=tenant/>
                 <label class="field"><span>"Name"</span><input type="text" name="display_name" required maxlength="100" autocomplete="off"/></label>
-                <label class="field"><span>"Email"</span><input type="email" name="email" required autocomplete="off"/></label>
+                <label class="field"><span>"Email"</span><input type="email" name="email" required autocomplete="off"/>{domain_hint}</label>
                 <label class="field"><span>"Initial password"</span><input type="password" name="password" required minlength="12" autocomplete="new-password"/></label>
                 <label class="field"><span>"Role"</span>
                     <select name="role_id">

@@ -249,6 +249,9 @@ impl Hub {
             };
             self.create_tenant_user(admin, first, &user).await?;
         }
+        // Adatum's admins may only add users at Adatum's own domain.
+        self.set_tenant_email_domains(admin, tenants[0].id, "adatum.example")
+            .await?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 //! System roles (MSP Admin, technician) never appear here: roles are rows of
 //! `tenant_roles` of this tenant, and members are tenant users of this tenant.
 
+use crate::tenants::email_domains::{check_address, domains_of};
 use crate::{
     access::{TenantKey, TenantTx},
     audit::AuditEvent,
@@ -184,8 +185,10 @@ impl Hub {
                 .fetch_one(scope.conn())
                 .await
                 .db()?;
+        let email_domains = domains_of(scope.conn(), &key).await?;
         scope.commit().await?;
         Ok(TenantUsers {
+            email_domains,
             members: members
                 .into_iter()
                 .filter_map(|(id, display_name, email, active, role_id, role_name)| {
@@ -242,6 +245,12 @@ impl Hub {
         };
         let mut scope = scope.require_grantable(self, action, granted).await?;
         let key = scope.tenant_key();
+        // Below the MSP Admin, only addresses at the tenant's own domains (once it has any):
+        // nobody probes or claims another customer's addresses.
+        if !principal.is_hub_admin() {
+            let domains = domains_of(scope.conn(), &key).await?;
+            check_address(&email, &domains, &scope.context().name)?;
+        }
         // The limit check and the count are one statement: concurrent creations cannot pass it.
         let counted = sqlx::query(
             "UPDATE tenants SET used_users = used_users + 1 WHERE id = $1 AND used_users < max_users",

@@ -672,3 +672,133 @@ conformance!(
         );
     }
 );
+
+// Regression: a tenant admin learned whether an address existed in another tenant from the
+// "already exists" refusal, and could claim another customer's addresses. Once the MSP Admin
+// sets a tenant's email domains, its admins can only create users at them.
+conformance!(
+    email_domains_keep_tenant_admins_to_their_own_addresses,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 5).await;
+        let ((a, slug_a), (b, slug_b)) = two_tenants(&hub, &admin).await;
+        let viewer = |hub: &Hub, slug: String| {
+            let hub = hub.clone();
+            let admin = admin.clone();
+            async move {
+                hub.tenant_users(&admin, &slug)
+                    .await
+                    .expect("users")
+                    .roles
+                    .into_iter()
+                    .find(|r| r.name == "Viewer")
+                    .expect("viewer")
+                    .id
+            }
+        };
+        let tenant_admin_role = hub
+            .tenant_users(&admin, &slug_a)
+            .await
+            .expect("users")
+            .roles
+            .into_iter()
+            .find(|r| r.name == "Tenant Admin")
+            .expect("role")
+            .id;
+        let user = |email: &str, role_id: String| NewTenantUser {
+            display_name: "Someone".to_owned(),
+            email: email.to_owned(),
+            password: PASSWORD.to_owned(),
+            role_id,
+        };
+        // B has a user at B's domain; A gets a Tenant Admin.
+        hub.create_tenant_user(
+            &admin,
+            &slug_b,
+            &user("bob@b.example", viewer(&hub, slug_b.clone()).await),
+        )
+        .await
+        .expect("b user");
+        hub.create_tenant_user(&admin, &slug_a, &user("alice@a.example", tenant_admin_role))
+            .await
+            .expect("a admin");
+        let alice = sign_in(&hub, "alice@a.example", PASSWORD).await;
+
+        // Bad domains and another tenant's domain are refused; nothing changes.
+        for bad in ["not a domain", "a.example, -x.example"] {
+            assert!(matches!(
+                hub.set_tenant_email_domains(&admin, a, bad).await,
+                Err(HubError::InvalidInput { ref field, .. }) if field == "email_domains"
+            ));
+        }
+        hub.set_tenant_email_domains(&admin, b, "b.example")
+            .await
+            .expect("b domains");
+        assert!(matches!(
+            hub.set_tenant_email_domains(&admin, a, "a.example b.example").await,
+            Err(HubError::InvalidInput { ref field, ref message })
+                if field == "email_domains" && message.contains("b.example")
+        ));
+        assert_eq!(
+            hub.set_tenant_email_domains(&admin, a, " A.example ,@mail.a.example")
+                .await
+                .expect("a domains"),
+            vec!["a.example".to_owned(), "mail.a.example".to_owned()]
+        );
+        assert_eq!(
+            hub.set_tenant_email_domains(&alice, a, "evil.example")
+                .await
+                .err(),
+            Some(HubError::Forbidden),
+            "only the MSP Admin sets domains"
+        );
+
+        // Alice cannot probe or claim B's addresses: the same refusal whether or not the
+        // address exists, and it names only her own domains.
+        let viewer_a = viewer(&hub, slug_a.clone()).await;
+        let existing = hub
+            .create_tenant_user(&alice, &slug_a, &user("bob@b.example", viewer_a.clone()))
+            .await
+            .err();
+        let missing = hub
+            .create_tenant_user(&alice, &slug_a, &user("nobody@b.example", viewer_a.clone()))
+            .await
+            .err();
+        assert_eq!(existing, missing);
+        assert!(
+            matches!(&existing, Some(HubError::InvalidInput { field, message })
+                if field == "email" && message.contains("a.example") && !message.contains("b.example")),
+            "{existing:?}"
+        );
+        hub.create_tenant_user(
+            &alice,
+            &slug_a,
+            &user("carol@mail.a.example", viewer_a.clone()),
+        )
+        .await
+        .expect("an address at A's domain");
+        assert_eq!(
+            hub.tenant_users(&alice, &slug_a)
+                .await
+                .expect("users")
+                .email_domains,
+            vec!["a.example".to_owned(), "mail.a.example".to_owned()]
+        );
+        // The MSP Admin is never restricted.
+        hub.create_tenant_user(
+            &admin,
+            &slug_a,
+            &user("contractor@elsewhere.example", viewer_a),
+        )
+        .await
+        .expect("the MSP Admin adds any address");
+        assert_eq!(
+            hub.tenant_detail(&admin, a)
+                .await
+                .expect("detail")
+                .email_domains,
+            vec!["a.example".to_owned(), "mail.a.example".to_owned()]
+        );
+    }
+);

@@ -17,9 +17,16 @@ pub const TENANT_TABLES: &[&str] = &[
 
 /// Tables that name a tenant but are not tenant data, each for a reason: the audit log
 /// (append-only, read across tenants by the MSP Admin), `users` (an account's home tenant,
-/// read at sign-in before any scope) and `technician_assignments` (the access list that
-/// decides which scope may be entered; MSP-level, written only by the MSP Admin).
-pub const ACCESS_TABLES: &[&str] = &["audit_events", "technician_assignments", "users"];
+/// read at sign-in before any scope), `technician_assignments` (the access list that
+/// decides which scope may be entered; MSP-level, written only by the MSP Admin) and
+/// `tenant_email_domains` (which tenant owns a domain: MSP-level, written only by the MSP
+/// Admin, unique across tenants).
+pub const ACCESS_TABLES: &[&str] = &[
+    "audit_events",
+    "technician_assignments",
+    "users",
+    "tenant_email_domains",
+];
 
 /// The default dashboard's widgets, in order.
 const DEFAULT_WIDGETS: &[&str] = &[

@@ -7,6 +7,8 @@
 mod defaults;
 pub(crate) mod list;
 
+pub mod email_domains;
+
 pub use defaults::{ACCESS_TABLES, TENANT_TABLES};
 
 use crate::{
@@ -516,7 +518,9 @@ impl Hub {
         .await
         .db()?;
         scope.commit().await?;
+        let email_domains = email_domains::domains_of(self.db().pool(), &id.to_string()).await?;
         Ok(TenantDetail {
+            email_domains,
             tenant,
             max_limits: license.default_limits,
             technicians: technicians
@@ -535,7 +539,7 @@ impl Hub {
     }
 
     /// One tenant by id (`NotFound` for the organization workspace and unknown ids).
-    async fn tenant_in(
+    pub(crate) async fn tenant_in(
         &self,
         executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
         id: TenantId,
