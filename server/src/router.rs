@@ -46,7 +46,10 @@ pub fn build(hub: Hub, config: &Config) -> Router {
                 .layer(from_fn(move |request: Request, next: Next| {
                     middleware::body_limit::typed_payload_too_large(request, next, limit)
                 }))
-                .layer(from_fn(middleware::csrf::reject_cross_site))
+                .layer(from_fn_with_state(
+                    state.clone(),
+                    middleware::csrf::reject_cross_site,
+                ))
                 .layer(from_fn_with_state(
                     state.clone(),
                     middleware::auth::authenticate,

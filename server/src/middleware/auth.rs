@@ -1,7 +1,7 @@
 //! Authentication on every request: the session cookie is checked against the database and
 //! the outcome put into the request as [`RequestContext`].
 
-use super::error_response;
+use super::{error_response, is_https};
 use crate::{
     config::SecureCookies,
     state::{AppState, WebSettings},
@@ -70,16 +70,6 @@ fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
         .collect();
     let index = entries.len().checked_sub(hops.max(1)).unwrap_or(0);
     entries.get(index)?.parse().ok()
-}
-
-fn is_https(request: &Request, trust_proxy: bool) -> bool {
-    request.uri().scheme_str() == Some("https")
-        || (trust_proxy
-            && request
-                .headers()
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                == Some("https"))
 }
 
 /// The middleware.

@@ -28,3 +28,14 @@ pub fn error_response(error: &HubError) -> Response {
     )
         .into_response()
 }
+
+/// Whether the request came over https: directly, or as a trusted proxy reports it.
+pub fn is_https(request: &axum::extract::Request, trust_proxy: bool) -> bool {
+    request.uri().scheme_str() == Some("https")
+        || (trust_proxy
+            && request
+                .headers()
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                == Some("https"))
+}
