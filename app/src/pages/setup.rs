@@ -40,6 +40,7 @@ pub fn SetupPage() -> impl IntoView {
                                 name="setup_token"
                                 class="mono"
                                 required
+                                autofocus
                                 autocomplete="off"
                                 spellcheck="false"
                                 aria-describedby="token-hint"

@@ -270,11 +270,15 @@ fn NewUserForm(
     actions: Actions,
 ) -> impl IntoView {
     let create = actions.create_user;
+    let email_placeholder = domains
+        .first()
+        .map(|domain| format!("name@{domain}"))
+        .unwrap_or_default();
     let domain_hint = (!domains.is_empty()).then(|| {
         view! {
-            <small class="muted field-hint" data-testid="email-domains-hint">
-                {format!("Addresses at {}.", domains.join(" or "))}
-            </small>
+            <p class="muted field-note" id="email-domains-hint" data-testid="email-domains-hint">
+                {format!("New users need an address at {}.", domains.join(" or "))}
+            </p>
         }
     });
     let error = action_error(create);
@@ -298,7 +302,7 @@ fn NewUserForm(
             <ActionForm action=create node_ref=form attr:class="grid-form">
                 <input type="hidden" name="tenant" value=tenant/>
                 <label class="field"><span>"Name"</span><input type="text" name="display_name" required maxlength="100" autocomplete="off"/></label>
-                <label class="field"><span>"Email"</span><input type="email" name="email" required autocomplete="off"/>{domain_hint}</label>
+                <label class="field"><span>"Email"</span><input type="email" name="email" required autocomplete="off" placeholder=email_placeholder/></label>
                 <label class="field"><span>"Initial password"</span><input type="password" name="password" required minlength="12" autocomplete="new-password"/></label>
                 <label class="field"><span>"Role"</span>
                     <select name="role_id">
@@ -312,6 +316,7 @@ fn NewUserForm(
                     <button type="submit" disabled=move || at_limit || create.pending().get()>"Add user"</button>
                 </div>
             </ActionForm>
+            {domain_hint}
             {move || error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             {move || created().map(|email| view! { <p class="form-success" role="status">{format!("Added {email}.")}</p> })}
         </section>

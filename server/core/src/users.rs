@@ -105,21 +105,24 @@ impl Hub {
                 .db()?;
         // Guesses at the current password are throttled and audited like sign-ins.
         let key = Key::password(&principal.user_id.to_string());
-        if let Err(error) = self.reserve_attempt(std::slice::from_ref(&key)).await {
-            if let HubError::RateLimited { retry_after_secs } = error {
-                self.audit(AuditEvent::denied(
-                    principal,
-                    "user.password_change",
-                    None,
-                    &principal.email,
-                    format!(
-                        "slowed down after wrong current passwords (retry in {retry_after_secs} s)"
-                    ),
-                ))
-                .await?;
+        let reservation = match self.reserve_attempt(std::slice::from_ref(&key)).await {
+            Ok(reservation) => reservation,
+            Err(error) => {
+                if let HubError::RateLimited { retry_after_secs } = error {
+                    self.audit(AuditEvent::denied(
+                        principal,
+                        "user.password_change",
+                        None,
+                        &principal.email,
+                        format!(
+                            "slowed down after wrong current passwords (retry in {retry_after_secs} s)"
+                        ),
+                    ))
+                    .await?;
+                }
+                return Err(error);
             }
-            return Err(error);
-        }
+        };
         if !self.passwords().verify(current, hash.as_deref()).await? {
             self.audit(AuditEvent::denied(
                 principal,
@@ -166,7 +169,7 @@ impl Hub {
         .record(&mut *tx)
         .await?;
         tx.commit().await.db()?;
-        self.attempt_succeeded(&[key], &[]).await?;
+        self.attempt_succeeded(reservation, &[key]).await?;
         self.reissue_token(principal, version, now)
     }
 }

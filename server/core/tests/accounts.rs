@@ -628,3 +628,44 @@ async fn active_sessions_get_a_fresh_token_and_a_sliding_expiry() {
         .expect("valid");
     assert_eq!(again.principal, later.principal);
 }
+
+// The owner's own successful sign-in from a new address is not a failure: it neither counts
+// against the account nor starts a delay for anyone.
+conformance!(
+    a_success_takes_its_own_count_back,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        hub.set_up(&admin_input(), &client("10.0.0.1"))
+            .await
+            .expect("setup");
+        let free = hub.settings().login.max_failures_per_account;
+        let dana = "dana@contoso.example";
+        for _ in 1..free {
+            let result = hub
+                .login(dana, "wrong password!!", &client("10.0.0.3"))
+                .await;
+            assert_eq!(result.err(), Some(HubError::InvalidCredentials));
+        }
+        // One short of a delay; Dana signs in from a new place (her attempt reaches the limit
+        // while it is checked, and is taken back).
+        hub.login(dana, "a long enough password", &client("10.0.0.4"))
+            .await
+            .expect("the owner signs in");
+        let stranger = hub
+            .login(dana, "wrong password!!", &client("10.0.0.5"))
+            .await;
+        assert_eq!(
+            stranger.err(),
+            Some(HubError::InvalidCredentials),
+            "no delay was started by the owner's success"
+        );
+        let next = hub
+            .login(dana, "wrong password!!", &client("10.0.0.6"))
+            .await;
+        assert!(
+            matches!(next, Err(HubError::RateLimited { .. })),
+            "{next:?}"
+        );
+    }
+);

@@ -43,32 +43,34 @@ impl Hub {
         }
         // Counted before the password is checked: parallel guesses cannot pass a limit.
         let pair = Key::pair(&account, &client.ip);
-        let unfamiliar = Key::account(&account);
         let address = Key::address(&client.ip);
         let known = self.is_known_address(&account, &client.ip).await?;
         let keys = if known {
-            vec![pair.clone(), address.clone()]
+            vec![pair.clone(), address]
         } else {
-            vec![pair.clone(), unfamiliar.clone(), address.clone()]
+            vec![pair.clone(), Key::account(&account), address]
         };
-        if let Err(error) = self.reserve_attempt(&keys).await {
-            if let HubError::RateLimited { retry_after_secs } = error {
-                self.audit(AuditEvent {
-                    actor: None,
-                    tenant: None,
-                    acting_as: "anonymous",
-                    action: "auth.login",
-                    target: &account,
-                    outcome: Outcome::Denied,
-                    detail: format!(
-                        "sign-in slowed down from {} (retry in {retry_after_secs} s)",
-                        client.ip
-                    ),
-                })
-                .await?;
+        let reservation = match self.reserve_attempt(&keys).await {
+            Ok(reservation) => reservation,
+            Err(error) => {
+                if let HubError::RateLimited { retry_after_secs } = error {
+                    self.audit(AuditEvent {
+                        actor: None,
+                        tenant: None,
+                        acting_as: "anonymous",
+                        action: "auth.login",
+                        target: &account,
+                        outcome: Outcome::Denied,
+                        detail: format!(
+                            "sign-in slowed down from {} (retry in {retry_after_secs} s)",
+                            client.ip
+                        ),
+                    })
+                    .await?;
+                }
+                return Err(error);
             }
-            return Err(error);
-        }
+        };
 
         let row: Option<UserRow> = sqlx::query_as(
             "SELECT id, email, display_name, system_role, active, security_version, password_hash \
@@ -122,12 +124,7 @@ impl Hub {
         .await?;
         tx.commit().await.db()?;
         // The owner is in: their pair starts afresh, and this attempt is not a failure.
-        let give_back = if known {
-            vec![address]
-        } else {
-            vec![unfamiliar, address]
-        };
-        self.attempt_succeeded(&[pair], &give_back).await?;
+        self.attempt_succeeded(reservation, &[pair]).await?;
         Ok(SignedIn {
             principal: Principal {
                 user_id,

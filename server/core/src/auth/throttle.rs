@@ -96,6 +96,13 @@ struct Counter {
     blocked_until: i64,
 }
 
+/// What one attempt counted, so that a success can take it back.
+#[derive(Debug, Default)]
+pub(crate) struct Reservation {
+    /// Per key: its row id, the block this attempt set, and the block before it.
+    counted: Vec<(String, i64, i64)>,
+}
+
 /// A throttled key as the overview lists it.
 #[derive(sqlx::FromRow)]
 struct ThrottledRow {
@@ -109,11 +116,12 @@ struct ThrottledRow {
 impl Hub {
     /// Counts one attempt against every key (in this order, in one transaction), or refuses
     /// with [`HubError::RateLimited`], counting nothing, when any key is blocked.
-    pub(crate) async fn reserve_attempt(&self, keys: &[Key]) -> HubResult<()> {
+    pub(crate) async fn reserve_attempt(&self, keys: &[Key]) -> HubResult<Reservation> {
         let policy = &self.settings().login;
         let window_ms = policy.window_secs.saturating_mul(1000);
         let now = now_ms();
         let mut tx = self.db().begin_write().await?;
+        let mut reservation = Reservation::default();
         for key in keys {
             let id = key.id();
             sqlx::query(
@@ -172,6 +180,9 @@ impl Hub {
                 .db()?
                 .rows_affected();
                 if updated == 1 {
+                    reservation
+                        .counted
+                        .push((id.clone(), blocked_until, counter.blocked_until));
                     counted = true;
                     break;
                 }
@@ -192,32 +203,38 @@ impl Hub {
         .execute(self.db().pool())
         .await
         .db()?;
-        Ok(())
+        Ok(reservation)
     }
 
-    /// After a success: clears the keys in `clear`, and takes this attempt's count back from
-    /// the keys in `give_back` (lifting a delay the attempt itself started).
+    /// After a success: deletes the keys in `clear`, and takes this attempt's count back from
+    /// every other key it counted on, lifting a delay the attempt itself started (a delay
+    /// someone else's failure started since stays).
     pub(crate) async fn attempt_succeeded(
         &self,
+        reservation: Reservation,
         clear: &[Key],
-        give_back: &[Key],
     ) -> HubResult<()> {
+        let cleared: Vec<String> = clear.iter().map(Key::id).collect();
         let mut tx = self.db().begin_write().await?;
-        for key in clear {
+        for id in &cleared {
             sqlx::query("DELETE FROM login_throttles WHERE key = $1")
-                .bind(key.id())
+                .bind(id)
                 .execute(&mut *tx)
                 .await
                 .db()?;
         }
-        for key in give_back {
+        for (id, ours, before) in reservation.counted {
+            if cleared.contains(&id) {
+                continue;
+            }
             sqlx::query(
                 "UPDATE login_throttles SET failures = failures - 1, blocked_until = \
-                 CASE WHEN failures - 1 < $1 THEN 0 ELSE blocked_until END \
-                 WHERE key = $2 AND failures > 0",
+                 CASE WHEN blocked_until = $1 THEN $2 ELSE blocked_until END \
+                 WHERE key = $3 AND failures > 0",
             )
-            .bind(key.free(&self.settings().login))
-            .bind(key.id())
+            .bind(ours)
+            .bind(before)
+            .bind(&id)
             .execute(&mut *tx)
             .await
             .db()?;
