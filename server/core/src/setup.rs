@@ -229,6 +229,16 @@ pub fn validate_email(value: &str) -> HubResult<String> {
     }
 }
 
+/// Compares two secrets in time that depends only on their lengths.
+fn same_secret(expected: &str, given: &str) -> bool {
+    expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,14 +272,4 @@ mod tests {
         assert!(validate_name("n", &"x".repeat(MAX_NAME_LEN + 1), "name").is_err());
         assert!(validate_name("n", "bad\u{0}name", "name").is_err());
     }
-}
-
-/// Compares two secrets in time that depends only on their lengths.
-fn same_secret(expected: &str, given: &str) -> bool {
-    expected.len() == given.len()
-        && expected
-            .bytes()
-            .zip(given.bytes())
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0
 }

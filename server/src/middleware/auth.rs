@@ -68,7 +68,7 @@ fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .collect();
-    let index = entries.len().checked_sub(hops.max(1)).unwrap_or(0);
+    let index = entries.len().saturating_sub(hops.max(1));
     entries.get(index)?.parse().ok()
 }
 
