@@ -98,11 +98,7 @@ conformance!(
 conformance!(
     login_sessions_and_revocation,
     |backend: Backend| async move {
-        let db = TestDb::new(backend).await;
-        let hub = db.hub().await;
-        hub.set_up(&admin_input(), &client("10.0.0.1"))
-            .await
-            .expect("setup");
+        let (db, hub) = set_up_hub(backend).await;
 
         let wrong = hub
             .login(
@@ -190,6 +186,16 @@ conformance!(
     }
 );
 
+/// A fresh hub that Dana set up from 10.0.0.1 (a familiar address for her from then on).
+async fn set_up_hub(backend: Backend) -> (TestDb, hub_core::Hub) {
+    let db = TestDb::new(backend).await;
+    let hub = db.hub().await;
+    hub.set_up(&admin_input(), &client("10.0.0.1"))
+        .await
+        .expect("setup");
+    (db, hub)
+}
+
 /// How many wrong passwords were actually checked (audited as failed sign-ins).
 async fn checked_failures(db: &TestDb) -> i64 {
     sqlx::query_scalar(
@@ -203,12 +209,7 @@ async fn checked_failures(db: &TestDb) -> i64 {
 conformance!(
     failed_logins_slow_down_per_pair_account_and_address_without_locking_the_owner_out,
     |backend: Backend| async move {
-        let db = TestDb::new(backend).await;
-        let hub = db.hub().await;
-        // Dana set up the hub from 10.0.0.1: a familiar address for her account.
-        hub.set_up(&admin_input(), &client("10.0.0.1"))
-            .await
-            .expect("setup");
+        let (db, hub) = set_up_hub(backend).await;
         let policy = hub.settings().login.clone();
         let dana = "dana@contoso.example";
         for _ in 0..policy.max_failures_per_account {
@@ -287,11 +288,7 @@ conformance!(
 conformance!(
     parallel_guesses_never_pass_a_limit,
     |backend: Backend| async move {
-        let db = TestDb::new(backend).await;
-        let hub = db.hub().await;
-        hub.set_up(&admin_input(), &client("10.0.0.1"))
-            .await
-            .expect("setup");
+        let (db, hub) = set_up_hub(backend).await;
         let policy = hub.settings().login.clone();
         let guesses = (0..30).map(|_| {
             let hub = hub.clone();
@@ -634,11 +631,7 @@ async fn active_sessions_get_a_fresh_token_and_a_sliding_expiry() {
 conformance!(
     a_success_takes_its_own_count_back,
     |backend: Backend| async move {
-        let db = TestDb::new(backend).await;
-        let hub = db.hub().await;
-        hub.set_up(&admin_input(), &client("10.0.0.1"))
-            .await
-            .expect("setup");
+        let (db, hub) = set_up_hub(backend).await;
         let free = hub.settings().login.max_failures_per_account;
         let dana = "dana@contoso.example";
         for _ in 1..free {
