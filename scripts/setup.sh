@@ -44,6 +44,13 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@p
 fi
 
 if [ "${1:-}" = "test" ]; then
+  # The test command also checks formatting and lints.
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      say "adding the $component component"
+      rustup component add "$component"
+    fi
+  done
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Chromium (Debian package)"
     apt-get update

@@ -21,6 +21,12 @@ if ! (exec 3<>"/dev/tcp/$pg_host/$pg_port") 2>/dev/null; then
   exit 1
 fi
 
+say "Formatting and lints (every crate and feature set, as the README claims)"
+cargo fmt --all --check
+cargo clippy --workspace --exclude hub-frontend --all-targets -- -D warnings
+# The browser half: hub-frontend with app/hydrate, for the WASM target.
+cargo clippy -p hub-frontend --target wasm32-unknown-unknown -- -D warnings
+
 say "Rust tests (SQLite and PostgreSQL)"
 log=$(mktemp)
 set +e
