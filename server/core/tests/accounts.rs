@@ -98,7 +98,7 @@ conformance!(
 conformance!(
     login_sessions_and_revocation,
     |backend: Backend| async move {
-        let (db, hub) = set_up_hub(backend).await;
+        let (_db, hub) = set_up_hub(backend).await;
 
         let wrong = hub
             .login(
@@ -631,7 +631,7 @@ async fn active_sessions_get_a_fresh_token_and_a_sliding_expiry() {
 conformance!(
     a_success_takes_its_own_count_back,
     |backend: Backend| async move {
-        let (db, hub) = set_up_hub(backend).await;
+        let (_db, hub) = set_up_hub(backend).await;
         let free = hub.settings().login.max_failures_per_account;
         let dana = "dana@contoso.example";
         for _ in 1..free {
