@@ -37,17 +37,6 @@ impl ResourceKind {
             Self::Users => "Users",
         }
     }
-
-    fn index(self) -> u32 {
-        match self {
-            Self::Automs => 0,
-            Self::Alerts => 1,
-            Self::Dashboards => 2,
-            Self::Agents => 3,
-            Self::Vault => 4,
-            Self::Users => 5,
-        }
-    }
 }
 
 /// What can be done to a resource.
@@ -58,20 +47,22 @@ pub enum Action {
     Create,
     Update,
     Delete,
+    /// Start an Autom by hand ("Run now").
+    Run,
+    /// Read a vault item's secret (using it in an Autom does not need this).
+    Reveal,
 }
 
 impl Action {
-    /// Every action, in matrix order.
-    pub const ALL: [Self; 4] = [Self::View, Self::Create, Self::Update, Self::Delete];
-
-    fn index(self) -> u32 {
-        match self {
-            Self::View => 0,
-            Self::Create => 1,
-            Self::Update => 2,
-            Self::Delete => 3,
-        }
-    }
+    /// Every action, in matrix order (not every resource has every action: see [`LAYOUT`]).
+    pub const ALL: [Self; 6] = [
+        Self::View,
+        Self::Create,
+        Self::Update,
+        Self::Delete,
+        Self::Run,
+        Self::Reveal,
+    ];
 }
 
 impl Permission {
@@ -89,6 +80,8 @@ impl Action {
             Self::Create => "Create",
             Self::Update => "Update",
             Self::Delete => "Delete",
+            Self::Run => "Run",
+            Self::Reveal => "Reveal",
         }
     }
 }
@@ -100,9 +93,57 @@ pub struct Permission {
     pub action: Action,
 }
 
+/// Every permission that exists and its bit in the stored mask. Pinned: a bit never moves
+/// and is never reused (roles and assignments store masks); new permissions take new bits.
+/// `permission_layout` prints this table into a committed snapshot.
+pub const LAYOUT: [(Permission, u32); 26] = {
+    use Action::*;
+    use ResourceKind::*;
+    const fn p(resource: ResourceKind, action: Action) -> Permission {
+        Permission { resource, action }
+    }
+    [
+        (p(Automs, View), 0),
+        (p(Automs, Create), 1),
+        (p(Automs, Update), 2),
+        (p(Automs, Delete), 3),
+        (p(Alerts, View), 4),
+        (p(Alerts, Create), 5),
+        (p(Alerts, Update), 6),
+        (p(Alerts, Delete), 7),
+        (p(Dashboards, View), 8),
+        (p(Dashboards, Create), 9),
+        (p(Dashboards, Update), 10),
+        (p(Dashboards, Delete), 11),
+        (p(Agents, View), 12),
+        (p(Agents, Create), 13),
+        (p(Agents, Update), 14),
+        (p(Agents, Delete), 15),
+        (p(Vault, View), 16),
+        (p(Vault, Create), 17),
+        (p(Vault, Update), 18),
+        (p(Vault, Delete), 19),
+        (p(Users, View), 20),
+        (p(Users, Create), 21),
+        (p(Users, Update), 22),
+        (p(Users, Delete), 23),
+        (p(Automs, Run), 24),
+        (p(Vault, Reveal), 25),
+    ]
+};
+
 impl Permission {
+    /// Whether this (resource, action) pair exists (Run is for Automs, Reveal for the Vault).
+    pub fn exists(self) -> bool {
+        self.bit() != 0
+    }
+
+    /// The permission's bit in the mask; 0 for a pair that does not exist.
     fn bit(self) -> u32 {
-        1 << (self.resource.index() * 4 + self.action.index())
+        LAYOUT
+            .iter()
+            .find(|(permission, _)| *permission == self)
+            .map_or(0, |(_, bit)| 1 << bit)
     }
 }
 
@@ -112,7 +153,16 @@ impl Permission {
 pub struct PermissionSet(u32);
 
 impl PermissionSet {
-    const MASK: u32 = (1 << 24) - 1;
+    /// Every bit of [`LAYOUT`].
+    const MASK: u32 = {
+        let mut mask = 0;
+        let mut i = 0;
+        while i < LAYOUT.len() {
+            mask |= 1 << LAYOUT[i].1;
+            i += 1;
+        }
+        mask
+    };
 
     /// No permission at all (deny by default).
     pub const fn empty() -> Self {
@@ -175,7 +225,7 @@ impl PermissionSet {
         self.0.count_ones()
     }
 
-    /// A short summary for lists: "Full access", "View only", "No access" or "N of 24".
+    /// A short summary for lists: "Full access", "View only", "No access" or "N of 26".
     pub fn summary(self) -> String {
         if self == Self::all() {
             "Full access".to_owned()
@@ -195,9 +245,7 @@ impl PermissionSet {
 
     /// From input: `None` when a bit names no cell of the matrix.
     pub fn try_from_bits(bits: i64) -> Option<Self> {
-        (0..=i64::from(Self::MASK))
-            .contains(&bits)
-            .then(|| Self::from_bits(bits))
+        (bits >= 0 && bits & !i64::from(Self::MASK) == 0).then(|| Self::from_bits(bits))
     }
 
     /// From the stored form; unknown bits are dropped.
@@ -226,12 +274,56 @@ mod tests {
         for resource in ResourceKind::ALL {
             for action in Action::ALL {
                 let p = Permission { resource, action };
+                if !p.exists() {
+                    continue;
+                }
                 assert!(!seen.allows(p), "{p:?} shares a bit");
                 seen.insert(p);
             }
         }
         assert_eq!(seen, PermissionSet::all());
+        assert_eq!(seen.count(), 26);
         assert_eq!(PermissionSet::from_bits(PermissionSet::all().bits()), seen);
+        // Run and Reveal exist only where they mean something.
+        assert!(Permission::new(ResourceKind::Automs, Action::Run).exists());
+        assert!(Permission::new(ResourceKind::Vault, Action::Reveal).exists());
+        assert!(!Permission::new(ResourceKind::Users, Action::Run).exists());
+        assert!(!Permission::new(ResourceKind::Automs, Action::Reveal).exists());
+        let mut nothing = PermissionSet::empty();
+        nothing.insert(Permission::new(ResourceKind::Alerts, Action::Reveal));
+        assert!(
+            nothing.is_empty(),
+            "a pair that does not exist grants nothing"
+        );
+    }
+
+    /// The stored layout, one line per permission, compared with the committed snapshot
+    /// (`UPDATE_SNAPSHOTS=1` rewrites it; review the diff: a moved bit changes every role).
+    #[test]
+    fn permission_layout() {
+        let printed: String = LAYOUT
+            .iter()
+            .map(|(p, bit)| {
+                format!(
+                    "bit {bit:>2}  {:<10} {}\n",
+                    p.resource.label(),
+                    p.action.label()
+                )
+            })
+            .collect();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/snapshots/permission_layout.txt"
+        );
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(path, &printed).expect("write snapshot");
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(printed, committed, "the permission layout changed: {path}");
+        // Every pair that exists is in the layout exactly once.
+        for (i, (a, _)) in LAYOUT.iter().enumerate() {
+            assert!(LAYOUT[i + 1..].iter().all(|(b, _)| a != b), "{a:?} twice");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The permission matrix: resource kinds × view / create / update / delete (DESIGN §1).
+//! The permission matrix: resource kinds × view / create / update / delete, plus run (Automs)
+//! and reveal (Vault); a pair that does not exist is an empty cell (DESIGN §1).
 //! Editable (checkboxes bound to a signal, submitted as one hidden `permissions` bit mask)
 //! or read-only.
 
@@ -19,7 +20,11 @@ pub fn PermissionMatrix(
     let grantable = grantable.unwrap_or_else(PermissionSet::all);
     let toggle_row = move |resource: ResourceKind| {
         set.update(|s| {
-            let cells = Action::ALL.map(|a| Permission::new(resource, a));
+            let cells = Action::ALL
+                .map(|a| Permission::new(resource, a))
+                .into_iter()
+                .filter(|c| c.exists())
+                .collect::<Vec<_>>();
             let all_on = cells.iter().all(|c| s.allows(*c) || !grantable.allows(*c));
             for c in cells.into_iter().filter(|c| grantable.allows(*c)) {
                 if all_on {
@@ -37,6 +42,7 @@ pub fn PermissionMatrix(
                 {matrix_head()}
                 <tbody>
                     {ResourceKind::ALL
+                        .into_iter()
                         .map(|resource| {
                             view! {
                                 <tr>
@@ -47,8 +53,12 @@ pub fn PermissionMatrix(
                                         </button>
                                     </th>
                                     {Action::ALL
+                                        .into_iter()
                                         .map(|action| {
                                             let cell = Permission::new(resource, action);
+                                            if !cell.exists() {
+                                                return view! { <td class="na"></td> }.into_any();
+                                            }
                                             let name = format!("{} {}", resource.label(), action.label().to_lowercase());
                                             view! {
                                                 <td>
@@ -64,12 +74,13 @@ pub fn PermissionMatrix(
                                                     />
                                                 </td>
                                             }
+                                            .into_any()
                                         })
-                                        .to_vec()}
+                                        .collect_view()}
                                 </tr>
                             }
                         })
-                        .to_vec()}
+                        .collect_view()}
                 </tbody>
             </table>
             <div class="matrix-presets">
@@ -91,23 +102,30 @@ pub fn PermissionGrid(set: PermissionSet, label: String) -> impl IntoView {
             {matrix_head()}
             <tbody>
                 {ResourceKind::ALL
+                    .into_iter()
                     .map(|resource| view! {
                         <tr>
                             <th scope="row">{resource.label()}</th>
                             {Action::ALL
+                                .into_iter()
                                 .map(|action| {
-                                    let on = set.allows(Permission::new(resource, action));
+                                    let cell = Permission::new(resource, action);
+                                    if !cell.exists() {
+                                        return view! { <td class="na"></td> }.into_any();
+                                    }
+                                    let on = set.allows(cell);
                                     view! {
                                         <td class:granted=on>
                                             {if on { "✓" } else { "–" }}
                                             <span class="visually-hidden">{if on { " allowed" } else { " not allowed" }}</span>
                                         </td>
                                     }
+                                    .into_any()
                                 })
-                                .to_vec()}
+                                .collect_view()}
                         </tr>
                     })
-                    .to_vec()}
+                    .collect_view()}
             </tbody>
         </table>
     }
@@ -120,7 +138,7 @@ fn matrix_head() -> impl IntoView {
         <thead>
             <tr>
                 <th scope="col">"Resource"</th>
-                {Action::ALL.map(|a| view! { <th scope="col">{a.label()}</th> }).to_vec()}
+                {Action::ALL.into_iter().map(|a| view! { <th scope="col">{a.label()}</th> }).collect_view()}
             </tr>
         </thead>
     }

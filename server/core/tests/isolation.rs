@@ -802,3 +802,129 @@ conformance!(
         );
     }
 );
+
+/// Migrates `db` only up to migration `last` (what an older hub left), as its owner.
+async fn migrate_until(db: &TestDb, last: i64) {
+    let folder = match db.backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(folder);
+    let older = db.dir.join("older-migrations");
+    std::fs::create_dir_all(&older).expect("dir");
+    for entry in std::fs::read_dir(&source).expect("migrations") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let version: i64 = name
+            .split('_')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("numbered migration");
+        if version <= last {
+            std::fs::copy(&path, older.join(name)).expect("copy");
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(older.as_path())
+        .await
+        .expect("migrator");
+    if db.backend == Backend::Sqlite {
+        std::fs::write(db.dir.join("hub.db"), b"").expect("file");
+    }
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db.settings.url)
+        .await
+        .expect("owner");
+    migrator.run(&pool).await.expect("older migrations");
+    pool.close().await;
+}
+
+// Adding Run and Reveal keeps what every existing role and assignment meant: "Full access"
+// stays full (it gains the new permissions), anything else gains nothing.
+conformance!(
+    existing_roles_and_assignments_keep_their_meaning,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        migrate_until(&db, 8).await;
+        let owner = {
+            sqlx::any::install_default_drivers();
+            sqlx::AnyPool::connect(&db.settings.url)
+                .await
+                .expect("owner")
+        };
+        let full_before = (1_i64 << 24) - 1;
+        let custom_before = 0b1011_0001_i64;
+        for statement in [
+            "INSERT INTO tenants (id, slug, name, name_key, kind, active, max_automs, max_users, \
+             max_agents, used_automs, used_users, used_agents, created_at, updated_at) \
+             VALUES ('t1', 't1', 'T1', 't1', 'tenant', 1, 1, 1, 1, 0, 0, 0, 0, 0)",
+            "INSERT INTO users (id, email, display_name, password_hash, system_role, active, \
+             security_version, created_at, updated_at) \
+             VALUES ('u1', 'tech@x.example', 'Tech', 'x', 'technician', 1, 1, 0, 0)",
+        ] {
+            sqlx::query(statement)
+                .execute(&owner)
+                .await
+                .expect(statement);
+        }
+        for (id, bits) in [("full", full_before), ("custom", custom_before)] {
+            sqlx::query(
+                "INSERT INTO tenant_roles (id, tenant_id, name, builtin, permissions, created_at) \
+                 VALUES ($1, 't1', $1, 0, $2, 0)",
+            )
+            .bind(id)
+            .bind(bits)
+            .execute(&owner)
+            .await
+            .expect("role");
+        }
+        sqlx::query(
+            "INSERT INTO technician_assignments (user_id, tenant_id, permissions, created_at, updated_at) \
+             VALUES ('u1', 't1', $1, 0, 0)",
+        )
+        .bind(full_before)
+        .execute(&owner)
+        .await
+        .expect("assignment");
+
+        // Today's hub opens the database and runs the rest.
+        let hub = db.hub().await;
+        let role = |id: &'static str| {
+            let owner = owner.clone();
+            async move {
+                let bits: i64 =
+                    sqlx::query_scalar("SELECT permissions FROM tenant_roles WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&owner)
+                        .await
+                        .expect("role");
+                PermissionSet::from_bits(bits)
+            }
+        };
+        assert_eq!(
+            role("full").await,
+            PermissionSet::all(),
+            "full access stays full"
+        );
+        let custom = role("custom").await;
+        assert_eq!(
+            custom.bits(),
+            custom_before,
+            "nothing is added to other sets"
+        );
+        assert!(!custom.allows(Permission::new(ResourceKind::Automs, Action::Run)));
+        let assignment: i64 = sqlx::query_scalar(
+            "SELECT permissions FROM technician_assignments WHERE user_id = 'u1'",
+        )
+        .fetch_one(&owner)
+        .await
+        .expect("assignment");
+        assert_eq!(PermissionSet::from_bits(assignment), PermissionSet::all());
+        assert!(PermissionSet::all().allows(Permission::new(ResourceKind::Vault, Action::Reveal)));
+        drop(hub);
+    }
+);
