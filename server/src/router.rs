@@ -63,3 +63,41 @@ pub fn build(hub: Hub, config: &Config) -> Router {
         )
         .with_state(state)
 }
+
+#[cfg(test)]
+mod tests {
+    use app::sections::{MSP_SECTIONS, TENANT_SECTIONS};
+    use std::collections::BTreeSet;
+
+    /// Pages that are routes but not sidebar sections: signing in, setting up, the account,
+    /// and the detail pages under a section.
+    const NOT_SECTIONS: &[&str] = &[
+        "/login",
+        "/setup",
+        "/account",
+        "/tenants/{id}",
+        "/technicians/{id}",
+    ];
+
+    #[test]
+    fn the_sidebar_and_the_router_agree() {
+        let routes: BTreeSet<String> = leptos_axum::generate_route_list(app::App)
+            .iter()
+            .map(|route| route.path().to_owned())
+            .filter(|path| !NOT_SECTIONS.contains(&path.as_str()))
+            .collect();
+        let sections: BTreeSet<String> = MSP_SECTIONS
+            .iter()
+            .map(|s| format!("/{}", s.slug))
+            .chain(
+                TENANT_SECTIONS
+                    .iter()
+                    .map(|s| format!("/t/{{tenant}}/{}", s.slug)),
+            )
+            .collect();
+        assert_eq!(
+            routes, sections,
+            "every sidebar section has a route, and back"
+        );
+    }
+}
