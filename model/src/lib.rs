@@ -2,6 +2,7 @@
 //!
 //! This crate compiles for the server and for the browser (WASM), so it holds no I/O.
 
+pub mod audit;
 pub mod branding;
 pub mod dates;
 pub mod error;

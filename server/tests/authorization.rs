@@ -485,6 +485,7 @@ async fn status(server: &TestServer, who: Who, case: &Case, target: Target, ids:
     }
     let client = client_for(server, who).await;
     let denied_before = denied_count(&ids.owner).await;
+    let allowed_before = allowed_count(&ids.owner).await;
     let path = case.path.replace("{file}", &ids.logo_path);
     let request = match case.method {
         "GET" => client.get(server.url(&path)),
@@ -504,7 +505,42 @@ async fn status(server: &TestServer, who: Who, case: &Case, target: Target, ids:
             case.path
         );
     }
+    // Every write that was carried out is in the audit log too.
+    if (200..300).contains(&code) && !READS.contains(&case.path) {
+        assert!(
+            allowed_count(&ids.owner).await > allowed_before,
+            "{who:?} carried out {} ({code}) but no allowed event was audited",
+            case.path
+        );
+    }
     code
+}
+
+/// Calls that only read: everything else that answers 2xx must have written an allowed
+/// audit event.
+const READS: &[&str] = &[
+    "/api/session_info",
+    "/api/workspaces",
+    "/api/t/context",
+    "/api/license",
+    "/api/security/throttles",
+    "/api/tenants/list",
+    "/api/tenants/detail",
+    "/api/technicians/list",
+    "/api/technicians/detail",
+    "/api/technicians/candidates",
+    "/api/t/users",
+    "/api/brand",
+    "/api/brand/update",
+    "/brand/logo/{file}",
+    "/brand/theme.css",
+];
+
+async fn allowed_count(owner: &sqlx::AnyPool) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE outcome = 'allowed'")
+        .fetch_one(owner)
+        .await
+        .expect("audit count")
 }
 
 async fn denied_count(owner: &sqlx::AnyPool) -> i64 {

@@ -97,7 +97,7 @@ pub async fn logout() -> Result<(), HubError> {
     let hub = ssr::hub()?;
     let request = ssr::request_context();
     let principal = request.principal.ok_or(HubError::Unauthenticated)?;
-    hub.revoke_session(principal.session_id).await?;
+    hub.sign_out(&principal).await?;
     ssr::set_cookie(&ssr::clear_session_cookie(request.secure));
     leptos_axum::redirect("/login");
     Ok(())

@@ -1,6 +1,7 @@
 //! Inside one tenant (`/t/{tenant}/users`): its users and roles. The tenant is named by its
 //! slug; the core checks that the principal may enter it and holds the Users permission.
 
+use hub_model::audit::AuditAction;
 use hub_model::{
     tenant_users::{TenantMember, TenantRole, TenantUsers},
     HubError,
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 async fn user_id(
     principal: &hub_core::Principal,
     tenant: &str,
-    action: &str,
+    action: AuditAction,
     id: &str,
 ) -> Result<hub_model::UserId, HubError> {
     match hub_model::UserId::parse(id) {
@@ -70,7 +71,7 @@ pub async fn update_tenant_user(
         .update_tenant_user(
             &principal,
             &tenant,
-            user_id(&principal, &tenant, "tenant_user.update", &id).await?,
+            user_id(&principal, &tenant, AuditAction::TenantUserUpdate, &id).await?,
             &display_name,
             &role_id,
             active,
@@ -90,7 +91,13 @@ pub async fn reset_tenant_user_password(
         .reset_tenant_user_password(
             &principal,
             &tenant,
-            user_id(&principal, &tenant, "tenant_user.reset_password", &id).await?,
+            user_id(
+                &principal,
+                &tenant,
+                AuditAction::TenantUserResetPassword,
+                &id,
+            )
+            .await?,
             &password,
         )
         .await
@@ -104,7 +111,7 @@ pub async fn delete_tenant_user(tenant: String, id: String) -> Result<(), HubErr
         .delete_tenant_user(
             &principal,
             &tenant,
-            user_id(&principal, &tenant, "tenant_user.delete", &id).await?,
+            user_id(&principal, &tenant, AuditAction::TenantUserDelete, &id).await?,
         )
         .await
 }

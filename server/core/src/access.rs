@@ -18,6 +18,7 @@ use crate::{
     db::{scope::enter_tenant, DbResultExt as _},
     Hub, Principal,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{
     permissions::{Action, Permission, PermissionSet},
     session::SystemRole,
@@ -94,7 +95,7 @@ impl TenantTx {
     }
 
     /// Ends the transaction without writing, records the refusal, and returns `error`.
-    pub(crate) async fn deny(self, hub: &Hub, action: &str, error: HubError) -> HubError {
+    pub(crate) async fn deny(self, hub: &Hub, action: AuditAction, error: HubError) -> HubError {
         let Self {
             tx,
             context,
@@ -110,7 +111,7 @@ impl TenantTx {
     pub(crate) async fn require(
         self,
         hub: &Hub,
-        action: &str,
+        action: AuditAction,
         permission: Permission,
     ) -> HubResult<Self> {
         if self.allows(permission) {
@@ -124,7 +125,7 @@ impl TenantTx {
     pub(crate) async fn require_grantable(
         self,
         hub: &Hub,
-        action: &str,
+        action: AuditAction,
         granted: PermissionSet,
     ) -> HubResult<Self> {
         if self.context.permissions.contains(granted) {
@@ -146,7 +147,7 @@ impl Hub {
         &self,
         principal: &Principal,
         key: TenantKey<'_>,
-        action: &str,
+        action: AuditAction,
     ) -> HubResult<TenantTx> {
         self.enter_tenant_for(principal, key, action, false).await
     }
@@ -156,7 +157,7 @@ impl Hub {
         &self,
         principal: &Principal,
         key: TenantKey<'_>,
-        action: &str,
+        action: AuditAction,
         write: bool,
     ) -> HubResult<TenantTx> {
         let mut tx = if write {
@@ -285,7 +286,7 @@ impl Hub {
         &self,
         principal: &Principal,
         key: TenantKey<'_>,
-        action: &str,
+        action: AuditAction,
         permission: Permission,
     ) -> HubResult<TenantTx> {
         let write = permission.action != Action::View;
@@ -302,7 +303,7 @@ impl Hub {
         &self,
         principal: &Principal,
         key: TenantKey<'_>,
-        action: &str,
+        action: AuditAction,
         what: &str,
     ) -> HubError {
         match self.enter_tenant(principal, key, action).await {
@@ -319,7 +320,7 @@ impl Hub {
         slug: &str,
     ) -> HubResult<TenantContext> {
         let scope = self
-            .enter_tenant(principal, TenantKey::Slug(slug), "tenant.open")
+            .enter_tenant(principal, TenantKey::Slug(slug), AuditAction::TenantOpen)
             .await?;
         let context = scope.context().clone();
         scope.commit().await?;
@@ -339,7 +340,7 @@ impl Hub {
     pub(crate) async fn msp_admin_only(
         &self,
         principal: &Principal,
-        action: &str,
+        action: AuditAction,
     ) -> HubResult<()> {
         match principal.require_msp_admin() {
             Ok(()) => Ok(()),
@@ -355,7 +356,7 @@ impl Hub {
     pub(crate) async fn hub_admin_only(
         &self,
         principal: &Principal,
-        action: &str,
+        action: AuditAction,
     ) -> HubResult<()> {
         match principal.require_hub_admin() {
             Ok(()) => Ok(()),
@@ -373,7 +374,7 @@ impl Hub {
         &self,
         principal: &Principal,
         tenant: Option<TenantId>,
-        action: &str,
+        action: AuditAction,
         target: &str,
         error: &HubError,
     ) {
@@ -387,7 +388,7 @@ impl Hub {
             detail: error.to_string(),
         };
         if let Err(failure) = self.audit(event).await {
-            tracing::error!(%failure, action, "could not record a denied attempt");
+            tracing::error!(%failure, %action, "could not record a denied attempt");
         }
     }
 }

@@ -3,6 +3,7 @@
 //! runtime role has no UPDATE or DELETE grant).
 
 use crate::{clock::now_ms, db::DbResultExt as _, Hub};
+use hub_model::audit::AuditAction;
 use hub_model::{HubResult, TenantId, UserId};
 use uuid::Uuid;
 
@@ -32,7 +33,7 @@ pub struct AuditEvent<'a> {
     /// The tenant it concerns, if any.
     pub tenant: Option<TenantId>,
     /// A dotted verb, such as `auth.login`.
-    pub action: &'a str,
+    pub action: AuditAction,
     /// What it was done to.
     pub target: &'a str,
     pub outcome: Outcome,
@@ -44,7 +45,7 @@ impl<'a> AuditEvent<'a> {
     /// An action `principal` was allowed to carry out.
     pub fn allowed(
         principal: &'a crate::Principal,
-        action: &'a str,
+        action: AuditAction,
         tenant: Option<TenantId>,
         target: &'a str,
         detail: String,
@@ -63,7 +64,7 @@ impl<'a> AuditEvent<'a> {
     /// An action `principal` was refused.
     pub fn denied(
         principal: &'a crate::Principal,
-        action: &'a str,
+        action: AuditAction,
         tenant: Option<TenantId>,
         target: &'a str,
         detail: String,
@@ -88,7 +89,7 @@ impl<'a> AuditEvent<'a> {
         .bind(self.actor.map(|id| id.to_string()))
         .bind(self.acting_as)
         .bind(self.tenant.map(|id| id.to_string()))
-        .bind(self.action)
+        .bind(self.action.as_str())
         .bind(self.target)
         .bind(self.outcome.as_str())
         .bind(&self.detail)

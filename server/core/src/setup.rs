@@ -8,6 +8,7 @@ use crate::{
     db::{is_unique_violation, DbResultExt as _},
     ClientInfo, Hub,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{session::SystemRole, HubError, HubResult, UserId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -95,7 +96,7 @@ impl Hub {
                 actor: None,
                 tenant: None,
                 acting_as: "anonymous",
-                action: "setup.complete",
+                action: AuditAction::SetupComplete,
                 target: "setup",
                 outcome: Outcome::Denied,
                 detail: format!("wrong setup token from {}", client.ip),
@@ -167,7 +168,7 @@ impl Hub {
             actor: Some(user_id),
             tenant: None,
             acting_as: SystemRole::Administrator.as_str(),
-            action: "setup.complete",
+            action: AuditAction::SetupComplete,
             target: &organization,
             outcome: Outcome::Allowed,
             detail: format!("organization and Administrator {email} created"),

@@ -13,6 +13,7 @@ use crate::{
     users::protected_or_internal,
     Hub, Principal,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{
     permissions::PermissionSet,
     technicians::{
@@ -115,7 +116,8 @@ impl Hub {
         principal: &Principal,
         query: &TechnicianQuery,
     ) -> HubResult<TechnicianPage> {
-        self.msp_admin_only(principal, "technician.list").await?;
+        self.msp_admin_only(principal, AuditAction::TechnicianList)
+            .await?;
         let pattern = search_pattern(&query.search);
         let per_page = per_page(query.per_page);
         let page = query.page.max(1);
@@ -154,7 +156,8 @@ impl Hub {
     ) -> HubResult<TechnicianSummary> {
         let profile = validate_profile(profile)?;
         validate_new_password(password)?;
-        self.msp_admin_only(principal, "technician.create").await?;
+        self.msp_admin_only(principal, AuditAction::TechnicianCreate)
+            .await?;
         let hash = self.passwords().hash(password).await?;
         let now = now_ms();
         let id = Uuid::new_v4().to_string();
@@ -174,7 +177,7 @@ impl Hub {
         .map_err(email_taken)?;
         AuditEvent::allowed(
             principal,
-            "technician.create",
+            AuditAction::TechnicianCreate,
             None,
             &profile.email,
             profile.display_name.clone(),
@@ -194,7 +197,8 @@ impl Hub {
         profile: &TechnicianProfile,
     ) -> HubResult<TechnicianSummary> {
         let profile = validate_profile(profile)?;
-        self.msp_admin_only(principal, "technician.update").await?;
+        self.msp_admin_only(principal, AuditAction::TechnicianUpdate)
+            .await?;
         let mut tx = self.db().begin_write().await?;
         let updated = sqlx::query(
             "UPDATE users SET display_name = $1, email = $2, phone = $3, updated_at = $4 \
@@ -214,7 +218,7 @@ impl Hub {
         }
         AuditEvent::allowed(
             principal,
-            "technician.update",
+            AuditAction::TechnicianUpdate,
             None,
             &profile.email,
             format!("{profile:?}"),
@@ -233,7 +237,7 @@ impl Hub {
         id: UserId,
         active: bool,
     ) -> HubResult<TechnicianSummary> {
-        self.msp_admin_only(principal, "technician.set_active")
+        self.msp_admin_only(principal, AuditAction::TechnicianSetActive)
             .await?;
         let now = now_ms();
         let mut tx = self.db().begin_write().await?;
@@ -256,9 +260,9 @@ impl Hub {
         }
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
         let action = if active {
-            "technician.reactivate"
+            AuditAction::TechnicianReactivate
         } else {
-            "technician.deactivate"
+            AuditAction::TechnicianDeactivate
         };
         AuditEvent::allowed(principal, action, None, &technician.email, String::new())
             .record(&mut *tx)
@@ -275,7 +279,7 @@ impl Hub {
         password: &str,
     ) -> HubResult<()> {
         validate_new_password(password)?;
-        self.msp_admin_only(principal, "technician.reset_password")
+        self.msp_admin_only(principal, AuditAction::TechnicianResetPassword)
             .await?;
         let hash = self.passwords().hash(password).await?;
         let now = now_ms();
@@ -296,7 +300,7 @@ impl Hub {
         end_sessions(&mut tx, id, now).await?;
         AuditEvent::allowed(
             principal,
-            "technician.reset_password",
+            AuditAction::TechnicianResetPassword,
             None,
             &email,
             "password reset; all sessions ended".to_owned(),
@@ -308,7 +312,8 @@ impl Hub {
 
     /// Deletes a technician with their assignments and sessions (audit events stay).
     pub async fn delete_technician(&self, principal: &Principal, id: UserId) -> HubResult<()> {
-        self.msp_admin_only(principal, "technician.delete").await?;
+        self.msp_admin_only(principal, AuditAction::TechnicianDelete)
+            .await?;
         let mut tx = self.db().begin_write().await?;
         let email: Option<String> = sqlx::query_scalar(
             "DELETE FROM users WHERE id = $1 AND system_role = 'technician' RETURNING email",
@@ -320,9 +325,15 @@ impl Hub {
         let Some(email) = email else {
             return Err(HubError::not_found("The technician"));
         };
-        AuditEvent::allowed(principal, "technician.delete", None, &email, String::new())
-            .record(&mut *tx)
-            .await?;
+        AuditEvent::allowed(
+            principal,
+            AuditAction::TechnicianDelete,
+            None,
+            &email,
+            String::new(),
+        )
+        .record(&mut *tx)
+        .await?;
         tx.commit().await.db()
     }
 
@@ -332,7 +343,8 @@ impl Hub {
         principal: &Principal,
         id: UserId,
     ) -> HubResult<TechnicianDetail> {
-        self.msp_admin_only(principal, "technician.view").await?;
+        self.msp_admin_only(principal, AuditAction::TechnicianView)
+            .await?;
         let mut tx = self.db().begin_read().await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
         let rows = sqlx::query(
@@ -360,7 +372,8 @@ impl Hub {
         page: i64,
         per_page_requested: i64,
     ) -> HubResult<AssignmentPage> {
-        self.msp_admin_only(principal, "technician.view").await?;
+        self.msp_admin_only(principal, AuditAction::TechnicianView)
+            .await?;
         let pattern = search_pattern(search);
         let per_page = per_page(per_page_requested);
         let page = page.max(1);
@@ -405,7 +418,8 @@ impl Hub {
         permissions: PermissionSet,
     ) -> HubResult<TechnicianDetail> {
         let tenants = validate_batch(tenants)?;
-        self.msp_admin_only(principal, "technician.assign").await?;
+        self.msp_admin_only(principal, AuditAction::TechnicianAssign)
+            .await?;
         let now = now_ms();
         let mut tx = self.db().begin_write().await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
@@ -433,7 +447,7 @@ impl Hub {
             .db()?;
             AuditEvent::allowed(
                 principal,
-                "technician.assign",
+                AuditAction::TechnicianAssign,
                 Some(*tenant),
                 &technician.email,
                 permissions.summary(),
@@ -453,7 +467,7 @@ impl Hub {
         tenants: &[TenantId],
     ) -> HubResult<TechnicianDetail> {
         let tenants = validate_batch(tenants)?;
-        self.msp_admin_only(principal, "technician.unassign")
+        self.msp_admin_only(principal, AuditAction::TechnicianUnassign)
             .await?;
         let mut tx = self.db().begin_write().await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
@@ -470,7 +484,7 @@ impl Hub {
             if removed > 0 {
                 AuditEvent::allowed(
                     principal,
-                    "technician.unassign",
+                    AuditAction::TechnicianUnassign,
                     Some(*tenant),
                     &technician.email,
                     String::new(),

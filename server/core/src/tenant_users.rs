@@ -16,6 +16,7 @@ use crate::{
     technicians::end_sessions,
     Hub, Principal,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{
     permissions::{Action, Permission, PermissionSet, ResourceKind},
     tenant_users::{TenantMember, TenantRole, TenantUsers},
@@ -74,7 +75,12 @@ async fn member_in(
     Ok(row.map(|(email, bits)| (email, PermissionSet::from_bits(bits))))
 }
 
-async fn record(scope: &mut TenantTx, action: &str, target: &str, detail: String) -> HubResult<()> {
+async fn record(
+    scope: &mut TenantTx,
+    action: AuditAction,
+    target: &str,
+    detail: String,
+) -> HubResult<()> {
     let principal = scope.principal().clone();
     let tenant = scope.tenant_id();
     AuditEvent::allowed(&principal, action, Some(tenant), target, detail)
@@ -95,7 +101,7 @@ impl Hub {
         principal: &Principal,
         tenant: &str,
         user: UserId,
-        action: &str,
+        action: AuditAction,
         needed: Action,
     ) -> HubResult<(TenantTx, String)> {
         let mut scope = self
@@ -119,7 +125,7 @@ impl Hub {
         principal: &Principal,
         tenant: &str,
         role_id: &str,
-        action: &str,
+        action: AuditAction,
         needed: Action,
         granting: PermissionSet,
     ) -> HubResult<(TenantTx, String)> {
@@ -155,7 +161,7 @@ impl Hub {
             .tenant_tx(
                 principal,
                 TenantKey::Slug(tenant),
-                "tenant_user.list",
+                AuditAction::TenantUserList,
                 users(Action::View),
             )
             .await?;
@@ -229,7 +235,7 @@ impl Hub {
         validate_new_password(&input.password)?;
         // Hashing is slow: done before the transaction holds the write lock.
         let hash = self.passwords().hash(&input.password).await?;
-        let action = "tenant_user.create";
+        let action = AuditAction::TenantUserCreate;
         let mut scope = self
             .tenant_tx(
                 principal,
@@ -331,7 +337,7 @@ impl Hub {
         active: bool,
     ) -> HubResult<()> {
         let display_name = validate_name("display_name", display_name, "name")?;
-        let action = "tenant_user.update";
+        let action = AuditAction::TenantUserUpdate;
         let (mut scope, email) = self
             .manage_member(principal, tenant, user, action, Action::Update)
             .await?;
@@ -394,7 +400,7 @@ impl Hub {
         validate_new_password(password)?;
         // Hashing is slow: done before the transaction holds the write lock.
         let hash = self.passwords().hash(password).await?;
-        let action = "tenant_user.reset_password";
+        let action = AuditAction::TenantUserResetPassword;
         let (mut scope, email) = self
             .manage_member(principal, tenant, user, action, Action::Update)
             .await?;
@@ -429,7 +435,7 @@ impl Hub {
         tenant: &str,
         user: UserId,
     ) -> HubResult<()> {
-        let action = "tenant_user.delete";
+        let action = AuditAction::TenantUserDelete;
         let (mut scope, email) = self
             .manage_member(principal, tenant, user, action, Action::Delete)
             .await?;
@@ -474,7 +480,7 @@ impl Hub {
         permissions: PermissionSet,
     ) -> HubResult<TenantRole> {
         let name = validate_role_name(name)?;
-        let action = "tenant_role.create";
+        let action = AuditAction::TenantRoleCreate;
         let mut scope = self
             .tenant_tx(
                 principal,
@@ -520,7 +526,7 @@ impl Hub {
         permissions: PermissionSet,
     ) -> HubResult<()> {
         let name = validate_role_name(name)?;
-        let action = "tenant_role.update";
+        let action = AuditAction::TenantRoleUpdate;
         let (mut scope, _) = self
             .manage_role(
                 principal,
@@ -553,7 +559,7 @@ impl Hub {
         tenant: &str,
         role_id: &str,
     ) -> HubResult<()> {
-        let action = "tenant_role.delete";
+        let action = AuditAction::TenantRoleDelete;
         let (mut scope, name) = self
             .manage_role(
                 principal,

@@ -8,6 +8,7 @@ use crate::{
     setup::validate_name,
     Hub, Principal,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{HubError, HubResult};
 
 /// Maps the protected-MSP-Admin trigger to its typed error; other failures stay internal.
@@ -51,7 +52,7 @@ impl Hub {
             actor: None,
             tenant: None,
             acting_as: by,
-            action: "user.password_reset",
+            action: AuditAction::UserPasswordReset,
             target: &email,
             outcome: Outcome::Allowed,
             detail: "password reset; all sessions ended".to_owned(),
@@ -78,7 +79,7 @@ impl Hub {
             .map_err(protected_or_internal)?;
         AuditEvent::allowed(
             principal,
-            "user.rename",
+            AuditAction::UserRename,
             None,
             &principal.email,
             format!("display name set to {name:?}"),
@@ -111,7 +112,7 @@ impl Hub {
                 if let HubError::RateLimited { retry_after_secs } = error {
                     self.audit(AuditEvent::denied(
                         principal,
-                        "user.password_change",
+                        AuditAction::UserPasswordChange,
                         None,
                         &principal.email,
                         format!(
@@ -126,7 +127,7 @@ impl Hub {
         if !self.passwords().verify(current, hash.as_deref()).await? {
             self.audit(AuditEvent::denied(
                 principal,
-                "user.password_change",
+                AuditAction::UserPasswordChange,
                 None,
                 &principal.email,
                 "wrong current password".to_owned(),
@@ -161,7 +162,7 @@ impl Hub {
         .db()?;
         AuditEvent::allowed(
             principal,
-            "user.password_change",
+            AuditAction::UserPasswordChange,
             None,
             &principal.email,
             "own password changed; other sessions ended".to_owned(),

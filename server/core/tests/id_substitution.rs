@@ -470,7 +470,11 @@ impl World {
         // The scoped transaction of the real path too: entering B as an A principal fails.
         if case.tenant == Slot::Foreign {
             let entered = hub
-                .enter_tenant(p, TenantKey::Slug(&slug), "proptest")
+                .enter_tenant(
+                    p,
+                    TenantKey::Slug(&slug),
+                    hub_model::audit::AuditAction::TenantOpen,
+                )
                 .await;
             if entered.is_ok() {
                 return Err(format!("{case:?}: entered tenant B"));

@@ -10,6 +10,7 @@ use hub_core::{
     ClientInfo, Hub, HubError, Principal,
 };
 use hub_model::{
+    audit::AuditAction,
     permissions::{Action, Permission, PermissionSet, ResourceKind},
     technicians::{TechnicianProfile, TechnicianQuery},
     tenants::TenantLimits,
@@ -276,11 +277,13 @@ conformance!(
             TenantKey::Slug("no-such-tenant"),
         ] {
             assert_eq!(
-                hub.enter_tenant(&tech, key, "test.enter").await.err(),
+                hub.enter_tenant(&tech, key, AuditAction::TenantOpen)
+                    .await
+                    .err(),
                 Some(HubError::not_found("The tenant"))
             );
         }
-        assert!(denied_events(&hub, "test.enter").await >= 3);
+        assert!(denied_events(&hub, "tenant.open").await >= 3);
 
         // View only on A.
         hub.assign_tenants(&admin, tom.id, &[a], PermissionSet::view_only())
@@ -337,14 +340,14 @@ conformance!(
             hub.tenant_tx(
                 &tech,
                 TenantKey::Slug(&slug_a),
-                "test.create",
+                AuditAction::TenantUserCreate,
                 cell(ResourceKind::Automs, Action::Create)
             )
             .await
             .err(),
             Some(HubError::Forbidden)
         );
-        assert_eq!(denied_events(&hub, "test.create").await, 1);
+        assert_eq!(denied_events(&hub, "tenant_user.create").await, 1);
 
         // One action applies full rights to both; the next request sees them.
         let detail = hub

@@ -10,6 +10,7 @@ use crate::{
     db::DbResultExt as _,
     ClientInfo, Hub,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{session::SystemRole, HubError, HubResult, UserId};
 
 /// A successful sign-in.
@@ -58,7 +59,7 @@ impl Hub {
                         actor: None,
                         tenant: None,
                         acting_as: "anonymous",
-                        action: "auth.login",
+                        action: AuditAction::AuthLogin,
                         target: &account,
                         outcome: Outcome::Denied,
                         detail: format!(
@@ -91,7 +92,7 @@ impl Hub {
                     actor: row.as_ref().and_then(|r| UserId::parse(&r.0)),
                     tenant: None,
                     acting_as: "anonymous",
-                    action: "auth.login",
+                    action: AuditAction::AuthLogin,
                     target: &account,
                     outcome: Outcome::Denied,
                     detail: format!("failed sign-in from {}", client.ip),
@@ -115,7 +116,7 @@ impl Hub {
             actor: Some(user_id),
             tenant: None,
             acting_as: role.as_str(),
-            action: "auth.login",
+            action: AuditAction::AuthLogin,
             target: &account,
             outcome: Outcome::Allowed,
             detail: format!("signed in from {}", client.ip),

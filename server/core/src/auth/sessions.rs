@@ -186,6 +186,27 @@ impl Hub {
         )
     }
 
+    /// Signs `principal` out: their session ends everywhere, and the audit log says so.
+    pub async fn sign_out(&self, principal: &super::principal::Principal) -> HubResult<()> {
+        let mut tx = self.db().begin_write().await?;
+        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(principal.session_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        crate::audit::AuditEvent::allowed(
+            principal,
+            hub_model::audit::AuditAction::AuthLogout,
+            None,
+            &principal.email,
+            "signed out".to_owned(),
+        )
+        .record(&mut *tx)
+        .await?;
+        tx.commit().await.db()
+    }
+
     /// Ends a session: its token stops working on the next request.
     pub async fn revoke_session(&self, session_id: SessionId) -> HubResult<()> {
         sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")

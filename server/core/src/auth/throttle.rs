@@ -13,6 +13,7 @@
 
 use super::LoginPolicy;
 use crate::{clock::now_ms, db::DbResultExt as _, Hub};
+use hub_model::audit::AuditAction;
 use hub_model::{
     security::{ThrottleKind, ThrottledKey},
     HubError, HubResult,
@@ -281,7 +282,8 @@ impl Hub {
         &self,
         principal: &crate::Principal,
     ) -> HubResult<Vec<ThrottledKey>> {
-        self.hub_admin_only(principal, "security.throttles").await?;
+        self.hub_admin_only(principal, AuditAction::SecurityThrottles)
+            .await?;
         let policy = &self.settings().login;
         let now = now_ms();
         let rows: Vec<ThrottledRow> = sqlx::query_as(

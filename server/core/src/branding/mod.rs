@@ -8,6 +8,7 @@ pub mod logo;
 use crate::{
     audit::AuditEvent, clock::now_ms, db::DbResultExt as _, setup::validate_name, Hub, Principal,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{
     branding::{
         normalize_color, Brand, DEFAULT_ACCENT, DEFAULT_PRIMARY, DEFAULT_PRODUCT_NAME,
@@ -117,7 +118,7 @@ impl Hub {
         principal: &Principal,
         input: &BrandInput,
     ) -> HubResult<Brand> {
-        self.msp_admin_only(principal, "branding.update_brand")
+        self.msp_admin_only(principal, AuditAction::BrandingUpdateBrand)
             .await?;
         let name = validate_name("product_name", &input.product_name, "product name")?;
         if name.chars().count() > MAX_PRODUCT_NAME_LEN {
@@ -138,7 +139,7 @@ impl Hub {
         let accent = color("accent_color", "accent", &input.accent_color)?;
         self.change_brand(
             principal,
-            "branding.update",
+            AuditAction::BrandingUpdate,
             format!("product name {name:?}, primary {primary}, accent {accent}"),
             "UPDATE branding SET product_name = $1, primary_color = $2, accent_color = $3, \
              version = version + 1, updated_at = $4 WHERE id = 1",
@@ -149,7 +150,7 @@ impl Hub {
 
     /// Validates and stores a logo upload (see [`logo::process`]); nothing is stored on refusal.
     pub async fn upload_logo(&self, principal: &Principal, bytes: &[u8]) -> HubResult<Brand> {
-        self.msp_admin_only(principal, "branding.upload_logo")
+        self.msp_admin_only(principal, AuditAction::BrandingUploadLogo)
             .await?;
         let processed = tokio::task::spawn_blocking({
             let bytes = bytes.to_vec();
@@ -186,20 +187,26 @@ impl Hub {
             "logo {sha} ({}×{} {})",
             processed.width, processed.height, processed.content_type
         );
-        AuditEvent::allowed(principal, "branding.logo", None, "branding", detail)
-            .record(&mut *tx)
-            .await?;
+        AuditEvent::allowed(
+            principal,
+            AuditAction::BrandingLogo,
+            None,
+            "branding",
+            detail,
+        )
+        .record(&mut *tx)
+        .await?;
         tx.commit().await.db()?;
         self.brand().await
     }
 
     /// Back to the default product name, colors and mark.
     pub async fn reset_brand(&self, principal: &Principal) -> HubResult<Brand> {
-        self.msp_admin_only(principal, "branding.reset_brand")
+        self.msp_admin_only(principal, AuditAction::BrandingResetBrand)
             .await?;
         self.change_brand(
             principal,
-            "branding.reset",
+            AuditAction::BrandingReset,
             "reset to the default brand".to_owned(),
             "UPDATE branding SET product_name = NULL, primary_color = NULL, accent_color = NULL, \
              logo_sha256 = NULL, version = version + 1, updated_at = $1 WHERE id = 1",
@@ -211,7 +218,7 @@ impl Hub {
     async fn change_brand(
         &self,
         principal: &Principal,
-        action: &str,
+        action: AuditAction,
         detail: String,
         sql: &str,
         values: Vec<String>,

@@ -18,6 +18,7 @@ use crate::{
     tenants::{self, NewTenant, TenantKind},
     Hub, Principal,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{
     license::{Activation, ActiveLicense, LicenseOverview, LicenseState, LicenseVerification},
     session::SystemRole,
@@ -156,7 +157,8 @@ impl Hub {
 
     /// The License page's data. Hub administrators only.
     pub async fn license_overview(&self, principal: &Principal) -> HubResult<LicenseOverview> {
-        self.hub_admin_only(principal, "license.view").await?;
+        self.hub_admin_only(principal, AuditAction::LicenseView)
+            .await?;
         let verification = self.license_verification();
         let Some(license) = load(self.db().pool()).await? else {
             return Ok(LicenseOverview {
@@ -193,7 +195,8 @@ impl Hub {
         key: &str,
     ) -> HubResult<Activation> {
         if let Some(principal) = by {
-            self.hub_admin_only(principal, "license.activate").await?;
+            self.hub_admin_only(principal, AuditAction::LicenseActivate)
+                .await?;
         }
         let now = now_ms();
         let claims = self.license_verifier()?.verify(key, now / 1000)?;
@@ -237,8 +240,8 @@ impl Hub {
             acting_as,
             tenant: None,
             action: match outcome {
-                Activation::Activated => "license.activate",
-                Activation::Updated => "license.update",
+                Activation::Activated => AuditAction::LicenseActivate,
+                Activation::Updated => AuditAction::LicenseUpdate,
             },
             target: &claims.jti,
             outcome: Outcome::Allowed,
@@ -312,15 +315,25 @@ impl Hub {
 
     /// Dismisses the MSP License Activation Notice for good.
     pub async fn dismiss_activation_notice(&self, principal: &Principal) -> HubResult<()> {
-        self.hub_admin_only(principal, "license.dismiss_notice")
-            .await?;
-        sqlx::query(
+        let action = AuditAction::LicenseDismissNotice;
+        self.hub_admin_only(principal, action).await?;
+        let mut tx = self.db().begin_write().await?;
+        let dismissed = sqlx::query(
             "UPDATE license SET notice_dismissed_at = $1 WHERE id = 1 AND notice_dismissed_at IS NULL",
         )
         .bind(now_ms())
-        .execute(self.db().pool())
+        .execute(&mut *tx)
         .await
-        .db()?;
-        Ok(())
+        .db()?
+        .rows_affected();
+        let detail = if dismissed == 1 {
+            "activation notice dismissed"
+        } else {
+            "no activation notice to dismiss"
+        };
+        AuditEvent::allowed(principal, action, None, "license", detail.to_owned())
+            .record(&mut *tx)
+            .await?;
+        tx.commit().await.db()
     }
 }

@@ -10,6 +10,7 @@ use crate::{
     db::{is_unique_violation, DbResultExt as _},
     Hub, Principal,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{HubError, HubResult, TenantId};
 
 /// Most domains one tenant may have.
@@ -97,7 +98,7 @@ impl Hub {
         domains: &str,
     ) -> HubResult<Vec<String>> {
         let domains = parse_domains(domains)?;
-        let action = "tenant.email_domains";
+        let action = AuditAction::TenantEmailDomains;
         self.require_msp_admin(principal, action).await?;
         let mut tx = self.db().begin_write().await?;
         let tenant = self.tenant_in(&mut *tx, id).await?;

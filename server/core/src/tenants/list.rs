@@ -7,6 +7,7 @@
 
 use super::{count, summary_from_row, SUMMARY_COLUMNS};
 use crate::{db::DbResultExt as _, Hub, Principal};
+use hub_model::audit::AuditAction;
 use hub_model::{
     tenants::{StatusFilter, TenantCount, TenantPage, TenantQuery, TenantSort, TENANT_PAGE_SIZES},
     HubResult,
@@ -72,7 +73,9 @@ impl Hub {
         principal: &Principal,
         query: &TenantQuery,
     ) -> HubResult<TenantPage> {
-        let license = self.require_msp_admin(principal, "tenant.list").await?;
+        let license = self
+            .require_msp_admin(principal, AuditAction::TenantList)
+            .await?;
         let search: String = query.search.trim().chars().take(MAX_SEARCH_LEN).collect();
         let per_page = per_page(query.per_page);
         let page = query.page.max(1);

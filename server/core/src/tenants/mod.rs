@@ -20,6 +20,7 @@ use crate::{
     setup::validate_name,
     Hub, Principal,
 };
+use hub_model::audit::AuditAction;
 use hub_model::{
     tenants::{AssignedTechnician, TenantDetail, TenantLimits, TenantSummary, TenantUsage},
     workspace::ORGANIZATION_SLUG,
@@ -258,7 +259,7 @@ async fn audit_tenant(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     principal: &Principal,
     id: TenantId,
-    action: &str,
+    action: AuditAction,
     detail: String,
 ) -> HubResult<()> {
     AuditEvent::allowed(principal, action, Some(id), &id.to_string(), detail)
@@ -340,7 +341,7 @@ impl Hub {
     async fn require_msp_admin(
         &self,
         principal: &Principal,
-        action: &str,
+        action: AuditAction,
     ) -> HubResult<LicenseRow> {
         self.msp_admin_only(principal, action).await?;
         license::load(self.db().pool())
@@ -356,7 +357,8 @@ impl Hub {
         name: &str,
     ) -> HubResult<TenantSummary> {
         let name = validate_name("name", name, "tenant name")?;
-        self.require_msp_admin(principal, "tenant.create").await?;
+        self.require_msp_admin(principal, AuditAction::TenantCreate)
+            .await?;
         let now = now_ms();
         let mut tx = self.db().begin_write().await?;
         // The write lock first: concurrent creations queue here, so the count below is exact
@@ -394,7 +396,7 @@ impl Hub {
             &mut tx,
             principal,
             id,
-            "tenant.create",
+            AuditAction::TenantCreate,
             format!("created {} ({})", tenant.name, tenant.slug),
         )
         .await?;
@@ -411,7 +413,9 @@ impl Hub {
         limits: TenantLimits,
     ) -> HubResult<TenantSummary> {
         let name = validate_name("name", name, "tenant name")?;
-        let license = self.require_msp_admin(principal, "tenant.update").await?;
+        let license = self
+            .require_msp_admin(principal, AuditAction::TenantUpdate)
+            .await?;
         let mut tx = self.db().begin_write().await?;
         let current = self.tenant_in(&mut *tx, id).await?;
         let limits = validate_limits(limits, license.default_limits, current.usage)?;
@@ -444,7 +448,7 @@ impl Hub {
             &mut tx,
             principal,
             id,
-            "tenant.update",
+            AuditAction::TenantUpdate,
             format!(
                 "name {:?}, limits automs {} users {} agents {}",
                 tenant.name, limits.automs, limits.users, limits.agents
@@ -462,7 +466,7 @@ impl Hub {
         id: TenantId,
         active: bool,
     ) -> HubResult<TenantSummary> {
-        self.require_msp_admin(principal, "tenant.set_active")
+        self.require_msp_admin(principal, AuditAction::TenantSetActive)
             .await?;
         let now = now_ms();
         let mut tx = self.db().begin_write().await?;
@@ -480,9 +484,9 @@ impl Hub {
         .db()?;
         let tenant = self.tenant_in(&mut *tx, id).await?;
         let action = if active {
-            "tenant.reactivate"
+            AuditAction::TenantReactivate
         } else {
-            "tenant.deactivate"
+            AuditAction::TenantDeactivate
         };
         audit_tenant(&mut tx, principal, id, action, tenant.name.clone()).await?;
         tx.commit().await.db()?;
@@ -495,10 +499,12 @@ impl Hub {
         principal: &Principal,
         id: TenantId,
     ) -> HubResult<TenantDetail> {
-        let license = self.require_msp_admin(principal, "tenant.view").await?;
+        let license = self
+            .require_msp_admin(principal, AuditAction::TenantView)
+            .await?;
         let tenant = self.tenant_in(self.db().pool(), id).await?;
         let mut scope = self
-            .enter_tenant(principal, TenantKey::Id(id), "tenant.view")
+            .enter_tenant(principal, TenantKey::Id(id), AuditAction::TenantView)
             .await?;
         let roles = sqlx::query_scalar(
             "SELECT name FROM tenant_roles WHERE tenant_id = $1 ORDER BY builtin DESC, name",
