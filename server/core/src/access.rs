@@ -137,7 +137,21 @@ impl TenantTx {
 }
 
 /// One tenant row as the access check reads it.
-type TenantRow = (String, String, String, i64, String);
+#[derive(sqlx::FromRow)]
+struct TenantRow {
+    id: String,
+    slug: String,
+    name: String,
+    active: i64,
+    kind: String,
+}
+
+/// A tenant user's role as the access check reads it.
+#[derive(sqlx::FromRow)]
+struct MemberRoleRow {
+    permissions: i64,
+    name: String,
+}
 
 impl Hub {
     /// Begins a read-only transaction scoped to the tenant `key` names, for `principal`,
@@ -179,7 +193,14 @@ impl Hub {
         .await
         .db()?;
         let not_found = || HubError::not_found("The tenant");
-        let Some((id, slug, name, active, kind)) = row else {
+        let Some(TenantRow {
+            id,
+            slug,
+            name,
+            active,
+            kind,
+        }) = row
+        else {
             drop(tx);
             self.record_denial(principal, None, action, &key.describe(), &not_found())
                 .await;
@@ -245,7 +266,7 @@ impl Hub {
         let (permissions, acting_as) = match granted {
             Some(granted) => granted,
             None => {
-                let role: Option<(i64, String)> = sqlx::query_as(
+                let role: Option<MemberRoleRow> = sqlx::query_as(
                     "SELECT r.permissions, r.name FROM tenant_members m \
                      JOIN tenant_roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id \
                      WHERE m.tenant_id = $1 AND m.user_id = $2",
@@ -256,7 +277,7 @@ impl Hub {
                 .await
                 .db()?;
                 match role {
-                    Some((bits, name)) => (PermissionSet::from_bits(bits), name),
+                    Some(role) => (PermissionSet::from_bits(role.permissions), role.name),
                     None => {
                         drop(tx);
                         self.record_denial(principal, Some(tenant), action, &slug, &not_found())

@@ -101,7 +101,7 @@ impl<'a> AuditEvent<'a> {
 }
 
 /// One stored event, as read back.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredAuditEvent {
     pub actor: Option<String>,
     pub acting_as: String,
@@ -118,25 +118,13 @@ impl Hub {
 
     /// The newest events first.
     pub async fn recent_audit_events(&self, limit: i64) -> HubResult<Vec<StoredAuditEvent>> {
-        let rows: Vec<(Option<String>, String, String, String, String)> = sqlx::query_as(
-            "SELECT actor_user_id, acting_as, action, target, outcome FROM audit_events \
+        sqlx::query_as(
+            "SELECT actor_user_id AS actor, acting_as, action, target, outcome FROM audit_events \
              ORDER BY at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(self.db().pool())
         .await
-        .db()?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(actor, acting_as, action, target, outcome)| StoredAuditEvent {
-                    actor,
-                    acting_as,
-                    action,
-                    target,
-                    outcome,
-                },
-            )
-            .collect())
+        .db()
     }
 }

@@ -37,6 +37,49 @@ pub struct NewTenantUser {
     pub role_id: String,
 }
 
+/// A role as `role_in` reads it.
+#[derive(sqlx::FromRow)]
+struct RoleRow {
+    name: String,
+    builtin: i64,
+    permissions: i64,
+}
+
+/// A member as `member_in` reads it.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    email: String,
+    permissions: i64,
+}
+
+/// One line of the users list.
+#[derive(sqlx::FromRow)]
+struct MemberListRow {
+    id: String,
+    display_name: String,
+    email: String,
+    active: i64,
+    role_id: String,
+    role_name: String,
+}
+
+/// One line of the roles list.
+#[derive(sqlx::FromRow)]
+struct RoleListRow {
+    id: String,
+    name: String,
+    builtin: i64,
+    permissions: i64,
+    members: i64,
+}
+
+/// A tenant's user seats.
+#[derive(sqlx::FromRow)]
+struct Seats {
+    used_users: i64,
+    max_users: i64,
+}
+
 /// A role of this tenant by id, with its permissions (`NotFound` for anything else,
 /// including system roles and other tenants' roles).
 async fn role_in(
@@ -44,7 +87,7 @@ async fn role_in(
     role_id: &str,
 ) -> HubResult<Option<(String, bool, PermissionSet)>> {
     let tenant = scope.tenant_key();
-    let row: Option<(String, i64, i64)> = sqlx::query_as(
+    let row: Option<RoleRow> = sqlx::query_as(
         "SELECT name, builtin, permissions FROM tenant_roles WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tenant)
@@ -52,7 +95,13 @@ async fn role_in(
     .fetch_optional(scope.conn())
     .await
     .db()?;
-    Ok(row.map(|(name, builtin, bits)| (name, builtin == 1, PermissionSet::from_bits(bits))))
+    Ok(row.map(|r| {
+        (
+            r.name,
+            r.builtin == 1,
+            PermissionSet::from_bits(r.permissions),
+        )
+    }))
 }
 
 /// A user of this tenant by id (`NotFound` for anyone else).
@@ -61,7 +110,7 @@ async fn member_in(
     user: UserId,
 ) -> HubResult<Option<(String, PermissionSet)>> {
     let tenant = scope.tenant_key();
-    let row: Option<(String, i64)> = sqlx::query_as(
+    let row: Option<MemberRow> = sqlx::query_as(
         "SELECT u.email, r.permissions FROM tenant_members m \
          JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id \
          JOIN tenant_roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id \
@@ -72,7 +121,7 @@ async fn member_in(
     .fetch_optional(scope.conn())
     .await
     .db()?;
-    Ok(row.map(|(email, bits)| (email, PermissionSet::from_bits(bits))))
+    Ok(row.map(|r| (r.email, PermissionSet::from_bits(r.permissions))))
 }
 
 async fn record(
@@ -166,8 +215,9 @@ impl Hub {
             )
             .await?;
         let key = scope.tenant_key();
-        let members: Vec<(String, String, String, i64, String, String)> = sqlx::query_as(
-            "SELECT u.id, u.display_name, u.email, u.active, r.id, r.name FROM tenant_members m \
+        let members: Vec<MemberListRow> = sqlx::query_as(
+            "SELECT u.id, u.display_name, u.email, u.active, r.id AS role_id, r.name AS role_name \
+             FROM tenant_members m \
              JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id \
              JOIN tenant_roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id \
              WHERE m.tenant_id = $1 ORDER BY LOWER(u.display_name), u.id",
@@ -176,16 +226,17 @@ impl Hub {
         .fetch_all(scope.conn())
         .await
         .db()?;
-        let roles: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+        let roles: Vec<RoleListRow> = sqlx::query_as(
             "SELECT r.id, r.name, r.builtin, r.permissions, \
              (SELECT COUNT(*) FROM tenant_members m WHERE m.tenant_id = r.tenant_id AND m.role_id = r.id) \
+             AS members \
              FROM tenant_roles r WHERE r.tenant_id = $1 ORDER BY r.builtin DESC, LOWER(r.name), r.id",
         )
         .bind(&key)
         .fetch_all(scope.conn())
         .await
         .db()?;
-        let (used, limit): (i64, i64) =
+        let seats: Seats =
             sqlx::query_as("SELECT used_users, max_users FROM tenants WHERE id = $1")
                 .bind(&key)
                 .fetch_one(scope.conn())
@@ -195,31 +246,33 @@ impl Hub {
         scope.commit().await?;
         Ok(TenantUsers {
             email_domains,
+            // A row that cannot be read is an error, never silently left out.
             members: members
                 .into_iter()
-                .filter_map(|(id, display_name, email, active, role_id, role_name)| {
-                    Some(TenantMember {
-                        id: UserId::parse(&id)?,
-                        display_name,
-                        email,
-                        active: active == 1,
-                        role_id,
-                        role_name,
+                .map(|row| {
+                    Ok(TenantMember {
+                        id: UserId::parse(&row.id)
+                            .ok_or_else(|| crate::db::internal(&"unreadable user id"))?,
+                        display_name: row.display_name,
+                        email: row.email,
+                        active: row.active == 1,
+                        role_id: row.role_id,
+                        role_name: row.role_name,
                     })
                 })
-                .collect(),
+                .collect::<HubResult<_>>()?,
             roles: roles
                 .into_iter()
-                .map(|(id, name, builtin, bits, members)| TenantRole {
-                    id,
-                    name,
-                    builtin: builtin == 1,
-                    permissions: PermissionSet::from_bits(bits),
-                    members,
+                .map(|row| TenantRole {
+                    id: row.id,
+                    name: row.name,
+                    builtin: row.builtin == 1,
+                    permissions: PermissionSet::from_bits(row.permissions),
+                    members: row.members,
                 })
                 .collect(),
-            used,
-            limit,
+            used: seats.used_users,
+            limit: seats.max_users,
         })
     }
 
@@ -267,7 +320,7 @@ impl Hub {
         .db()?
         .rows_affected();
         if counted != 1 {
-            let (used, limit): (i64, i64) =
+            let seats: Seats =
                 sqlx::query_as("SELECT used_users, max_users FROM tenants WHERE id = $1")
                     .bind(&key)
                     .fetch_one(scope.conn())
@@ -275,8 +328,8 @@ impl Hub {
                     .db()?;
             return Err(HubError::LimitReached {
                 resource: "users".to_owned(),
-                used,
-                limit,
+                used: seats.used_users,
+                limit: seats.max_users,
             });
         }
         let id = Uuid::new_v4().to_string();

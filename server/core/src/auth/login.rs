@@ -20,8 +20,17 @@ pub struct SignedIn {
     pub token: IssuedToken,
 }
 
-/// id, email, display name, role, active, security version, password hash.
-type UserRow = (String, String, String, String, i64, i64, String);
+/// An account as sign-in reads it.
+#[derive(Clone, sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    email: String,
+    display_name: String,
+    system_role: String,
+    active: i64,
+    security_version: i64,
+    password_hash: String,
+}
 
 impl Hub {
     /// Signs in with email and password. Unknown accounts and wrong passwords get the same
@@ -81,15 +90,15 @@ impl Hub {
         .fetch_optional(self.db().pool())
         .await
         .db()?;
-        let usable = row.as_ref().filter(|user| user.4 == 1);
-        let hash = usable.map(|user| user.6.as_str());
+        let usable = row.as_ref().filter(|user| user.active == 1);
+        let hash = usable.map(|user| user.password_hash.as_str());
         let verified = self.passwords().verify(password, hash).await?;
 
         let user = match (verified, usable) {
             (true, Some(user)) => user.clone(),
             _ => {
                 self.audit(AuditEvent {
-                    actor: row.as_ref().and_then(|r| UserId::parse(&r.0)),
+                    actor: row.as_ref().and_then(|r| UserId::parse(&r.id)),
                     tenant: None,
                     acting_as: "anonymous",
                     action: AuditAction::AuthLogin,
@@ -101,9 +110,16 @@ impl Hub {
                 return Err(HubError::InvalidCredentials);
             }
         };
-        let (id, email, display_name, role, _, version, _) = user;
+        let UserRow {
+            id,
+            email,
+            display_name,
+            system_role,
+            security_version: version,
+            ..
+        } = user;
         let user_id = UserId::parse(&id).ok_or(HubError::InvalidCredentials)?;
-        let role = SystemRole::parse(&role).ok_or(HubError::InvalidCredentials)?;
+        let role = SystemRole::parse(&system_role).ok_or(HubError::InvalidCredentials)?;
 
         let mut tx = self.db().begin_write().await?;
         let brand_version = crate::branding::version(&mut *tx).await?;

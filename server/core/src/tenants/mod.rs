@@ -29,6 +29,15 @@ use hub_model::{
 use sqlx::{any::AnyRow, Row as _};
 use uuid::Uuid;
 
+/// A technician assigned to a tenant, as the detail page reads it.
+#[derive(sqlx::FromRow)]
+struct AssignedRow {
+    id: String,
+    display_name: String,
+    email: String,
+    permissions: i64,
+}
+
 /// The name of the tenant that license activation creates.
 pub const DEFAULT_TENANT_NAME: &str = "Default Tenant";
 
@@ -514,7 +523,7 @@ impl Hub {
         .await
         .db()?;
         // The access list is MSP-level data, read beside the scope.
-        let technicians: Vec<(String, String, String, i64)> = sqlx::query_as(
+        let technicians: Vec<AssignedRow> = sqlx::query_as(
             "SELECT u.id, u.display_name, u.email, a.permissions FROM technician_assignments a \
              JOIN users u ON u.id = a.user_id WHERE a.tenant_id = $1 \
              ORDER BY LOWER(u.display_name), u.id",
@@ -529,17 +538,21 @@ impl Hub {
             email_domains,
             tenant,
             max_limits: license.default_limits,
+            // A row that cannot be read is an error, never silently left out.
             technicians: technicians
                 .into_iter()
-                .filter_map(|(id, display_name, email, bits)| {
-                    Some(AssignedTechnician {
-                        id: hub_model::UserId::parse(&id)?,
-                        display_name,
-                        email,
-                        permissions: hub_model::permissions::PermissionSet::from_bits(bits),
+                .map(|row| {
+                    Ok(AssignedTechnician {
+                        id: hub_model::UserId::parse(&row.id)
+                            .ok_or_else(|| crate::db::internal(&"unreadable user id"))?,
+                        display_name: row.display_name,
+                        email: row.email,
+                        permissions: hub_model::permissions::PermissionSet::from_bits(
+                            row.permissions,
+                        ),
                     })
                 })
-                .collect(),
+                .collect::<HubResult<_>>()?,
             roles,
         })
     }
