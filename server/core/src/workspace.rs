@@ -8,13 +8,19 @@ use hub_model::{
     HubError, HubResult,
 };
 
-type EntryRow = (String, String, i64);
+/// A tenant as the switcher lists it.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    slug: String,
+    name: String,
+    active: i64,
+}
 
-fn entry((slug, name, active): EntryRow) -> WorkspaceEntry {
+fn entry(row: EntryRow) -> WorkspaceEntry {
     WorkspaceEntry {
-        slug,
-        name,
-        active: active == 1,
+        slug: row.slug,
+        name: row.name,
+        active: row.active == 1,
     }
 }
 

@@ -24,17 +24,19 @@ pub struct Authenticated {
     pub refreshed: Option<IssuedToken>,
 }
 
-type SessionRow = (
-    String,
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    i64,
-    i64,
-    i64,
-);
+/// A session with its user and the brand version, as every request reads it.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: String,
+    email: String,
+    display_name: String,
+    system_role: String,
+    security_version: i64,
+    revoked_at: Option<i64>,
+    expires_at: i64,
+    active: i64,
+    brand_version: i64,
+}
 
 impl Hub {
     /// Starts a session for `user_id` and returns its token.
@@ -102,8 +104,8 @@ impl Hub {
         };
         let now = now_ms();
         let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT u.id, u.email, u.display_name, u.system_role, u.security_version, \
-                    s.revoked_at, s.expires_at, u.active, b.version \
+            "SELECT u.id AS user_id, u.email, u.display_name, u.system_role, u.security_version, \
+                    s.revoked_at, s.expires_at, u.active, b.version AS brand_version \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN branding b ON b.id = 1 \
              WHERE s.id = $1 AND s.user_id = $2",
         )
@@ -112,17 +114,17 @@ impl Hub {
         .fetch_optional(self.db().pool())
         .await
         .db()?;
-        let Some((
+        let Some(SessionRow {
             user_id,
             email,
             display_name,
-            role,
-            version,
+            system_role: role,
+            security_version: version,
             revoked_at,
             expires_at,
             active,
             brand_version,
-        )) = row
+        }) = row
         else {
             return Ok(None);
         };

@@ -27,7 +27,7 @@ pub struct BrandInput {
 }
 
 /// A stored logo, as the logo route serves it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredLogo {
     pub content_type: String,
     pub bytes: Vec<u8>,
@@ -43,14 +43,16 @@ fn logo_url(sha256: &str, content_type: &str) -> String {
     format!("/brand/logo/{sha256}.{ext}")
 }
 
-type BrandRow = (
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+/// The brand row with its logo's type (unset values fall back to the defaults).
+#[derive(sqlx::FromRow)]
+struct BrandRow {
+    version: i64,
+    product_name: Option<String>,
+    primary_color: Option<String>,
+    accent_color: Option<String>,
+    logo_sha256: Option<String>,
+    content_type: Option<String>,
+}
 
 /// The brand version now in force, read with `executor`.
 pub(crate) async fn version(
@@ -65,7 +67,7 @@ pub(crate) async fn version(
 impl Hub {
     /// The brand every page applies. Open to everyone (the login page shows it).
     pub async fn brand(&self) -> HubResult<Brand> {
-        let (version, name, primary, accent, sha, content_type): BrandRow = sqlx::query_as(
+        let row: BrandRow = sqlx::query_as(
             "SELECT b.version, b.product_name, b.primary_color, b.accent_color, b.logo_sha256, l.content_type \
              FROM branding b LEFT JOIN brand_logos l ON l.sha256 = b.logo_sha256 WHERE b.id = 1",
         )
@@ -73,11 +75,20 @@ impl Hub {
         .await
         .db()?;
         Ok(Brand {
-            version,
-            product_name: name.unwrap_or_else(|| DEFAULT_PRODUCT_NAME.to_owned()),
-            primary_color: primary.unwrap_or_else(|| DEFAULT_PRIMARY.to_owned()),
-            accent_color: accent.unwrap_or_else(|| DEFAULT_ACCENT.to_owned()),
-            logo_url: sha.zip(content_type).map(|(sha, ct)| logo_url(&sha, &ct)),
+            version: row.version,
+            product_name: row
+                .product_name
+                .unwrap_or_else(|| DEFAULT_PRODUCT_NAME.to_owned()),
+            primary_color: row
+                .primary_color
+                .unwrap_or_else(|| DEFAULT_PRIMARY.to_owned()),
+            accent_color: row
+                .accent_color
+                .unwrap_or_else(|| DEFAULT_ACCENT.to_owned()),
+            logo_url: row
+                .logo_sha256
+                .zip(row.content_type)
+                .map(|(sha, ct)| logo_url(&sha, &ct)),
         })
     }
 
@@ -99,17 +110,13 @@ impl Hub {
         if !valid {
             return Err(HubError::not_found("The logo"));
         }
-        let row: Option<(String, Vec<u8>)> =
+        let row: Option<StoredLogo> =
             sqlx::query_as("SELECT content_type, bytes FROM brand_logos WHERE sha256 = $1")
                 .bind(sha256)
                 .fetch_optional(self.db().pool())
                 .await
                 .db()?;
-        row.map(|(content_type, bytes)| StoredLogo {
-            content_type,
-            bytes,
-        })
-        .ok_or_else(|| HubError::not_found("The logo"))
+        row.ok_or_else(|| HubError::not_found("The logo"))
     }
 
     /// Saves the product name and colors.
