@@ -1,6 +1,7 @@
 //! Inside one tenant (`/t/{tenant}/users`): its users and roles. The tenant is named by its
 //! slug; the core checks that the principal may enter it and holds the Users permission.
 
+#[cfg(feature = "ssr")]
 use hub_model::audit::AuditAction;
 use hub_model::{
     tenant_users::{TenantMember, TenantRole, TenantUsers},
