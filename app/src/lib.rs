@@ -59,6 +59,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page title as it goes into the document. leptos_meta writes the server-rendered
+/// `<title>` without escaping it (the browser sets `document.title` as text), so on the
+/// server the text is escaped here: a product or tenant name is never markup.
+fn title_text(title: String) -> String {
+    #[cfg(feature = "ssr")]
+    let title = html_escape::encode_text(&title).into_owned();
+    title
+}
+
 /// The application: routes and the pieces every page shares.
 ///
 /// Signed-in pages render with `SsrMode::Async`: the whole page is rendered before it is
@@ -73,7 +82,8 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/msp-hub.css"/>
         <Title formatter=move |page: String| {
             let product = brand.with(|b| b.product_name.clone());
-            if page.is_empty() { product } else { format!("{page} · {product}") }
+            let title = if page.is_empty() { product } else { format!("{page} · {product}") };
+            title_text(title)
         }/>
         <Router>
             <Routes fallback=NotFound>

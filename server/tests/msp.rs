@@ -1023,3 +1023,51 @@ on_both_databases!(
         }
     }
 );
+
+// Regression (found by probing the hub): the product name went into every page's `<title>`
+// unescaped (leptos_meta writes the server-rendered title as is), so an MSP Admin's brand
+// name could inject markup into the login page of everyone.
+on_both_databases!(
+    names_in_the_page_title_are_text_not_markup,
+    |server: TestServer| async move {
+        let client = msp_admin(&server, 5).await;
+        let injected = "</title><h1 id=injected>X</h1>";
+        let (status, body) = call(
+            &server,
+            &client,
+            "/api/brand/save",
+            &[
+                ("product_name", injected),
+                ("primary_color", "#2f5bea"),
+                ("accent_color", "#12b5a5"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let tenant = create(&server, &client, "<b>Bold</b> & Co").await;
+        for (who, path) in [
+            (server.client(), "/login".to_owned()),
+            (
+                client.clone(),
+                format!("/tenants/{}", tenant["id"].as_str().expect("id")),
+            ),
+        ] {
+            let html = who
+                .get(server.url(&path))
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("html");
+            let title = html
+                .split("<title>")
+                .nth(1)
+                .and_then(|rest| rest.split("</title>").next())
+                .expect("a title");
+            assert!(!html.contains("<h1 id=injected>"), "{path}: {title}");
+            assert!(title.contains("&lt;/title&gt;"), "{path}: {title}");
+            assert!(!title.contains('<'), "{path}: {title}");
+        }
+    }
+);
