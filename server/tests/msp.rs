@@ -1071,3 +1071,36 @@ on_both_databases!(
         }
     }
 );
+
+// Regression (found by probing the hub): `/brand/theme.css?v=N` was cached for a year for any
+// N, so a browser that once asked for a future version kept today's colors under it.
+on_both_databases!(
+    only_the_current_theme_is_cached_for_good,
+    |server: TestServer| async move {
+        server.set_up(&server.client()).await;
+        let session = json(
+            server
+                .client()
+                .post(server.url("/api/session_info"))
+                .send()
+                .await
+                .expect("session"),
+        )
+        .await;
+        let version = session["brand"]["version"].as_i64().expect("brand version");
+        let cache = |v: i64| {
+            let client = server.client();
+            let url = server.url(&format!("/brand/theme.css?v={v}"));
+            async move {
+                let response = client.get(url).send().await.expect("theme");
+                assert_eq!(response.status(), StatusCode::OK);
+                response.headers()[header::CACHE_CONTROL]
+                    .to_str()
+                    .expect("header")
+                    .to_owned()
+            }
+        };
+        assert!(cache(version).await.contains("immutable"));
+        assert_eq!(cache(version + 1).await, "no-cache");
+    }
+);

@@ -756,6 +756,7 @@ conformance!(
             .theme_css()
             .await
             .expect("css")
+            .css
             .contains("--brand-primary: #aa3300"));
 
         let bad = BrandInput {

@@ -4,7 +4,7 @@ use crate::{middleware::error_response, state::AppState};
 use app::ssr::RequestContext;
 use axum::{
     body::Bytes,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
     Extension, Json,
@@ -49,19 +49,33 @@ pub async fn logo(State(state): State<AppState>, Path(file): Path<String>) -> Re
     }
 }
 
+/// `?v=` of the theme's URL.
+#[derive(serde::Deserialize)]
+pub struct ThemeVersion {
+    v: Option<i64>,
+}
+
 /// `GET /brand/theme.css?v={version}`: the brand's colors as CSS custom properties. The
-/// version in the URL changes with every brand change, so the answer can be cached for good.
-pub async fn theme(State(state): State<AppState>) -> Response {
+/// version in the URL changes with every brand change, so the answer for the current version
+/// can be cached for good; any other version (a future one, say) must not be.
+pub async fn theme(State(state): State<AppState>, Query(asked): Query<ThemeVersion>) -> Response {
     match state.hub.theme_css().await {
-        Ok(css) => (
+        Ok(theme) => (
             [
                 (
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("text/css; charset=utf-8"),
                 ),
-                (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(if asked.v == Some(theme.version) {
+                        IMMUTABLE
+                    } else {
+                        "no-cache"
+                    }),
+                ),
             ],
-            css,
+            theme.css,
         )
             .into_response(),
         Err(error) => error_response(&error),

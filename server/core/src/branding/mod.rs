@@ -26,6 +26,13 @@ pub struct BrandInput {
     pub accent_color: String,
 }
 
+/// The theme stylesheet and the brand version it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThemeCss {
+    pub version: i64,
+    pub css: String,
+}
+
 /// A stored logo, as the logo route serves it.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredLogo {
@@ -92,13 +99,17 @@ impl Hub {
         })
     }
 
-    /// The stylesheet with the brand's custom properties (colors are validated on save).
-    pub async fn theme_css(&self) -> HubResult<String> {
+    /// The stylesheet with the brand's custom properties (colors are validated on save), and
+    /// the brand version it belongs to.
+    pub async fn theme_css(&self) -> HubResult<ThemeCss> {
         let brand = self.brand().await?;
-        Ok(format!(
-            ":root {{ --brand-primary: {}; --brand-accent: {}; }}\n",
-            brand.primary_color, brand.accent_color
-        ))
+        Ok(ThemeCss {
+            version: brand.version,
+            css: format!(
+                ":root {{ --brand-primary: {}; --brand-accent: {}; }}\n",
+                brand.primary_color, brand.accent_color
+            ),
+        })
     }
 
     /// A logo by content hash, for the immutable logo URL.
