@@ -41,6 +41,29 @@ async fn call(
     (status, json(response).await)
 }
 
+/// Creates a technician as the MSP Admin; returns their id.
+async fn create_technician(
+    server: &TestServer,
+    client: &Client,
+    name: &str,
+    email: &str,
+) -> String {
+    let (status, tech) = call(
+        server,
+        client,
+        "/api/technicians/create",
+        &[
+            ("display_name", name),
+            ("email", email),
+            ("phone", ""),
+            ("password", "a long enough password"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{tech}");
+    tech["id"].as_str().expect("id").to_owned()
+}
+
 async fn create(server: &TestServer, client: &Client, name: &str) -> Value {
     let (status, body) = call(server, client, "/api/tenants/create", &[("name", name)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -573,20 +596,7 @@ on_both_databases!(
         let client = msp_admin(&server, 5).await;
         let tenant = create(&server, &client, "Acme").await;
         let slug = tenant["slug"].as_str().expect("slug").to_owned();
-        let (status, tech) = call(
-            &server,
-            &client,
-            "/api/technicians/create",
-            &[
-                ("display_name", "Tom"),
-                ("email", "tom@msp.example"),
-                ("phone", ""),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{tech}");
-        let tech = tech["id"].as_str().expect("id").to_owned();
+        let tech = create_technician(&server, &client, "Tom", "tom@msp.example").await;
         let tenant_id = tenant["id"].as_str().expect("id").to_owned();
         // The first bit past the layout (bits 24 and 25 are Run and Reveal).
         let too_big = (1_i64 << 26).to_string();
@@ -819,14 +829,7 @@ on_both_databases!(
             )
             .await;
             assert_eq!(status, StatusCode::OK, "{body}");
-            let (_, users) = call(&server, &client, "/api/t/users", &[("tenant", slug)]).await;
-            let role = users["roles"]
-                .as_array()
-                .expect("roles")
-                .iter()
-                .find(|r| r["name"] == "Viewer")
-                .expect("Viewer role");
-            viewer.push(role["id"].as_str().expect("role id").to_owned());
+            viewer.push(role_id(&server, &client, slug, "Viewer").await);
         }
         let answers = all_at_once(
             &server,
@@ -858,20 +861,7 @@ on_both_databases!(
         }
 
         // Assignment changes: assign and unassign the same technician at once.
-        let (status, tech) = call(
-            &server,
-            &client,
-            "/api/technicians/create",
-            &[
-                ("display_name", "Tess"),
-                ("email", "tess@msp.example"),
-                ("phone", ""),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{tech}");
-        let tech = tech["id"].as_str().expect("id").to_owned();
+        let tech = create_technician(&server, &client, "Tess", "tess@msp.example").await;
         let ids: Vec<String> = tenants.iter().map(|(id, _)| id.clone()).collect();
         let calls = (0..50).map(|i| {
             let (tech, ids, client, server) = (&tech, &ids, &client, &server);

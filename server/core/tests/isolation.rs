@@ -838,10 +838,7 @@ async fn migrate_until(db: &TestDb, last: i64) {
     if db.backend == Backend::Sqlite {
         std::fs::write(db.dir.join("hub.db"), b"").expect("file");
     }
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&db.settings.url)
-        .await
-        .expect("owner");
+    let pool = db.owner_pool().await;
     migrator.run(&pool).await.expect("older migrations");
     pool.close().await;
 }
@@ -853,12 +850,7 @@ conformance!(
     |backend: Backend| async move {
         let db = TestDb::new(backend).await;
         migrate_until(&db, 8).await;
-        let owner = {
-            sqlx::any::install_default_drivers();
-            sqlx::AnyPool::connect(&db.settings.url)
-                .await
-                .expect("owner")
-        };
+        let owner = db.owner_pool().await;
         let full_before = (1_i64 << 24) - 1;
         let custom_before = 0b1011_0001_i64;
         for statement in [
