@@ -97,6 +97,7 @@ fn SignInProtection() -> impl IntoView {
                         .into_any(),
                         Ok(keys) => view! {
                             <p class="muted">"Failed attempts past the free ones are slowed down with growing delays; nobody is locked out, and an account's owner signing in from an address they used before is never slowed down by guesses from elsewhere."</p>
+                            <div class="table-scroll">
                             <table class="data-table" data-testid="throttle-table">
                                 <thead>
                                     <tr>
@@ -123,6 +124,7 @@ fn SignInProtection() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            </div>
                         }
                         .into_any(),
                         Err(error) => view! { <ErrorPanel message=error.to_string()/> }.into_any(),
