@@ -31,6 +31,7 @@ use pages::{
     setup::SetupPage,
     technician_detail::TechnicianDetailPage,
     technicians::TechniciansPage,
+    api_keys::ApiKeysPage,
     tenant::{TenantScope, TenantSectionPage},
     tenant_detail::TenantDetailPage,
     tenant_users::TenantUsersPage,
@@ -106,7 +107,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/agents") view=|| view! { <TenantSectionPage slug="agents"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/vault") view=|| view! { <TenantSectionPage slug="vault"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/users") view=TenantUsersPage/>
-                        <Route ssr=SsrMode::Async path=path!("/api-keys") view=|| view! { <TenantSectionPage slug="api-keys"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/api-keys") view=ApiKeysPage/>
                         <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <TenantSectionPage slug="audit"/> }/>
                     </ParentRoute>
                 </ParentRoute>

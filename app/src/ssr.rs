@@ -1,22 +1,13 @@
 //! Server-side glue between axum and the server functions: the request's principal and
 //! client, the CSP nonce, and the session cookie. Nothing here decides; `hub-core` does.
 
-use hub_core::{auth::sessions::IssuedToken, ClientInfo, Hub, HubError, Principal};
+use hub_core::{Hub, HubError, Principal};
 use leptos::prelude::*;
 
-/// The name of the session cookie.
-pub const SESSION_COOKIE: &str = "hub_session";
-
-/// What the server's middleware learned about the request, put into its extensions.
-#[derive(Clone, Debug, Default)]
-pub struct RequestContext {
-    /// The signed-in principal, re-checked against the database on this request.
-    pub principal: Option<Principal>,
-    /// Address and User-Agent.
-    pub client: ClientInfo,
-    /// Whether cookies should carry `Secure` (the request came over https).
-    pub secure: bool,
-}
+pub use hub_core::{
+    auth::sessions::{clear_session_cookie, session_cookie, SESSION_COOKIE},
+    RequestContext,
+};
 
 /// The per-request nonce that the Content-Security-Policy header allows scripts with.
 #[derive(Clone, Debug)]
@@ -39,9 +30,10 @@ pub fn hub() -> Result<Hub, HubError> {
         .ok_or_else(|| hub_core::db::internal(&"the Hub is not in the server context"))
 }
 
-/// The signed-in principal, or `Unauthenticated`.
+/// The signed-in person, or `Unauthenticated` (server functions are for people: an API key
+/// is refused here too).
 pub fn principal() -> Result<Principal, HubError> {
-    request_context().principal.ok_or(HubError::Unauthenticated)
+    request_context().principal().cloned()
 }
 
 /// Makes the request's CSP nonce available to `<HydrationScripts>`.
@@ -51,24 +43,6 @@ pub fn provide_csp_nonce() {
     {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
-}
-
-/// The `Set-Cookie` value that stores a session token.
-pub fn session_cookie(token: &IssuedToken, secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        token.token,
-        token.max_age_secs,
-        if secure { "; Secure" } else { "" }
-    )
-}
-
-/// The `Set-Cookie` value that removes the session cookie.
-pub fn clear_session_cookie(secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    )
 }
 
 /// Adds a `Set-Cookie` header to the server function's response.

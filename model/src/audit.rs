@@ -96,11 +96,19 @@ pub enum AuditAction {
     TenantRoleUpdate,
     /// `tenant_role.delete`: Delete a tenant role.
     TenantRoleDelete,
+    /// `api_key.list`: List API keys.
+    ApiKeyList,
+    /// `api_key.create`: Create an API key.
+    ApiKeyCreate,
+    /// `api_key.revoke`: Revoke an API key.
+    ApiKeyRevoke,
+    /// `api.whoami`: Identify an API key (API).
+    ApiWhoami,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 45] = [
+    pub const ALL: [Self; 49] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -146,6 +154,10 @@ impl AuditAction {
         Self::TenantRoleCreate,
         Self::TenantRoleUpdate,
         Self::TenantRoleDelete,
+        Self::ApiKeyList,
+        Self::ApiKeyCreate,
+        Self::ApiKeyRevoke,
+        Self::ApiWhoami,
     ];
 
     /// The stored name (never changes once released).
@@ -196,6 +208,10 @@ impl AuditAction {
             Self::TenantRoleCreate => "tenant_role.create",
             Self::TenantRoleUpdate => "tenant_role.update",
             Self::TenantRoleDelete => "tenant_role.delete",
+            Self::ApiKeyList => "api_key.list",
+            Self::ApiKeyCreate => "api_key.create",
+            Self::ApiKeyRevoke => "api_key.revoke",
+            Self::ApiWhoami => "api.whoami",
         }
     }
 
@@ -247,6 +263,10 @@ impl AuditAction {
             Self::TenantRoleCreate => "Create a tenant role",
             Self::TenantRoleUpdate => "Edit a tenant role",
             Self::TenantRoleDelete => "Delete a tenant role",
+            Self::ApiKeyList => "List API keys",
+            Self::ApiKeyCreate => "Create an API key",
+            Self::ApiKeyRevoke => "Revoke an API key",
+            Self::ApiWhoami => "Identify an API key (API)",
         }
     }
 

@@ -38,3 +38,11 @@ typed_id!(
     /// A customer tenant (or, before an MSP license, the organization's own workspace).
     TenantId
 );
+typed_id!(
+    /// A tenant API key (automation runners); its secret is never stored.
+    ApiKeyId
+);
+typed_id!(
+    /// A role inside one tenant (its permission matrix for the tenant's users).
+    RoleId
+);

@@ -2,6 +2,7 @@
 //!
 //! This crate compiles for the server and for the browser (WASM), so it holds no I/O.
 
+pub mod api_keys;
 pub mod audit;
 pub mod branding;
 pub mod dates;
@@ -17,4 +18,4 @@ pub mod tenants;
 pub mod workspace;
 
 pub use error::{HubError, HubResult, LicenseProblem};
-pub use ids::{SessionId, TenantId, UserId};
+pub use ids::{ApiKeyId, RoleId, SessionId, TenantId, UserId};

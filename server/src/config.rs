@@ -105,6 +105,8 @@ impl Default for DatabaseConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct KeysConfig {
     pub session_key: PathBuf,
+    /// The secret tenant API keys are hashed under (HMAC-SHA256).
+    pub api_key_secret: PathBuf,
     pub vault_kek: PathBuf,
     pub db_runtime_password: PathBuf,
     /// The vendor's Ed25519 public key (PEM) that verifies license keys. Empty: none, and
@@ -120,6 +122,7 @@ impl Default for KeysConfig {
     fn default() -> Self {
         Self {
             session_key: PathBuf::from("session.key"),
+            api_key_secret: PathBuf::from("api-key.key"),
             vault_kek: PathBuf::from("vault-kek.key"),
             db_runtime_password: PathBuf::from("db-runtime-password"),
             license_public_key: PathBuf::new(),

@@ -64,6 +64,7 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
         })
     };
     let session_key = secret(&config.keys.session_key, 32)?;
+    let api_key_secret = secret(&config.keys.api_key_secret, 32)?;
     // Generated now so that the vault (a later release) never starts without its key.
     secret(&config.keys.vault_kek, 32)?;
     let runtime_password_path = config.secret_path(&config.keys.db_runtime_password);
@@ -83,7 +84,7 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
         max_connections: config.database.max_connections,
     })
     .await?;
-    let hub = Hub::new(db, &session_key, settings).map_err(StartError::Hub)?;
+    let hub = Hub::new(db, &session_key, &api_key_secret, settings).map_err(StartError::Hub)?;
     hub.ensure_organization_workspace()
         .await
         .map_err(StartError::Hub)?;

@@ -10,7 +10,7 @@ pub async fn get_session() -> Result<SessionInfo, HubError> {
     let setup_required = hub.setup_required().await?;
     let organization_name = hub.organization_name().await?;
     use hub_model::license::LicenseState;
-    let principal = crate::ssr::request_context().principal;
+    let principal = crate::ssr::principal().ok();
     let brand = hub.brand().await?;
     let hub_admin = principal.as_ref().is_some_and(|p| p.is_hub_admin());
     let (license, activation_notice) = if hub_admin {
@@ -96,8 +96,8 @@ pub async fn logout() -> Result<(), HubError> {
     use crate::ssr;
     let hub = ssr::hub()?;
     let request = ssr::request_context();
-    let principal = request.principal.ok_or(HubError::Unauthenticated)?;
-    hub.sign_out(&principal).await?;
+    let principal = request.principal()?;
+    hub.sign_out(principal).await?;
     ssr::set_cookie(&ssr::clear_session_cookie(request.secure));
     leptos_axum::redirect("/login");
     Ok(())

@@ -15,7 +15,7 @@ pub async fn get_brand() -> Result<Brand, HubError> {
 /// browser (just leaving the shell) has nothing to refresh.
 #[server(endpoint = "brand/update")]
 pub async fn brand_if_changed(known_version: i64) -> Result<Option<Brand>, HubError> {
-    let Some(principal) = crate::ssr::request_context().principal else {
+    let Ok(principal) = crate::ssr::principal() else {
         return Ok(None);
     };
     if principal.brand_version == known_version {

@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod account;
+pub mod api_keys;
 pub mod branding;
 pub mod license;
 pub mod login;

@@ -48,11 +48,11 @@ async fn main() {
         let seeded = started.elapsed().as_secs_f64();
         // Deactivate every tenth, and give some usage, so status and usage orders mean something.
         sqlx::query("UPDATE tenants SET active = 0 WHERE kind = 'tenant' AND name LIKE '%0 %'")
-            .execute(hub.db().pool())
+            .execute(hub.db().pool_for_tests())
             .await
             .expect("deactivate");
         sqlx::query("UPDATE tenants SET used_automs = LENGTH(slug) % 7 WHERE kind = 'tenant'")
-            .execute(hub.db().pool())
+            .execute(hub.db().pool_for_tests())
             .await
             .expect("usage");
         if backend == Backend::Postgres {
@@ -153,7 +153,7 @@ async fn main() {
         let slugs: Vec<(hub_model::TenantId, String)> = sqlx::query_as::<_, (String, String)>(
             "SELECT id, slug FROM tenants WHERE kind = 'tenant' AND active = 1 ORDER BY name_key LIMIT 400",
         )
-        .fetch_all(hub.db().pool())
+        .fetch_all(hub.db().pool_for_tests())
         .await
         .expect("slugs")
         .into_iter()

@@ -4,8 +4,11 @@
 
 use crate::{clock::now_ms, db::DbResultExt as _, Hub};
 use hub_model::audit::AuditAction;
-use hub_model::{HubResult, TenantId, UserId};
+use hub_model::{ApiKeyId, HubResult, TenantId, UserId};
 use uuid::Uuid;
+
+/// What this module does as the hub itself (no caller's rights decide it).
+const AUDIT: crate::caller::SystemTask = crate::caller::SystemTask::new("audit log");
 
 /// Whether the action was carried out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,11 +26,47 @@ impl Outcome {
     }
 }
 
+/// Whoever the audit log can name as acting: a person or any [`crate::Caller`].
+pub trait AuditActor {
+    /// The user, when a person acts.
+    fn user_id(&self) -> Option<UserId>;
+    /// The API key, when a key acts.
+    fn api_key_id(&self) -> Option<ApiKeyId>;
+    /// What they acted as (`msp_admin`, `api_key`, `system`).
+    fn acting_as(&self) -> &'static str;
+}
+
+impl AuditActor for crate::Principal {
+    fn user_id(&self) -> Option<UserId> {
+        Some(self.user_id)
+    }
+    fn api_key_id(&self) -> Option<ApiKeyId> {
+        None
+    }
+    fn acting_as(&self) -> &'static str {
+        self.role.as_str()
+    }
+}
+
+impl AuditActor for crate::Caller {
+    fn user_id(&self) -> Option<UserId> {
+        Self::user_id(self)
+    }
+    fn api_key_id(&self) -> Option<ApiKeyId> {
+        self.key_id()
+    }
+    fn acting_as(&self) -> &'static str {
+        Self::acting_as(self)
+    }
+}
+
 /// One event to append.
 #[derive(Clone, Debug)]
 pub struct AuditEvent<'a> {
     /// The user, when known.
     pub actor: Option<UserId>,
+    /// The API key, when a key acted.
+    pub api_key: Option<ApiKeyId>,
     /// The role the actor acted as (`anonymous` before sign-in).
     pub acting_as: &'a str,
     /// The tenant it concerns, if any.
@@ -42,17 +81,18 @@ pub struct AuditEvent<'a> {
 }
 
 impl<'a> AuditEvent<'a> {
-    /// An action `principal` was allowed to carry out.
+    /// An action `actor` was allowed to carry out.
     pub fn allowed(
-        principal: &'a crate::Principal,
+        actor: &impl AuditActor,
         action: AuditAction,
         tenant: Option<TenantId>,
         target: &'a str,
         detail: String,
     ) -> Self {
         Self {
-            actor: Some(principal.user_id),
-            acting_as: principal.role.as_str(),
+            actor: actor.user_id(),
+            api_key: actor.api_key_id(),
+            acting_as: actor.acting_as(),
             tenant,
             action,
             target,
@@ -61,9 +101,9 @@ impl<'a> AuditEvent<'a> {
         }
     }
 
-    /// An action `principal` was refused.
+    /// An action `actor` was refused.
     pub fn denied(
-        principal: &'a crate::Principal,
+        actor: &impl AuditActor,
         action: AuditAction,
         tenant: Option<TenantId>,
         target: &'a str,
@@ -71,7 +111,7 @@ impl<'a> AuditEvent<'a> {
     ) -> Self {
         Self {
             outcome: Outcome::Denied,
-            ..Self::allowed(principal, action, tenant, target, detail)
+            ..Self::allowed(actor, action, tenant, target, detail)
         }
     }
 
@@ -81,12 +121,13 @@ impl<'a> AuditEvent<'a> {
         executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
     ) -> HubResult<()> {
         sqlx::query(
-            "INSERT INTO audit_events (id, at, actor_user_id, acting_as, tenant_id, action, target, outcome, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO audit_events (id, at, actor_user_id, actor_api_key_id, acting_as, tenant_id, \
+             action, target, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(Uuid::new_v4().to_string())
         .bind(now_ms())
         .bind(self.actor.map(|id| id.to_string()))
+        .bind(self.api_key.map(|id| id.to_string()))
         .bind(self.acting_as)
         .bind(self.tenant.map(|id| id.to_string()))
         .bind(self.action.as_str())
@@ -113,7 +154,7 @@ pub struct StoredAuditEvent {
 impl Hub {
     /// Appends an audit event on its own.
     pub async fn audit(&self, event: AuditEvent<'_>) -> HubResult<()> {
-        event.record(self.db().pool()).await
+        event.record(self.system_conn(AUDIT).await?.conn()).await
     }
 
     /// The newest events first.
@@ -123,7 +164,7 @@ impl Hub {
              ORDER BY at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(self.db().pool())
+        .fetch_all(self.system_conn(AUDIT).await?.conn())
         .await
         .db()
     }

@@ -4,9 +4,11 @@
 //! functions and REST handlers are thin adapters over [`Hub`].
 
 pub mod access;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod branding;
+pub mod caller;
 pub mod clock;
 pub mod db;
 pub mod demo;
@@ -27,6 +29,7 @@ use license::LicenseVerifier;
 use std::sync::Arc;
 
 pub use auth::principal::Principal;
+pub use caller::{Caller, KeyCaller, RequestContext, SystemTask};
 pub use hub_model::{HubError, HubResult};
 
 /// Where a request comes from, for rate limits, sessions and audit.
@@ -56,18 +59,26 @@ pub struct Hub {
 struct HubInner {
     db: Db,
     tokens: TokenKeys,
+    api_key_secret: Vec<u8>,
     passwords: PasswordHasher,
     settings: HubSettings,
     license: Option<LicenseVerifier>,
 }
 
 impl Hub {
-    /// Builds the core over an open database and the session signing secret.
-    pub fn new(db: Db, session_secret: &[u8], settings: HubSettings) -> HubResult<Self> {
+    /// Builds the core over an open database, the session signing secret and the secret API
+    /// keys are hashed under.
+    pub fn new(
+        db: Db,
+        session_secret: &[u8],
+        api_key_secret: &[u8],
+        settings: HubSettings,
+    ) -> HubResult<Self> {
         Ok(Self {
             inner: Arc::new(HubInner {
                 db,
                 tokens: TokenKeys::new(session_secret),
+                api_key_secret: api_key_secret.to_vec(),
                 passwords: PasswordHasher::new()?,
                 license: settings
                     .license_public_key
@@ -86,6 +97,10 @@ impl Hub {
 
     pub(crate) fn tokens(&self) -> &TokenKeys {
         &self.inner.tokens
+    }
+
+    pub(crate) fn api_key_secret(&self) -> &[u8] {
+        &self.inner.api_key_secret
     }
 
     pub(crate) fn passwords(&self) -> &PasswordHasher {

@@ -13,6 +13,9 @@ use hub_model::{session::SystemRole, HubError, HubResult, UserId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// What this module does as the hub itself (no caller's rights decide it).
+const SETUP: crate::caller::SystemTask = crate::caller::SystemTask::new("setup");
+
 /// What the setup page submits.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SetupInput {
@@ -29,7 +32,7 @@ impl Hub {
     /// Whether setup still has to run.
     pub async fn setup_required(&self) -> HubResult<bool> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organization")
-            .fetch_one(self.db().pool())
+            .fetch_one(self.system_conn(SETUP).await?.conn())
             .await
             .db()?;
         Ok(count == 0)
@@ -37,7 +40,7 @@ impl Hub {
 
     /// The organization's name, once set up.
     pub async fn organization_name(&self) -> HubResult<Option<String>> {
-        self.organization_name_in(self.db().pool()).await
+        self.organization_name_in(self.system_conn(SETUP).await?.conn()).await
     }
 
     /// The organization's name, read with `executor` (inside a transaction).
@@ -65,11 +68,11 @@ impl Hub {
         )
         .bind(&token)
         .bind(now_ms())
-        .execute(self.db().pool())
+        .execute(self.system_conn(SETUP).await?.conn())
         .await
         .db()?;
         sqlx::query_scalar("SELECT token FROM setup_token WHERE id = 1")
-            .fetch_optional(self.db().pool())
+            .fetch_optional(self.system_conn(SETUP).await?.conn())
             .await
             .db()
     }
@@ -87,13 +90,14 @@ impl Hub {
         }
         let expected: Option<String> =
             sqlx::query_scalar("SELECT token FROM setup_token WHERE id = 1")
-                .fetch_optional(self.db().pool())
+                .fetch_optional(self.system_conn(SETUP).await?.conn())
                 .await
                 .db()?;
         let matches = expected.is_some_and(|expected| same_secret(&expected, token.trim()));
         if !matches {
             self.audit(AuditEvent {
                 actor: None,
+                api_key: None,
                 tenant: None,
                 acting_as: "anonymous",
                 action: AuditAction::SetupComplete,
@@ -128,7 +132,7 @@ impl Hub {
 
         let now = now_ms();
         let user_id = UserId(Uuid::new_v4());
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = self.system_write(SETUP).await?;
         let inserted =
             sqlx::query("INSERT INTO organization (id, name, created_at) VALUES (1, $1, $2)")
                 .bind(&organization)
@@ -153,7 +157,7 @@ impl Hub {
         .execute(&mut *tx)
         .await
         .db()?;
-        crate::tenants::insert_organization_workspace(&mut tx, &organization, now).await?;
+        crate::tenants::insert_organization_workspace(tx.tx(), &organization, now).await?;
         let brand_version = crate::branding::version(&mut *tx).await?;
         let (session_id, token) = self
             .start_session(&mut *tx, user_id, 1, brand_version, client)
@@ -166,6 +170,7 @@ impl Hub {
         self.remember_address(&mut *tx, &email, &client.ip).await?;
         AuditEvent {
             actor: Some(user_id),
+            api_key: None,
             tenant: None,
             acting_as: SystemRole::Administrator.as_str(),
             action: AuditAction::SetupComplete,
@@ -175,7 +180,7 @@ impl Hub {
         }
         .record(&mut *tx)
         .await?;
-        match tx.commit().await {
+        match tx.into_inner().commit().await {
             Err(e) if is_unique_violation(&e) => return Err(HubError::AlreadySetUp),
             other => other.db()?,
         }

@@ -3,6 +3,7 @@
 //! request: assignments are re-read by [`Hub::enter_tenant`], and deactivation and password
 //! resets end their sessions.
 
+use crate::access::msp::MspRole;
 use crate::{
     audit::AuditEvent,
     auth::password::validate_new_password,
@@ -116,17 +117,19 @@ impl Hub {
         principal: &Principal,
         query: &TechnicianQuery,
     ) -> HubResult<TechnicianPage> {
-        self.msp_admin_only(principal, AuditAction::TechnicianList)
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianList, MspRole::MspAdmin)
             .await?;
         let pattern = search_pattern(&query.search);
         let per_page = per_page(query.per_page);
         let page = query.page.max(1);
         let filter = "u.system_role = 'technician' AND ($1 = '%%' OR LOWER(u.display_name) LIKE $1 ESCAPE '\\' \
              OR LOWER(u.email) LIKE $1 ESCAPE '\\' OR u.phone LIKE $1 ESCAPE '\\')";
+        let mut tx = grant.read(self).await?;
         let total: i64 =
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u WHERE {filter}"))
                 .bind(&pattern)
-                .fetch_one(self.db().pool())
+                .fetch_one(&mut *tx)
                 .await
                 .db()?;
         let rows = sqlx::query(&format!(
@@ -136,9 +139,10 @@ impl Hub {
         .bind(&pattern)
         .bind(per_page)
         .bind((page - 1).saturating_mul(per_page))
-        .fetch_all(self.db().pool())
+        .fetch_all(&mut *tx)
         .await
         .db()?;
+        tx.commit().await?;
         Ok(TechnicianPage {
             items: rows.iter().map(summary).collect::<HubResult<_>>()?,
             total,
@@ -154,14 +158,15 @@ impl Hub {
         profile: &TechnicianProfile,
         password: &str,
     ) -> HubResult<TechnicianSummary> {
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianCreate, MspRole::MspAdmin)
+            .await?;
         let profile = validate_profile(profile)?;
         validate_new_password(password)?;
-        self.msp_admin_only(principal, AuditAction::TechnicianCreate)
-            .await?;
         let hash = self.passwords().hash(password).await?;
         let now = now_ms();
         let id = Uuid::new_v4().to_string();
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = grant.write(self).await?;
         sqlx::query(
             "INSERT INTO users (id, email, display_name, phone, password_hash, system_role, \
              active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'technician', 1, $6, $6)",
@@ -185,7 +190,7 @@ impl Hub {
         .record(&mut *tx)
         .await?;
         let created = technician_in(&mut *tx, &id).await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(created)
     }
 
@@ -196,10 +201,11 @@ impl Hub {
         id: UserId,
         profile: &TechnicianProfile,
     ) -> HubResult<TechnicianSummary> {
-        let profile = validate_profile(profile)?;
-        self.msp_admin_only(principal, AuditAction::TechnicianUpdate)
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianUpdate, MspRole::MspAdmin)
             .await?;
-        let mut tx = self.db().begin_write().await?;
+        let profile = validate_profile(profile)?;
+        let mut tx = grant.write(self).await?;
         let updated = sqlx::query(
             "UPDATE users SET display_name = $1, email = $2, phone = $3, updated_at = $4 \
              WHERE id = $5 AND system_role = 'technician'",
@@ -226,7 +232,7 @@ impl Hub {
         .record(&mut *tx)
         .await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(technician)
     }
 
@@ -237,10 +243,11 @@ impl Hub {
         id: UserId,
         active: bool,
     ) -> HubResult<TechnicianSummary> {
-        self.msp_admin_only(principal, AuditAction::TechnicianSetActive)
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianSetActive, MspRole::MspAdmin)
             .await?;
         let now = now_ms();
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = grant.write(self).await?;
         let updated = sqlx::query(
             "UPDATE users SET active = $1, security_version = security_version + 1, updated_at = $2 \
              WHERE id = $3 AND system_role = 'technician'",
@@ -267,7 +274,7 @@ impl Hub {
         AuditEvent::allowed(principal, action, None, &technician.email, String::new())
             .record(&mut *tx)
             .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(technician)
     }
 
@@ -278,12 +285,13 @@ impl Hub {
         id: UserId,
         password: &str,
     ) -> HubResult<()> {
-        validate_new_password(password)?;
-        self.msp_admin_only(principal, AuditAction::TechnicianResetPassword)
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianResetPassword, MspRole::MspAdmin)
             .await?;
+        validate_new_password(password)?;
         let hash = self.passwords().hash(password).await?;
         let now = now_ms();
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = grant.write(self).await?;
         let email: Option<String> = sqlx::query_scalar(
             "UPDATE users SET password_hash = $1, security_version = security_version + 1, \
              updated_at = $2 WHERE id = $3 AND system_role = 'technician' RETURNING email",
@@ -307,14 +315,15 @@ impl Hub {
         )
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()
+        tx.commit().await
     }
 
     /// Deletes a technician with their assignments and sessions (audit events stay).
     pub async fn delete_technician(&self, principal: &Principal, id: UserId) -> HubResult<()> {
-        self.msp_admin_only(principal, AuditAction::TechnicianDelete)
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianDelete, MspRole::MspAdmin)
             .await?;
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = grant.write(self).await?;
         let email: Option<String> = sqlx::query_scalar(
             "DELETE FROM users WHERE id = $1 AND system_role = 'technician' RETURNING email",
         )
@@ -334,7 +343,7 @@ impl Hub {
         )
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()
+        tx.commit().await
     }
 
     /// A technician with the tenants they are assigned to.
@@ -343,9 +352,10 @@ impl Hub {
         principal: &Principal,
         id: UserId,
     ) -> HubResult<TechnicianDetail> {
-        self.msp_admin_only(principal, AuditAction::TechnicianView)
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianView, MspRole::MspAdmin)
             .await?;
-        let mut tx = self.db().begin_read().await?;
+        let mut tx = grant.read(self).await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
         let rows = sqlx::query(
             "SELECT t.id, t.slug, t.name, t.active, a.permissions FROM technician_assignments a \
@@ -355,7 +365,7 @@ impl Hub {
         .fetch_all(&mut *tx)
         .await
         .db()?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(TechnicianDetail {
             technician,
             assignments: rows.iter().map(assignment_row).collect::<HubResult<_>>()?,
@@ -372,12 +382,13 @@ impl Hub {
         page: i64,
         per_page_requested: i64,
     ) -> HubResult<AssignmentPage> {
-        self.msp_admin_only(principal, AuditAction::TechnicianView)
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianView, MspRole::MspAdmin)
             .await?;
         let pattern = search_pattern(search);
         let per_page = per_page(per_page_requested);
         let page = page.max(1);
-        let mut tx = self.db().begin_read().await?;
+        let mut tx = grant.read(self).await?;
         technician_in(&mut *tx, &id.to_string()).await?;
         let filter = "t.kind = 'tenant' AND ($1 = '%%' OR t.name_key LIKE $1 ESCAPE '\\' OR t.slug LIKE $1 ESCAPE '\\')";
         let total: i64 =
@@ -398,7 +409,7 @@ impl Hub {
         .fetch_all(&mut *tx)
         .await
         .db()?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(AssignmentPage {
             rows: rows.iter().map(assignment_row).collect::<HubResult<_>>()?,
             total,
@@ -417,11 +428,12 @@ impl Hub {
         tenants: &[TenantId],
         permissions: PermissionSet,
     ) -> HubResult<TechnicianDetail> {
-        let tenants = validate_batch(tenants)?;
-        self.msp_admin_only(principal, AuditAction::TechnicianAssign)
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianAssign, MspRole::MspAdmin)
             .await?;
+        let tenants = validate_batch(tenants)?;
         let now = now_ms();
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = grant.write(self).await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
         for tenant in &tenants {
             let exists: Option<i64> =
@@ -455,7 +467,7 @@ impl Hub {
             .record(&mut *tx)
             .await?;
         }
-        tx.commit().await.db()?;
+        tx.commit().await?;
         self.technician_detail(principal, id).await
     }
 
@@ -466,10 +478,11 @@ impl Hub {
         id: UserId,
         tenants: &[TenantId],
     ) -> HubResult<TechnicianDetail> {
-        let tenants = validate_batch(tenants)?;
-        self.msp_admin_only(principal, AuditAction::TechnicianUnassign)
+        let grant = self
+            .msp_grant(principal, AuditAction::TechnicianUnassign, MspRole::MspAdmin)
             .await?;
-        let mut tx = self.db().begin_write().await?;
+        let tenants = validate_batch(tenants)?;
+        let mut tx = grant.write(self).await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
         for tenant in &tenants {
             let removed = sqlx::query(
@@ -493,7 +506,7 @@ impl Hub {
                 .await?;
             }
         }
-        tx.commit().await.db()?;
+        tx.commit().await?;
         self.technician_detail(principal, id).await
     }
 }

@@ -130,9 +130,8 @@ async fn record(
     target: &str,
     detail: String,
 ) -> HubResult<()> {
-    let principal = scope.principal().clone();
     let tenant = scope.tenant_id();
-    AuditEvent::allowed(&principal, action, Some(tenant), target, detail)
+    AuditEvent::allowed(scope.caller(), action, Some(tenant), target, detail)
         .record(scope.conn())
         .await
 }

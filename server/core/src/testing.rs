@@ -103,7 +103,7 @@ impl TestDb {
     /// A hub over the database with test policies.
     pub async fn hub(&self) -> Hub {
         let db = self.open().await;
-        Hub::new(db, &[7u8; 32], test_settings()).unwrap_or_else(|e| panic!("hub: {e}"))
+        Hub::new(db, &[7u8; 32], &[8u8; 32], test_settings()).unwrap_or_else(|e| panic!("hub: {e}"))
     }
 }
 

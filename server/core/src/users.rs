@@ -11,6 +11,9 @@ use crate::{
 use hub_model::audit::AuditAction;
 use hub_model::{HubError, HubResult};
 
+/// What this module does as the hub itself (no caller's rights decide it).
+const ACCOUNTS: crate::caller::SystemTask = crate::caller::SystemTask::new("own account");
+
 /// Maps the protected-MSP-Admin trigger to its typed error; other failures stay internal.
 pub(crate) fn protected_or_internal(error: sqlx::Error) -> HubError {
     if is_protected_violation(&error) {
@@ -26,7 +29,7 @@ impl Hub {
         let email = normalize_email(email);
         let hash = self.passwords().hash(new_password).await?;
         let now = now_ms();
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = self.system_write(ACCOUNTS).await?;
         let user_id: Option<String> = sqlx::query_scalar(
             "UPDATE users SET password_hash = $1, security_version = security_version + 1, updated_at = $2 \
              WHERE email = $3 RETURNING id",
@@ -50,6 +53,7 @@ impl Hub {
         .db()?;
         AuditEvent {
             actor: None,
+            api_key: None,
             tenant: None,
             acting_as: by,
             action: AuditAction::UserPasswordReset,
@@ -59,7 +63,7 @@ impl Hub {
         }
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()
+        tx.commit().await
     }
 
     /// Changes the signed-in user's own display name (the MSP Admin may, like everyone).
@@ -69,7 +73,7 @@ impl Hub {
         display_name: &str,
     ) -> HubResult<String> {
         let name = validate_name("display_name", display_name, "name")?;
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = self.system_write(ACCOUNTS).await?;
         sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
             .bind(&name)
             .bind(now_ms())
@@ -86,7 +90,7 @@ impl Hub {
         )
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(name)
     }
 
@@ -101,7 +105,7 @@ impl Hub {
         let hash: Option<String> =
             sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
                 .bind(principal.user_id.to_string())
-                .fetch_optional(self.db().pool())
+                .fetch_optional(self.system_conn(ACCOUNTS).await?.conn())
                 .await
                 .db()?;
         // Guesses at the current password are throttled and audited like sign-ins.
@@ -140,7 +144,7 @@ impl Hub {
         }
         let new_hash = self.passwords().hash(new_password).await?;
         let now = now_ms();
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = self.system_write(ACCOUNTS).await?;
         let version: i64 = sqlx::query_scalar(
             "UPDATE users SET password_hash = $1, security_version = security_version + 1, \
              updated_at = $2 WHERE id = $3 RETURNING security_version",
@@ -169,7 +173,7 @@ impl Hub {
         )
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         self.attempt_succeeded(reservation, &[key]).await?;
         self.reissue_token(principal, version, now)
     }

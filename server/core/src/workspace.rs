@@ -39,7 +39,10 @@ impl Hub {
         let Some(name) = self.organization_name().await? else {
             return Err(HubError::SetupRequired);
         };
-        if license::load(self.db().pool()).await?.is_none() {
+        // The tenants this principal may see: the query below filters the same way (and the
+        // scope's set is what later tenant data reads are held to).
+        let mut scope = self.read_scope(principal).await?;
+        if license::load(scope.conn()).await?.is_none() {
             let entries = if principal.is_hub_admin() {
                 vec![WorkspaceEntry {
                     slug: ORGANIZATION_SLUG.to_owned(),
@@ -90,7 +93,7 @@ impl Hub {
         .bind(&user)
         .bind(&pattern)
         .bind(SWITCHER_LIMIT)
-        .fetch_all(self.db().pool())
+        .fetch_all(scope.conn())
         .await
         .db()?;
         let mut entries: Vec<WorkspaceEntry> = rows.into_iter().map(entry).collect();
@@ -100,7 +103,7 @@ impl Hub {
             ))
             .bind(&user)
             .bind(slug)
-            .fetch_optional(self.db().pool())
+            .fetch_optional(scope.conn())
             .await
             .db()?;
             entries.extend(row.map(entry));
@@ -110,9 +113,10 @@ impl Hub {
         ))
         .bind(&user)
         .bind(&pattern)
-        .fetch_one(self.db().pool())
+        .fetch_one(scope.conn())
         .await
         .db()?;
+        scope.finish().await?;
         Ok(WorkspaceList {
             single_organization: false,
             entries,
@@ -126,7 +130,7 @@ impl Hub {
             "SELECT t.slug FROM users u JOIN tenants t ON t.id = u.last_tenant_id WHERE u.id = $1",
         )
         .bind(principal.user_id.to_string())
-        .fetch_optional(self.db().pool())
+        .fetch_optional(self.system_conn(crate::SystemTask::new("find the landing page")).await?.conn())
         .await
         .db()?;
         let Some(slug) = slug else {

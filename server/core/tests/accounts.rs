@@ -38,7 +38,7 @@ conformance!(setup_happens_exactly_once, |backend: Backend| async move {
         Some(HubError::AlreadySetUp)
     );
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(hub.db().pool())
+        .fetch_one(hub.db().pool_for_tests())
         .await
         .expect("count");
     assert_eq!(users, 1, "a refused setup writes nothing");
@@ -67,7 +67,7 @@ conformance!(
         }
         assert_eq!(ok, 1);
         let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(hub.db().pool())
+            .fetch_one(hub.db().pool_for_tests())
             .await
             .expect("count");
         assert_eq!(users, 1);
@@ -392,11 +392,11 @@ conformance!(audit_log_is_append_only, |backend: Backend| async move {
         .any(|e| e.action == "setup.complete" && e.outcome == "allowed"));
 
     let update = sqlx::query("UPDATE audit_events SET outcome = 'allowed'")
-        .execute(hub.db().pool())
+        .execute(hub.db().pool_for_tests())
         .await;
     assert!(update.is_err(), "audit rows cannot be changed");
     let delete = sqlx::query("DELETE FROM audit_events")
-        .execute(hub.db().pool())
+        .execute(hub.db().pool_for_tests())
         .await;
     assert!(delete.is_err(), "audit rows cannot be deleted");
     assert_eq!(
@@ -444,7 +444,7 @@ async fn postgres_runtime_role_owns_nothing_and_cannot_bypass_rls() {
     let (user, superuser, bypass): (String, bool, bool) = sqlx::query_as(
         "SELECT current_user::text, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
     )
-    .fetch_one(hub.db().pool())
+    .fetch_one(hub.db().pool_for_tests())
     .await
     .expect("role");
     assert_eq!(user, db.settings.runtime_role);
@@ -452,7 +452,7 @@ async fn postgres_runtime_role_owns_nothing_and_cannot_bypass_rls() {
     assert!(!bypass);
     let owned: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM pg_tables WHERE tableowner = current_user")
-            .fetch_one(hub.db().pool())
+            .fetch_one(hub.db().pool_for_tests())
             .await
             .expect("owned");
     assert_eq!(owned, 0);
@@ -465,16 +465,16 @@ async fn postgres_runtime_role_owns_nothing_and_cannot_bypass_rls() {
         "INSERT INTO audit_events (id, at, actor_user_id, acting_as, tenant_id, action, target, \
          outcome, detail) VALUES ('forged', 1, NULL, 'x', NULL, 'x', 'x', 'allowed', 'x')",
     )
-    .execute(hub.db().pool())
+    .execute(hub.db().pool_for_tests())
     .await
     .expect("the runtime role may append");
     let at: i64 = sqlx::query_scalar("SELECT at FROM audit_events WHERE id = 'forged'")
-        .fetch_one(hub.db().pool())
+        .fetch_one(hub.db().pool_for_tests())
         .await
         .expect("at");
     assert!(at > hub_core::clock::now_ms() - 60_000, "backdated to {at}");
     let truncate = sqlx::query("TRUNCATE audit_events")
-        .execute(hub.db().pool())
+        .execute(hub.db().pool_for_tests())
         .await;
     assert!(
         truncate.is_err(),
@@ -498,7 +498,7 @@ async fn two_hubs_on_one_cluster_get_a_role_each() {
     one.settings.runtime_role = runtime_role_for(&one.settings.url).expect("role");
     two.settings.runtime_role = runtime_role_for(&two.settings.url).expect("role");
     let whoami = |db: &Db| {
-        let pool = db.pool().clone();
+        let pool = db.pool_for_tests().clone();
         async move {
             sqlx::query_scalar::<_, String>("SELECT current_user::text")
                 .fetch_one(&pool)
@@ -541,7 +541,7 @@ async fn two_hubs_on_one_cluster_get_a_role_each() {
 async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     let db = TestDb::sqlite();
     let hub = db.hub().await;
-    let mut conn = hub.db().pool().acquire().await.expect("conn");
+    let mut conn = hub.db().pool_for_tests().acquire().await.expect("conn");
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&mut *conn)
         .await
@@ -594,7 +594,7 @@ async fn active_sessions_get_a_fresh_token_and_a_sliding_expiry() {
         },
         ..hub_core::testing::test_settings()
     };
-    let hub = Hub::new(db.open().await, &[9u8; 32], settings).expect("hub");
+    let hub = Hub::new(db.open().await, &[9u8; 32], &[8u8; 32], settings).expect("hub");
     let signed_in = hub
         .set_up(&admin_input(), &client("10.0.0.1"))
         .await

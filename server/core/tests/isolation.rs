@@ -21,7 +21,7 @@ const PASSWORD: &str = "a long enough password";
 
 async fn scalar(hub: &Hub, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
-        .fetch_one(hub.db().pool())
+        .fetch_one(hub.db().pool_for_tests())
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
@@ -58,7 +58,7 @@ async fn denied_events(hub: &Hub, action: &str) -> i64 {
          AND actor_user_id IS NOT NULL",
     )
     .bind(action)
-    .fetch_one(hub.db().pool())
+    .fetch_one(hub.db().pool_for_tests())
     .await
     .expect("audit")
 }

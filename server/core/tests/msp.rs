@@ -20,14 +20,14 @@ use uuid::Uuid;
 
 async fn scalar(hub: &Hub, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
-        .fetch_one(hub.db().pool())
+        .fetch_one(hub.db().pool_for_tests())
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 async fn role_of_admin(hub: &Hub) -> String {
     sqlx::query_scalar("SELECT system_role FROM users WHERE email = 'dana@contoso.example'")
-        .fetch_one(hub.db().pool())
+        .fetch_one(hub.db().pool_for_tests())
         .await
         .expect("role")
 }
@@ -91,7 +91,7 @@ conformance!(
         // Data of the organization workspace from before the license: its seeded roles and
         // dashboard, plus a dashboard someone added.
         let org: String = sqlx::query_scalar("SELECT id FROM tenants WHERE kind = 'organization'")
-            .fetch_one(hub.db().pool())
+            .fetch_one(hub.db().pool_for_tests())
             .await
             .expect("organization workspace exists from setup");
         sqlx::query("INSERT INTO dashboards (id, tenant_id, name, is_default, created_at) VALUES ($1, $2, 'NOC wall', 0, 1)")
@@ -115,7 +115,7 @@ conformance!(
         assert_eq!(role_of_admin(&hub).await, "msp_admin");
         let (default_id, name, is_default): (String, String, i64) =
             sqlx::query_as("SELECT id, name, is_default FROM tenants WHERE kind = 'tenant'")
-                .fetch_one(hub.db().pool())
+                .fetch_one(hub.db().pool_for_tests())
                 .await
                 .expect("exactly one tenant");
         assert_eq!((name.as_str(), is_default), ("Default Tenant", 1));
@@ -279,7 +279,7 @@ conformance!(
         let db = TestDb::new(backend).await;
         let hub = db.hub().await;
         let admin = licensed_admin(&hub, 5).await;
-        let pool = hub.db().pool();
+        let pool = hub.db().pool_for_tests();
         let id = admin.user_id.to_string();
         for sql in [
             "UPDATE users SET system_role = 'technician' WHERE id = $1",
@@ -519,7 +519,7 @@ conformance!(
             .await
             .expect("create");
         sqlx::query("UPDATE license SET expires_at = 1000")
-            .execute(hub.db().pool())
+            .execute(hub.db().pool_for_tests())
             .await
             .expect("expire");
         assert!(matches!(
@@ -628,7 +628,7 @@ conformance!(
         );
         sqlx::query("UPDATE tenants SET used_automs = 7 WHERE id = $1")
             .bind(acme.id.to_string())
-            .execute(hub.db().pool())
+            .execute(hub.db().pool_for_tests())
             .await
             .expect("usage");
         let by_usage = hub
@@ -714,7 +714,7 @@ conformance!(
                                   WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY 1",
         };
         let found: Vec<String> = sqlx::query_scalar(sql)
-            .fetch_all(hub.db().pool())
+            .fetch_all(hub.db().pool_for_tests())
             .await
             .expect("schema");
         // Every table naming a tenant is tenant data, or one of the few access tables with a
@@ -852,7 +852,7 @@ async fn postgres_tenant_tables_are_isolated_by_row_level_security() {
         .expect("member");
     }
     let owner = db.owner_pool().await;
-    let pool = hub.db().pool();
+    let pool = hub.db().pool_for_tests();
 
     // The tables come from the schema, not from a list: a new table with a tenant_id and no
     // row-level security fails here (the access tables are the stated exceptions).

@@ -1,12 +1,18 @@
-//! Authentication on every request: the session cookie is checked against the database and
-//! the outcome put into the request as [`RequestContext`].
+//! Authentication on every request: whoever calls is resolved once, checked against the
+//! database, and put into the request as [`RequestContext`]; handlers read it with the
+//! [`crate::rest::caller`] extractors. Browser routes know only the session cookie; the REST
+//! API (`/api/v1`) knows only `Authorization: Bearer <key>`, so a browser's cookie never
+//! authenticates an API call and a key never opens a page or a server function.
 
 use super::{error_response, is_https};
 use crate::{
     config::SecureCookies,
     state::{AppState, WebSettings},
 };
-use app::ssr::{clear_session_cookie, session_cookie, RequestContext, SESSION_COOKIE};
+use hub_core::{
+    auth::sessions::{clear_session_cookie, session_cookie, SESSION_COOKIE},
+    Caller, RequestContext,
+};
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{header, HeaderMap, HeaderValue},
@@ -26,6 +32,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value)
+}
+
+/// The key of `Authorization: Bearer <key>` (the scheme is case-insensitive).
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, key) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
 }
 
 fn client_info(request: &Request, web: &WebSettings) -> ClientInfo {
@@ -85,6 +98,21 @@ pub async fn authenticate(
         SecureCookies::Never => false,
         SecureCookies::Auto => is_https(&request, web.trust_proxy_headers),
     };
+    if crate::rest::v1::is_api_path(request.uri().path()) {
+        let caller = match bearer(request.headers()) {
+            None => None,
+            Some(key) => match state.hub.authenticate_api_key(key).await {
+                Ok(key) => key.map(Caller::ApiKey),
+                Err(error) => return crate::rest::v1::problem_response(&error),
+            },
+        };
+        request.extensions_mut().insert(RequestContext {
+            caller,
+            client,
+            secure,
+        });
+        return next.run(request).await;
+    }
     let token = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
     let mut new_cookie = None;
     let principal = match token {
@@ -102,7 +130,7 @@ pub async fn authenticate(
         },
     };
     request.extensions_mut().insert(RequestContext {
-        principal,
+        caller: principal.map(Caller::User),
         client,
         secure,
     });

@@ -2,7 +2,7 @@
 
 use super::error_response;
 use crate::state::AppState;
-use app::ssr::RequestContext;
+use hub_core::RequestContext;
 use axum::{
     extract::{Request, State},
     http::Method,
@@ -48,7 +48,7 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
     let signed_in = request
         .extensions()
         .get::<RequestContext>()
-        .is_some_and(|c| c.principal.is_some());
+        .is_some_and(|c| c.principal().is_ok());
     match redirect_for(path, request.uri().query(), setup_required, signed_in) {
         Some(target) => Redirect::to(&target).into_response(),
         None => next.run(request).await,

@@ -1,15 +1,15 @@
 //! Branding over plain HTTP: the logo upload, the logo itself and the theme stylesheet.
 
 use crate::{middleware::error_response, state::AppState};
-use app::ssr::RequestContext;
+use super::caller::RequestCaller;
 use axum::{
     body::Bytes,
     extract::{Path, Query, State},
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
-    Extension, Json,
+    Json,
 };
-use hub_core::HubError;
+
 
 /// Logos and themes never change under their URL: cache them for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -17,13 +17,14 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// `POST /api/branding/logo`: the raw image as the body. MSP Admin only.
 pub async fn upload_logo(
     State(state): State<AppState>,
-    Extension(context): Extension<RequestContext>,
+    RequestCaller(caller): RequestCaller,
     body: Bytes,
 ) -> Response {
-    let Some(principal) = context.principal else {
-        return error_response(&HubError::Unauthenticated);
+    let principal = match caller.require_user() {
+        Ok(principal) => principal,
+        Err(error) => return error_response(&error),
     };
-    match state.hub.upload_logo(&principal, &body).await {
+    match state.hub.upload_logo(principal, &body).await {
         Ok(brand) => Json(brand).into_response(),
         Err(error) => error_response(&error),
     }

@@ -2,6 +2,8 @@
 //! progress, which only a plain request gives) and the brand's public assets.
 
 pub mod branding;
+pub mod caller;
+pub mod v1;
 
 use crate::state::AppState;
 use axum::{
@@ -16,8 +18,34 @@ pub const LOGO: &str = "/brand/logo/{file}";
 /// `GET`: the brand's colors as CSS custom properties (public).
 pub const THEME: &str = "/brand/theme.css";
 
-/// Every REST endpoint as (method, path): the authorization matrix test covers each one.
-pub const ENDPOINTS: &[(&str, &str)] = &[("POST", LOGO_UPLOAD), ("GET", LOGO), ("GET", THEME)];
+/// Every REST endpoint as (method, path): the authorization matrix test covers each one
+/// (the `/api/v1` routes come from the OpenAPI document, [`api_endpoints`]).
+pub const ENDPOINTS: &[(&str, &str)] = &[
+    ("POST", LOGO_UPLOAD),
+    ("GET", LOGO),
+    ("GET", THEME),
+    ("GET", v1::OPENAPI),
+];
+
+/// Every `/api/v1` operation in the OpenAPI document as (method, path).
+pub fn api_endpoints() -> Vec<(String, String)> {
+    let (_, document) = v1::api();
+    let mut out = Vec::new();
+    for (path, item) in &document.paths.paths {
+        for (method, operation) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ] {
+            if operation.is_some() {
+                out.push((method.to_owned(), format!("{}{path}", v1::PREFIX)));
+            }
+        }
+    }
+    out
+}
 
 /// The REST routes, merged into the application router.
 pub fn routes() -> Router<AppState> {
@@ -25,4 +53,5 @@ pub fn routes() -> Router<AppState> {
         .route(LOGO_UPLOAD, post(branding::upload_logo))
         .route(LOGO, get(branding::logo))
         .route(THEME, get(branding::theme))
+        .merge(v1::routes())
 }

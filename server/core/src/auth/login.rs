@@ -13,6 +13,9 @@ use crate::{
 use hub_model::audit::AuditAction;
 use hub_model::{session::SystemRole, HubError, HubResult, UserId};
 
+/// What this module does as the hub itself (no caller's rights decide it).
+const SIGN_IN: crate::caller::SystemTask = crate::caller::SystemTask::new("sign-in");
+
 /// A successful sign-in.
 #[derive(Clone, Debug)]
 pub struct SignedIn {
@@ -66,6 +69,7 @@ impl Hub {
                 if let HubError::RateLimited { retry_after_secs } = error {
                     self.audit(AuditEvent {
                         actor: None,
+                        api_key: None,
                         tenant: None,
                         acting_as: "anonymous",
                         action: AuditAction::AuthLogin,
@@ -87,7 +91,7 @@ impl Hub {
              FROM users WHERE email = $1",
         )
         .bind(&account)
-        .fetch_optional(self.db().pool())
+        .fetch_optional(self.system_conn(SIGN_IN).await?.conn())
         .await
         .db()?;
         let usable = row.as_ref().filter(|user| user.active == 1);
@@ -99,6 +103,7 @@ impl Hub {
             _ => {
                 self.audit(AuditEvent {
                     actor: row.as_ref().and_then(|r| UserId::parse(&r.id)),
+                    api_key: None,
                     tenant: None,
                     acting_as: "anonymous",
                     action: AuditAction::AuthLogin,
@@ -121,7 +126,7 @@ impl Hub {
         let user_id = UserId::parse(&id).ok_or(HubError::InvalidCredentials)?;
         let role = SystemRole::parse(&system_role).ok_or(HubError::InvalidCredentials)?;
 
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = self.system_write(SIGN_IN).await?;
         let brand_version = crate::branding::version(&mut *tx).await?;
         let (session_id, token) = self
             .start_session(&mut *tx, user_id, version, brand_version, client)
@@ -130,6 +135,7 @@ impl Hub {
             .await?;
         AuditEvent {
             actor: Some(user_id),
+            api_key: None,
             tenant: None,
             acting_as: role.as_str(),
             action: AuditAction::AuthLogin,
@@ -139,7 +145,7 @@ impl Hub {
         }
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         // The owner is in: their pair starts afresh, and this attempt is not a failure.
         self.attempt_succeeded(reservation, &[pair]).await?;
         Ok(SignedIn {

@@ -9,6 +9,30 @@ use crate::{
 use hub_model::{session::SystemRole, HubResult, SessionId, UserId};
 use uuid::Uuid;
 
+/// What this module does as the hub itself (no caller's rights decide it).
+const SESSIONS: crate::caller::SystemTask = crate::caller::SystemTask::new("sessions");
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "hub_session";
+
+/// The `Set-Cookie` value that stores a session token.
+pub fn session_cookie(token: &IssuedToken, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        token.token,
+        token.max_age_secs,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie(secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
 /// A freshly issued session token and how long the cookie holding it should live.
 #[derive(Clone, Debug)]
 pub struct IssuedToken {
@@ -111,7 +135,7 @@ impl Hub {
         )
         .bind(claims.sid.to_string())
         .bind(claims.sub.to_string())
-        .fetch_optional(self.db().pool())
+        .fetch_optional(self.system_conn(SESSIONS).await?.conn())
         .await
         .db()?;
         let Some(SessionRow {
@@ -159,7 +183,7 @@ impl Hub {
             .bind(now)
             .bind(expires)
             .bind(claims.sid.to_string())
-            .execute(self.db().pool())
+            .execute(self.system_conn(SESSIONS).await?.conn())
             .await
             .db()?;
             Some(self.issue_token(user_id, claims.sid, version, brand_version, now)?)
@@ -190,7 +214,7 @@ impl Hub {
 
     /// Signs `principal` out: their session ends everywhere, and the audit log says so.
     pub async fn sign_out(&self, principal: &super::principal::Principal) -> HubResult<()> {
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = self.system_write(SESSIONS).await?;
         sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_ms())
             .bind(principal.session_id.to_string())
@@ -206,7 +230,7 @@ impl Hub {
         )
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()
+        tx.commit().await
     }
 
     /// Ends a session: its token stops working on the next request.
@@ -214,7 +238,7 @@ impl Hub {
         sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_ms())
             .bind(session_id.to_string())
-            .execute(self.db().pool())
+            .execute(self.system_conn(SESSIONS).await?.conn())
             .await
             .db()?;
         Ok(())

@@ -11,6 +11,7 @@
 //! place they signed in from before); and the address. A success clears its pair and account
 //! and takes its own count back from the address.
 
+use crate::access::msp::MspRole;
 use super::LoginPolicy;
 use crate::{clock::now_ms, db::DbResultExt as _, Hub};
 use hub_model::audit::AuditAction;
@@ -18,6 +19,9 @@ use hub_model::{
     security::{ThrottleKind, ThrottledKey},
     HubError, HubResult,
 };
+
+/// What this module does as the hub itself (no caller's rights decide it).
+const THROTTLE: crate::caller::SystemTask = crate::caller::SystemTask::new("sign-in throttling");
 
 /// How often a contended counter is re-read before the attempt is refused.
 const MAX_RETRIES: usize = 64;
@@ -121,7 +125,7 @@ impl Hub {
         let policy = &self.settings().login;
         let window_ms = policy.window_secs.saturating_mul(1000);
         let now = now_ms();
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = self.system_write(THROTTLE).await?;
         let mut reservation = Reservation::default();
         for key in keys {
             let id = key.id();
@@ -194,14 +198,14 @@ impl Hub {
                 });
             }
         }
-        tx.commit().await.db()?;
+        tx.commit().await?;
         // Forget counters idle for a window (outside the transaction: nobody waits on it).
         sqlx::query(
             "DELETE FROM login_throttles WHERE last_failure_at < $1 AND blocked_until < $2",
         )
         .bind(now - window_ms)
         .bind(now)
-        .execute(self.db().pool())
+        .execute(self.system_conn(THROTTLE).await?.conn())
         .await
         .db()?;
         Ok(reservation)
@@ -216,7 +220,7 @@ impl Hub {
         clear: &[Key],
     ) -> HubResult<()> {
         let cleared: Vec<String> = clear.iter().map(Key::id).collect();
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = self.system_write(THROTTLE).await?;
         for id in &cleared {
             sqlx::query("DELETE FROM login_throttles WHERE key = $1")
                 .bind(id)
@@ -240,7 +244,7 @@ impl Hub {
             .await
             .db()?;
         }
-        tx.commit().await.db()
+        tx.commit().await
     }
 
     /// Whether `account` has signed in from `ip` before.
@@ -250,7 +254,7 @@ impl Hub {
         )
         .bind(account)
         .bind(ip)
-        .fetch_optional(self.db().pool())
+        .fetch_optional(self.system_conn(THROTTLE).await?.conn())
         .await
         .db()?;
         Ok(known.is_some())
@@ -282,7 +286,8 @@ impl Hub {
         &self,
         principal: &crate::Principal,
     ) -> HubResult<Vec<ThrottledKey>> {
-        self.hub_admin_only(principal, AuditAction::SecurityThrottles)
+        let grant = self
+            .msp_grant(principal, AuditAction::SecurityThrottles, MspRole::HubAdmin)
             .await?;
         let policy = &self.settings().login;
         let now = now_ms();
@@ -292,7 +297,7 @@ impl Hub {
              ORDER BY blocked_until DESC, failures DESC LIMIT 100",
         )
         .bind(now - policy.window_secs.saturating_mul(1000))
-        .fetch_all(self.db().pool())
+        .fetch_all(&mut *grant.read(self).await?)
         .await
         .db()?;
         rows.into_iter()

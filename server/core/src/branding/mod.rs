@@ -5,6 +5,10 @@
 
 pub mod logo;
 
+use crate::access::msp::{MspGrant, MspRole};
+
+/// Serving the brand to everyone (the login page shows it).
+const PUBLIC_BRAND: crate::caller::SystemTask = crate::caller::SystemTask::new("serve the brand");
 use crate::{
     audit::AuditEvent, clock::now_ms, db::DbResultExt as _, setup::validate_name, Hub, Principal,
 };
@@ -78,7 +82,7 @@ impl Hub {
             "SELECT b.version, b.product_name, b.primary_color, b.accent_color, b.logo_sha256, l.content_type \
              FROM branding b LEFT JOIN brand_logos l ON l.sha256 = b.logo_sha256 WHERE b.id = 1",
         )
-        .fetch_one(self.db().pool())
+        .fetch_one(self.system_conn(PUBLIC_BRAND).await?.conn())
         .await
         .db()?;
         Ok(Brand {
@@ -124,7 +128,7 @@ impl Hub {
         let row: Option<StoredLogo> =
             sqlx::query_as("SELECT content_type, bytes FROM brand_logos WHERE sha256 = $1")
                 .bind(sha256)
-                .fetch_optional(self.db().pool())
+                .fetch_optional(self.system_conn(PUBLIC_BRAND).await?.conn())
                 .await
                 .db()?;
         row.ok_or_else(|| HubError::not_found("The logo"))
@@ -136,7 +140,8 @@ impl Hub {
         principal: &Principal,
         input: &BrandInput,
     ) -> HubResult<Brand> {
-        self.msp_admin_only(principal, AuditAction::BrandingUpdateBrand)
+        let grant = self
+            .msp_grant(principal, AuditAction::BrandingUpdateBrand, MspRole::MspAdmin)
             .await?;
         let name = validate_name("product_name", &input.product_name, "product name")?;
         if name.chars().count() > MAX_PRODUCT_NAME_LEN {
@@ -156,7 +161,7 @@ impl Hub {
         let primary = color("primary_color", "primary", &input.primary_color)?;
         let accent = color("accent_color", "accent", &input.accent_color)?;
         self.change_brand(
-            principal,
+            grant,
             AuditAction::BrandingUpdate,
             format!("product name {name:?}, primary {primary}, accent {accent}"),
             "UPDATE branding SET product_name = $1, primary_color = $2, accent_color = $3, \
@@ -168,7 +173,8 @@ impl Hub {
 
     /// Validates and stores a logo upload (see [`logo::process`]); nothing is stored on refusal.
     pub async fn upload_logo(&self, principal: &Principal, bytes: &[u8]) -> HubResult<Brand> {
-        self.msp_admin_only(principal, AuditAction::BrandingUploadLogo)
+        let grant = self
+            .msp_grant(principal, AuditAction::BrandingUploadLogo, MspRole::MspAdmin)
             .await?;
         let processed = tokio::task::spawn_blocking({
             let bytes = bytes.to_vec();
@@ -181,7 +187,7 @@ impl Hub {
             .map(|b| format!("{b:02x}"))
             .collect();
         let now = now_ms();
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = grant.write(self).await?;
         sqlx::query(
             "INSERT INTO brand_logos (sha256, content_type, bytes, width, height, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
@@ -214,16 +220,17 @@ impl Hub {
         )
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         self.brand().await
     }
 
     /// Back to the default product name, colors and mark.
     pub async fn reset_brand(&self, principal: &Principal) -> HubResult<Brand> {
-        self.msp_admin_only(principal, AuditAction::BrandingResetBrand)
+        let grant = self
+            .msp_grant(principal, AuditAction::BrandingResetBrand, MspRole::MspAdmin)
             .await?;
         self.change_brand(
-            principal,
+            grant,
             AuditAction::BrandingReset,
             "reset to the default brand".to_owned(),
             "UPDATE branding SET product_name = NULL, primary_color = NULL, accent_color = NULL, \
@@ -235,22 +242,22 @@ impl Hub {
 
     async fn change_brand(
         &self,
-        principal: &Principal,
+        grant: MspGrant,
         action: AuditAction,
         detail: String,
         sql: &str,
         values: Vec<String>,
     ) -> HubResult<Brand> {
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = grant.write(self).await?;
         let mut query = sqlx::query(sql);
         for value in values {
             query = query.bind(value);
         }
         query.bind(now_ms()).execute(&mut *tx).await.db()?;
-        AuditEvent::allowed(principal, action, None, "branding", detail)
+        AuditEvent::allowed(tx.caller(), action, None, "branding", detail)
             .record(&mut *tx)
             .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         self.brand().await
     }
 }

@@ -123,9 +123,16 @@ impl Db {
         }
     }
 
-    /// The pool every query runs on.
-    pub fn pool(&self) -> &AnyPool {
+    /// The pool, for tests that inspect or arrange the database directly. The hub itself
+    /// reaches it only through the scope types of [`crate::access`].
+    #[cfg(feature = "testing")]
+    pub fn pool_for_tests(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// One pooled connection, outside any transaction. For [`crate::access`] only.
+    pub(crate) async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, HubError> {
+        self.pool.acquire().await.db()
     }
 
     /// Which engine this is.
@@ -137,16 +144,17 @@ impl Db {
     /// (`BEGIN IMMEDIATE`), waiting out other writers within the busy timeout: a deferred
     /// transaction that has read and then tries to write cannot wait, and fails with
     /// `database is locked` when another writer got in between. PostgreSQL needs nothing
-    /// special. Do slow work (password hashing) before calling this.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
+    /// special. Do slow work (password hashing) before calling this. For [`crate::access`]
+    /// only: everything else gets its transaction from a scope type.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.db(),
             Backend::Postgres => self.pool.begin().await.db(),
         }
     }
 
-    /// Begins a transaction that only reads (one consistent snapshot).
-    pub async fn begin_read(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
+    /// Begins a transaction that only reads (one consistent snapshot). For [`crate::access`].
+    pub(crate) async fn begin_read(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
         self.pool.begin().await.db()
     }
 

@@ -27,3 +27,38 @@ pub(crate) async fn enter_tenant(
     }
     Ok(())
 }
+
+/// Makes `tx` a read-only view of the tenants in `visible` (the cross-tenant read scope).
+/// Called only by [`crate::access::read_scope`].
+pub(crate) async fn enter_read_scope(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    visible: &crate::access::read_scope::Visible,
+) -> HubResult<()> {
+    use crate::access::read_scope::Visible;
+    if tx.backend_name() == "PostgreSQL" {
+        sqlx::query("SET TRANSACTION READ ONLY")
+            .execute(&mut **tx)
+            .await
+            .db()?;
+        let (all, list) = match visible {
+            Visible::AllTenants => ("on", String::new()),
+            Visible::Only(ids) => (
+                "off",
+                format!(
+                    "{{{}}}",
+                    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+                ),
+            ),
+        };
+        sqlx::query(
+            "SELECT set_config('app.read_all_tenants', $1, true), \
+                    set_config('app.read_tenants', $2, true)",
+        )
+        .bind(all)
+        .bind(list)
+        .execute(&mut **tx)
+        .await
+        .db()?;
+    }
+    Ok(())
+}

@@ -11,8 +11,9 @@ pub use keys::{
     DEVELOPMENT_PUBLIC_KEY,
 };
 
+use crate::access::msp::MspRole;
 use crate::{
-    audit::{AuditEvent, Outcome},
+    audit::AuditEvent,
     clock::now_ms,
     db::DbResultExt as _,
     tenants::{self, NewTenant, TenantKind},
@@ -137,10 +138,13 @@ async fn store(
     Ok(())
 }
 
+/// Reading the license state for every signed-in page.
+const LICENSE_STATE: crate::caller::SystemTask = crate::caller::SystemTask::new("read the license state");
+
 impl Hub {
     /// The license state, for the shell's banner (hub admins) and the MSP pages.
     pub async fn license_state(&self) -> HubResult<LicenseState> {
-        Ok(match load(self.db().pool()).await? {
+        Ok(match load(self.system_conn(LICENSE_STATE).await?.conn()).await? {
             Some(license) => license.state(now_ms()),
             None => LicenseState::Unlicensed,
         })
@@ -157,17 +161,20 @@ impl Hub {
 
     /// The License page's data. Hub administrators only.
     pub async fn license_overview(&self, principal: &Principal) -> HubResult<LicenseOverview> {
-        self.hub_admin_only(principal, AuditAction::LicenseView)
+        let grant = self
+            .msp_grant(principal, AuditAction::LicenseView, MspRole::HubAdmin)
             .await?;
         let verification = self.license_verification();
-        let Some(license) = load(self.db().pool()).await? else {
+        let mut tx = grant.read(self).await?;
+        let Some(license) = load(&mut *tx).await? else {
             return Ok(LicenseOverview {
                 license: None,
                 activation_notice: false,
                 verification,
             });
         };
-        let used = tenants::count(self.db().pool()).await?;
+        let used = tenants::count(&mut *tx).await?;
+        tx.commit().await?;
         Ok(LicenseOverview {
             verification,
             activation_notice: !license.notice_dismissed,
@@ -194,16 +201,17 @@ impl Hub {
         by: Option<&Principal>,
         key: &str,
     ) -> HubResult<Activation> {
-        if let Some(principal) = by {
-            self.hub_admin_only(principal, AuditAction::LicenseActivate)
-                .await?;
-        }
+        let caller = by.map_or(
+            crate::Caller::System(crate::SystemTask::new("activate a license from the command line")),
+            |principal| crate::Caller::User(principal.clone()),
+        );
+        let grant = self
+            .msp_grant(caller, AuditAction::LicenseActivate, MspRole::HubAdmin)
+            .await?;
         let now = now_ms();
         let claims = self.license_verifier()?.verify(key, now / 1000)?;
-        let acting_as = by.map_or("cli", |p| p.role.as_str());
-        let actor = by.map(|p| p.user_id);
 
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = grant.write(self).await?;
         // Take the write lock first, so two activations never interleave.
         sqlx::query("UPDATE organization SET name = name WHERE id = 1")
             .execute(&mut *tx)
@@ -226,35 +234,33 @@ impl Hub {
                         ),
                     ));
                 }
-                store(&mut tx, &claims, key.trim(), now).await?;
+                store(tx.tx(), &claims, key.trim(), now).await?;
                 Activation::Updated
             }
             None => {
-                self.first_activation(&mut tx, &claims, key.trim(), now)
+                self.first_activation(tx.tx(), &claims, key.trim(), now)
                     .await?;
                 Activation::Activated
             }
         };
-        AuditEvent {
-            actor,
-            acting_as,
-            tenant: None,
-            action: match outcome {
+        AuditEvent::allowed(
+            tx.caller(),
+            match outcome {
                 Activation::Activated => AuditAction::LicenseActivate,
                 Activation::Updated => AuditAction::LicenseUpdate,
             },
-            target: &claims.jti,
-            outcome: Outcome::Allowed,
-            detail: format!(
+            None,
+            &claims.jti,
+            format!(
                 "licensee {}, {} tenants, expires {}",
                 claims.sub,
                 claims.max_tenants,
                 iso_date(claims.exp)
             ),
-        }
+        )
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(outcome)
     }
 
@@ -308,7 +314,7 @@ impl Hub {
 
     /// Whether the MSP License Activation Notice has yet to be dismissed.
     pub async fn activation_notice_pending(&self) -> HubResult<bool> {
-        Ok(load(self.db().pool())
+        Ok(load(self.system_conn(LICENSE_STATE).await?.conn())
             .await?
             .is_some_and(|license| !license.notice_dismissed))
     }
@@ -316,8 +322,10 @@ impl Hub {
     /// Dismisses the MSP License Activation Notice for good.
     pub async fn dismiss_activation_notice(&self, principal: &Principal) -> HubResult<()> {
         let action = AuditAction::LicenseDismissNotice;
-        self.hub_admin_only(principal, action).await?;
-        let mut tx = self.db().begin_write().await?;
+        let grant = self
+            .msp_grant(principal, action, MspRole::HubAdmin)
+            .await?;
+        let mut tx = grant.write(self).await?;
         let dismissed = sqlx::query(
             "UPDATE license SET notice_dismissed_at = $1 WHERE id = 1 AND notice_dismissed_at IS NULL",
         )
@@ -334,6 +342,6 @@ impl Hub {
         AuditEvent::allowed(principal, action, None, "license", detail.to_owned())
             .record(&mut *tx)
             .await?;
-        tx.commit().await.db()
+        tx.commit().await
     }
 }

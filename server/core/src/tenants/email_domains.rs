@@ -97,10 +97,9 @@ impl Hub {
         id: TenantId,
         domains: &str,
     ) -> HubResult<Vec<String>> {
-        let domains = parse_domains(domains)?;
         let action = AuditAction::TenantEmailDomains;
-        self.require_msp_admin(principal, action).await?;
-        let mut tx = self.db().begin_write().await?;
+        let (mut tx, _) = self.tenants_tx(principal, action, true).await?;
+        let domains = parse_domains(domains)?;
         let tenant = self.tenant_in(&mut *tx, id).await?;
         let key = id.to_string();
         sqlx::query("DELETE FROM tenant_email_domains WHERE tenant_id = $1")
@@ -130,7 +129,7 @@ impl Hub {
             })?;
         }
         AuditEvent::allowed(
-            principal,
+            tx.caller(),
             action,
             Some(id),
             &tenant.slug,
@@ -138,7 +137,7 @@ impl Hub {
         )
         .record(&mut *tx)
         .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(domains)
     }
 }

@@ -73,8 +73,8 @@ impl Hub {
         principal: &Principal,
         query: &TenantQuery,
     ) -> HubResult<TenantPage> {
-        let license = self
-            .require_msp_admin(principal, AuditAction::TenantList)
+        let (mut tx, license) = self
+            .tenants_tx(principal, AuditAction::TenantList, false)
             .await?;
         let search: String = query.search.trim().chars().take(MAX_SEARCH_LEN).collect();
         let per_page = per_page(query.per_page);
@@ -100,7 +100,7 @@ impl Hub {
         if !search.is_empty() {
             total = total.bind(pattern.clone());
         }
-        let total = total.fetch_one(self.db().pool()).await.db()?;
+        let total = total.fetch_one(&mut *tx).await.db()?;
 
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM tenants WHERE {filter} ORDER BY {} LIMIT ${} OFFSET ${}",
@@ -115,7 +115,7 @@ impl Hub {
         let rows = rows
             .bind(i64::from(per_page))
             .bind(i64::from(page - 1) * i64::from(per_page))
-            .fetch_all(self.db().pool())
+            .fetch_all(&mut *tx)
             .await
             .db()?;
         let items = rows
@@ -125,8 +125,9 @@ impl Hub {
         let used = if query.status == StatusFilter::All && search.is_empty() {
             total
         } else {
-            count(self.db().pool()).await?
+            count(&mut *tx).await?
         };
+        tx.commit().await?;
         Ok(TenantPage {
             items,
             total,

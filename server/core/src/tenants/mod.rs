@@ -11,6 +11,7 @@ pub mod email_domains;
 
 pub use defaults::{ACCESS_TABLES, TENANT_TABLES};
 
+use crate::access::msp::{MspRole, MspTx};
 use crate::{
     access::TenantKey,
     audit::AuditEvent,
@@ -265,13 +266,12 @@ pub(crate) async fn count(
 
 /// Records a tenant action of `principal` inside `tx`.
 async fn audit_tenant(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    principal: &Principal,
+    tx: &mut MspTx,
     id: TenantId,
     action: AuditAction,
     detail: String,
 ) -> HubResult<()> {
-    AuditEvent::allowed(principal, action, Some(id), &id.to_string(), detail)
+    AuditEvent::allowed(tx.caller(), action, Some(id), &id.to_string(), detail)
         .record(&mut **tx)
         .await
 }
@@ -330,7 +330,9 @@ impl Hub {
     /// Creates the organization workspace for a hub set up before workspaces existed.
     /// Idempotent; run at start-up.
     pub async fn ensure_organization_workspace(&self) -> HubResult<()> {
-        let mut tx = self.db().begin_write().await?;
+        let mut tx = self
+            .system_write(crate::SystemTask::new("create the organization workspace"))
+            .await?;
         let Some(name) = self.organization_name_in(&mut *tx).await? else {
             return Ok(());
         };
@@ -338,24 +340,34 @@ impl Hub {
         if licensed || organization_workspace(&mut *tx).await?.is_some() {
             return Ok(());
         }
-        insert_organization_workspace(&mut tx, &name, now_ms()).await?;
-        match tx.commit().await {
+        insert_organization_workspace(tx.tx(), &name, now_ms()).await?;
+        match tx.into_inner().commit().await {
             // Another server process created it first.
             Err(e) if is_unique_violation(&e) => Ok(()),
             other => other.db(),
         }
     }
 
-    /// The MSP Admin, and the license: the gate of every tenant-management operation.
-    async fn require_msp_admin(
+    /// The MSP Admin, and the license: the gate of every tenant-management operation. The
+    /// transaction (`write` or only reading) is the one the operation then uses.
+    pub(crate) async fn tenants_tx(
         &self,
         principal: &Principal,
         action: AuditAction,
-    ) -> HubResult<LicenseRow> {
-        self.msp_admin_only(principal, action).await?;
-        license::load(self.db().pool())
+        write: bool,
+    ) -> HubResult<(MspTx, LicenseRow)> {
+        let grant = self
+            .msp_grant(principal, action, MspRole::MspAdmin)
+            .await?;
+        let mut tx = if write {
+            grant.write(self).await?
+        } else {
+            grant.read(self).await?
+        };
+        let license = license::load(&mut *tx)
             .await?
-            .ok_or(HubError::LicenseRequired)
+            .ok_or(HubError::LicenseRequired)?;
+        Ok((tx, license))
     }
 
     /// Creates a tenant from a name in one transaction: id, slug, limits from the license,
@@ -365,11 +377,11 @@ impl Hub {
         principal: &Principal,
         name: &str,
     ) -> HubResult<TenantSummary> {
-        let name = validate_name("name", name, "tenant name")?;
-        self.require_msp_admin(principal, AuditAction::TenantCreate)
+        let (mut tx, _) = self
+            .tenants_tx(principal, AuditAction::TenantCreate, true)
             .await?;
+        let name = validate_name("name", name, "tenant name")?;
         let now = now_ms();
-        let mut tx = self.db().begin_write().await?;
         // The write lock first: concurrent creations queue here, so the count below is exact
         // and the maximum can never be exceeded (SQLite: the database lock; PostgreSQL: the row).
         sqlx::query("UPDATE license SET updated_at = updated_at WHERE id = 1")
@@ -389,7 +401,7 @@ impl Hub {
             });
         }
         let id = insert(
-            &mut tx,
+            tx.tx(),
             &NewTenant {
                 kind: TenantKind::Tenant,
                 name: &name,
@@ -403,13 +415,12 @@ impl Hub {
         let tenant = self.tenant_in(&mut *tx, id).await?;
         audit_tenant(
             &mut tx,
-            principal,
             id,
             AuditAction::TenantCreate,
             format!("created {} ({})", tenant.name, tenant.slug),
         )
         .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(tenant)
     }
 
@@ -421,11 +432,10 @@ impl Hub {
         name: &str,
         limits: TenantLimits,
     ) -> HubResult<TenantSummary> {
-        let name = validate_name("name", name, "tenant name")?;
-        let license = self
-            .require_msp_admin(principal, AuditAction::TenantUpdate)
+        let (mut tx, license) = self
+            .tenants_tx(principal, AuditAction::TenantUpdate, true)
             .await?;
-        let mut tx = self.db().begin_write().await?;
+        let name = validate_name("name", name, "tenant name")?;
         let current = self.tenant_in(&mut *tx, id).await?;
         let limits = validate_limits(limits, license.default_limits, current.usage)?;
         // The usage guard repeats the check in the statement, so a concurrent creation
@@ -455,7 +465,6 @@ impl Hub {
         let tenant = self.tenant_in(&mut *tx, id).await?;
         audit_tenant(
             &mut tx,
-            principal,
             id,
             AuditAction::TenantUpdate,
             format!(
@@ -464,7 +473,7 @@ impl Hub {
             ),
         )
         .await?;
-        tx.commit().await.db()?;
+        tx.commit().await?;
         Ok(tenant)
     }
 
@@ -475,10 +484,10 @@ impl Hub {
         id: TenantId,
         active: bool,
     ) -> HubResult<TenantSummary> {
-        self.require_msp_admin(principal, AuditAction::TenantSetActive)
+        let (mut tx, _) = self
+            .tenants_tx(principal, AuditAction::TenantSetActive, true)
             .await?;
         let now = now_ms();
-        let mut tx = self.db().begin_write().await?;
         self.tenant_in(&mut *tx, id).await?;
         sqlx::query(
             "UPDATE tenants SET active = $1, deactivated_at = $2, updated_at = $3 \
@@ -497,8 +506,8 @@ impl Hub {
         } else {
             AuditAction::TenantDeactivate
         };
-        audit_tenant(&mut tx, principal, id, action, tenant.name.clone()).await?;
-        tx.commit().await.db()?;
+        audit_tenant(&mut tx, id, action, tenant.name.clone()).await?;
+        tx.commit().await?;
         Ok(tenant)
     }
 
@@ -508,10 +517,12 @@ impl Hub {
         principal: &Principal,
         id: TenantId,
     ) -> HubResult<TenantDetail> {
-        let license = self
-            .require_msp_admin(principal, AuditAction::TenantView)
+        let (mut tx, license) = self
+            .tenants_tx(principal, AuditAction::TenantView, false)
             .await?;
-        let tenant = self.tenant_in(self.db().pool(), id).await?;
+        let tenant = self.tenant_in(&mut *tx, id).await?;
+        let email_domains = email_domains::domains_of(&mut *tx, &id.to_string()).await?;
+        tx.commit().await?;
         let mut scope = self
             .enter_tenant(principal, TenantKey::Id(id), AuditAction::TenantView)
             .await?;
@@ -533,7 +544,6 @@ impl Hub {
         .await
         .db()?;
         scope.commit().await?;
-        let email_domains = email_domains::domains_of(self.db().pool(), &id.to_string()).await?;
         Ok(TenantDetail {
             email_domains,
             tenant,

@@ -1,30 +1,47 @@
 //! Authorization: who may enter which tenant, with which permissions, and the one way to
 //! touch tenant data, the tenant-scoped transaction [`TenantTx`] (DESIGN §6).
 //!
-//! A `TenantTx` can only be built here, from an authenticated [`Principal`] and a tenant
-//! that principal may enter; building it checks the access, sets the PostgreSQL tenant
+//! Every connection the core uses comes from one of the scope types built here, each from a
+//! [`Caller`] after its authorization check: [`TenantTx`] (one tenant), [`msp::MspTx`] (MSP
+//! administration), [`read_scope::ReadScope`] (reading the tenants the caller may see), and
+//! [`system::SystemTx`] (the hub's own work: sign-in, sessions, setup, public assets).
+//!
+//! A `TenantTx` can only be built here, from a [`Caller`] and a tenant that caller may
+//! enter; building it checks the access, sets the PostgreSQL tenant
 //! scope for the transaction ([`crate::db::scope`]) and reads the principal's permissions
 //! there. Every refusal is written to the audit log with the principal, the tenant and the
 //! action, and answers as if the tenant did not exist (404), so existence does not leak.
 //!
 //! Who may enter a tenant:
 //! - the MSP Admin: every tenant, also deactivated ones, with every permission;
+//! - a tenant API key: its one tenant while it is active, with no permission of the matrix
+//!   (keys act by their scopes, [`TenantTx::require_scope`]);
+//! - the system: every tenant, with every permission (scheduled work);
 //! - the Administrator of an unlicensed hub: the organization workspace;
 //! - a technician: the active tenants they are assigned to, with that assignment's matrix;
 //! - a tenant user: their one tenant while it is active, with their tenant role's matrix.
 
+pub mod msp;
+pub mod read_scope;
+pub mod system;
+
 use crate::{
     audit::{AuditEvent, Outcome},
+    caller::Caller,
     db::{scope::enter_tenant, DbResultExt as _},
     Hub, Principal,
 };
 use hub_model::audit::AuditAction;
 use hub_model::{
+    api_keys::ApiScope,
     permissions::{Action, Permission, PermissionSet},
     session::SystemRole,
     tenant_users::TenantContext,
     HubError, HubResult, TenantId,
 };
+
+/// What this module does as the hub itself (no caller's rights decide it).
+const LAST_TENANT: crate::caller::SystemTask = crate::caller::SystemTask::new("remember the last tenant");
 
 /// How a request names a tenant: tenant pages by slug (the URL), MSP pages by id.
 #[derive(Clone, Copy, Debug)]
@@ -42,18 +59,18 @@ impl TenantKey<'_> {
     }
 }
 
-/// A transaction scoped to one tenant the principal may enter.
+/// A transaction scoped to one tenant the caller may enter.
 pub struct TenantTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     context: TenantContext,
-    principal: Principal,
+    caller: Caller,
 }
 
 impl std::fmt::Debug for TenantTx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TenantTx")
             .field("tenant", &self.context.id)
-            .field("principal", &self.principal.user_id)
+            .field("caller", &self.caller.describe())
             .finish_non_exhaustive()
     }
 }
@@ -74,9 +91,9 @@ impl TenantTx {
         self.context.id.to_string()
     }
 
-    /// The principal acting.
-    pub fn principal(&self) -> &Principal {
-        &self.principal
+    /// Who acts.
+    pub fn caller(&self) -> &Caller {
+        &self.caller
     }
 
     /// The connection, for queries inside the scope.
@@ -99,12 +116,26 @@ impl TenantTx {
         let Self {
             tx,
             context,
-            principal,
+            caller,
         } = self;
         drop(tx);
-        hub.record_denial(&principal, Some(context.id), action, &context.slug, &error)
+        hub.record_denial(&caller, Some(context.id), action, &context.slug, &error)
             .await;
         error
+    }
+
+    /// Refuses (and audits) unless the caller is a key holding `scope`.
+    pub async fn require_scope(
+        self,
+        hub: &Hub,
+        action: AuditAction,
+        scope: ApiScope,
+    ) -> HubResult<Self> {
+        match self.caller.key().map(|key| key.require_scope(scope)) {
+            Some(Ok(())) => Ok(self),
+            Some(Err(error)) => Err(self.deny(hub, action, error).await),
+            None => Err(self.deny(hub, action, HubError::Forbidden).await),
+        }
     }
 
     /// Refuses (and audits) unless the principal holds `permission` here.
@@ -154,22 +185,23 @@ struct MemberRoleRow {
 }
 
 impl Hub {
-    /// Begins a read-only transaction scoped to the tenant `key` names, for `principal`,
+    /// Begins a read-only transaction scoped to the tenant `key` names, for `caller`,
     /// refusing (and auditing) when they may not enter it. `action` names the operation for
     /// the audit log.
     pub async fn enter_tenant(
         &self,
-        principal: &Principal,
+        caller: impl Into<Caller>,
         key: TenantKey<'_>,
         action: AuditAction,
     ) -> HubResult<TenantTx> {
-        self.enter_tenant_for(principal, key, action, false).await
+        self.enter_tenant_for(caller.into(), key, action, false)
+            .await
     }
 
     /// [`Hub::enter_tenant`] for a transaction that reads, or (`write`) one that will write.
     async fn enter_tenant_for(
         &self,
-        principal: &Principal,
+        caller: Caller,
         key: TenantKey<'_>,
         action: AuditAction,
         write: bool,
@@ -202,12 +234,33 @@ impl Hub {
         }) = row
         else {
             drop(tx);
-            self.record_denial(principal, None, action, &key.describe(), &not_found())
+            self.record_denial(&caller, None, action, &key.describe(), &not_found())
                 .await;
             return Err(not_found());
         };
         let tenant = TenantId::parse(&id).ok_or_else(|| crate::db::internal(&"tenant id"))?;
         let active = active == 1;
+        let principal = match &caller {
+            Caller::User(principal) => principal,
+            Caller::ApiKey(key) => {
+                let granted = if key.tenant != tenant || kind != "tenant" {
+                    Err(not_found())
+                } else if !active {
+                    Err(HubError::TenantDeactivated)
+                } else {
+                    Ok((PermissionSet::empty(), format!("API key {}", key.name)))
+                };
+                return self
+                    .finish_entering(tx, caller, action, tenant, (slug, name, active), granted)
+                    .await;
+            }
+            Caller::System(_) => {
+                let granted = Ok((PermissionSet::all(), "System".to_owned()));
+                return self
+                    .finish_entering(tx, caller, action, tenant, (slug, name, active), granted)
+                    .await;
+            }
+        };
         let user = principal.user_id.to_string();
         // What the principal is granted by its role, before the scope is entered.
         let granted: Result<Option<(PermissionSet, String)>, HubError> = match principal.role {
@@ -257,15 +310,15 @@ impl Hub {
             Ok(granted) => granted,
             Err(error) => {
                 drop(tx);
-                self.record_denial(principal, Some(tenant), action, &slug, &error)
+                self.record_denial(&caller, Some(tenant), action, &slug, &error)
                     .await;
                 return Err(error);
             }
         };
-        enter_tenant(&mut tx, tenant).await?;
-        let (permissions, acting_as) = match granted {
-            Some(granted) => granted,
+        let granted = match granted {
+            Some(granted) => Ok(granted),
             None => {
+                enter_tenant(&mut tx, tenant).await?;
                 let role: Option<MemberRoleRow> = sqlx::query_as(
                     "SELECT r.permissions, r.name FROM tenant_members m \
                      JOIN tenant_roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id \
@@ -276,17 +329,35 @@ impl Hub {
                 .fetch_optional(&mut *tx)
                 .await
                 .db()?;
-                match role {
-                    Some(role) => (PermissionSet::from_bits(role.permissions), role.name),
-                    None => {
-                        drop(tx);
-                        self.record_denial(principal, Some(tenant), action, &slug, &not_found())
-                            .await;
-                        return Err(not_found());
-                    }
-                }
+                role.map(|role| (PermissionSet::from_bits(role.permissions), role.name))
+                    .ok_or_else(not_found)
             }
         };
+        self.finish_entering(tx, caller, action, tenant, (slug, name, active), granted)
+            .await
+    }
+
+    /// Enters the scope with what the caller was granted, or records the refusal.
+    async fn finish_entering(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        caller: Caller,
+        action: AuditAction,
+        tenant: TenantId,
+        (slug, name, active): (String, String, bool),
+        granted: HubResult<(PermissionSet, String)>,
+    ) -> HubResult<TenantTx> {
+        let (permissions, acting_as) = match granted {
+            Ok(granted) => granted,
+            Err(error) => {
+                drop(tx);
+                self.record_denial(&caller, Some(tenant), action, &slug, &error)
+                    .await;
+                return Err(error);
+            }
+        };
+        // Idempotent: a tenant user's scope was entered to read their role.
+        enter_tenant(&mut tx, tenant).await?;
         Ok(TenantTx {
             tx,
             context: TenantContext {
@@ -297,7 +368,7 @@ impl Hub {
                 permissions,
                 acting_as,
             },
-            principal: principal.clone(),
+            caller,
         })
     }
 
@@ -305,13 +376,13 @@ impl Hub {
     /// Anything but viewing writes, so its transaction takes the write lock up front.
     pub async fn tenant_tx(
         &self,
-        principal: &Principal,
+        caller: impl Into<Caller>,
         key: TenantKey<'_>,
         action: AuditAction,
         permission: Permission,
     ) -> HubResult<TenantTx> {
         let write = permission.action != Action::View;
-        self.enter_tenant_for(principal, key, action, write)
+        self.enter_tenant_for(caller.into(), key, action, write)
             .await?
             .require(self, action, permission)
             .await
@@ -351,65 +422,67 @@ impl Hub {
         )
         .bind(context.id.to_string())
         .bind(principal.user_id.to_string())
-        .execute(self.db().pool())
+        .execute(self.system_conn(LAST_TENANT).await?.conn())
         .await
         .db()?;
         Ok(context)
-    }
-
-    /// The MSP Admin only; a refusal is audited.
-    pub(crate) async fn msp_admin_only(
-        &self,
-        principal: &Principal,
-        action: AuditAction,
-    ) -> HubResult<()> {
-        match principal.require_msp_admin() {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                self.record_denial(principal, None, action, "msp", &error)
-                    .await;
-                Err(error)
-            }
-        }
-    }
-
-    /// Hub administrators only; a refusal is audited.
-    pub(crate) async fn hub_admin_only(
-        &self,
-        principal: &Principal,
-        action: AuditAction,
-    ) -> HubResult<()> {
-        match principal.require_hub_admin() {
-            Ok(()) => Ok(()),
-            Err(error) => {
-                self.record_denial(principal, None, action, "msp", &error)
-                    .await;
-                Err(error)
-            }
-        }
     }
 
     /// Writes a denied attempt to the audit log. A failure to write is logged, not raised:
     /// the caller is refused either way.
     pub(crate) async fn record_denial(
         &self,
-        principal: &Principal,
+        actor: &impl crate::audit::AuditActor,
         tenant: Option<TenantId>,
         action: AuditAction,
         target: &str,
         error: &HubError,
     ) {
         let event = AuditEvent {
-            actor: Some(principal.user_id),
-            acting_as: principal.role.as_str(),
-            tenant,
-            action,
-            target,
             outcome: Outcome::Denied,
-            detail: error.to_string(),
+            ..AuditEvent::allowed(actor, action, tenant, target, error.to_string())
         };
         if let Err(failure) = self.audit(event).await {
             tracing::error!(%failure, %action, "could not record a denied attempt");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every connection comes from a scope type: only `access/` (which builds them) and
+    /// `db/` (which opens the pool) may begin a transaction or take a pooled connection.
+    #[test]
+    fn only_the_scope_types_open_connections() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        let mut offenders = Vec::new();
+        for file in files {
+            let relative = file.strip_prefix(&root).expect("under src");
+            if relative.starts_with("access") || relative.starts_with("db") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("read");
+            for needle in ["begin_write(", "begin_read(", ".acquire(", "pool_for_tests("] {
+                if text.contains(needle) {
+                    offenders.push(format!("{} uses {needle}", relative.display()));
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "{offenders:#?}");
     }
 }

@@ -1,0 +1,287 @@
+//! `/api/v1` over real HTTP: tenant API keys as the MSP Admin creates and revokes them, the
+//! one 401 for every kind of bad key, problem details, and the OpenAPI document as a
+//! committed snapshot (`tests/snapshots/openapi.json`; `UPDATE_SNAPSHOTS=1` rewrites it).
+
+mod common;
+
+use common::*;
+use hub_core::testing::valid_license;
+
+const OPENAPI_SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
+
+/// A licensed hub with one tenant; the MSP Admin's client and the tenant's slug.
+async fn hub_with_tenant(server: &TestServer) -> (Client, String) {
+    let admin = server.client();
+    assert_eq!(server.set_up(&admin).await.status(), StatusCode::OK);
+    let key = valid_license(10);
+    let activated = server
+        .post_form(&admin, "/api/license/activate", &[("license_key", &key)])
+        .await;
+    assert_eq!(activated.status(), StatusCode::OK);
+    let tenant = json(
+        server
+            .post_form(&admin, "/api/tenants/create", &[("name", "Fabrikam")])
+            .await,
+    )
+    .await;
+    (admin, tenant["slug"].as_str().expect("slug").to_owned())
+}
+
+async fn create_key(server: &TestServer, admin: &Client, slug: &str, scopes: &str) -> serde_json::Value {
+    let response = server
+        .post_form(
+            admin,
+            "/api/t/api_keys/create",
+            &[
+                ("tenant", slug),
+                ("name", "Runner one"),
+                ("scopes", scopes),
+                ("expires_in_days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "creating a key");
+    json(response).await
+}
+
+async fn whoami(server: &TestServer, key: Option<&str>) -> reqwest::Response {
+    let request = server.client().get(server.url("/api/v1/whoami"));
+    let request = match key {
+        Some(key) => request.header(header::AUTHORIZATION, format!("Bearer {key}")),
+        None => request,
+    };
+    request.send().await.expect("whoami")
+}
+
+/// Status, content type, WWW-Authenticate and body of a response.
+async fn parts(response: reqwest::Response) -> (u16, String, String, serde_json::Value) {
+    let text = |name: header::HeaderName| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let status = response.status().as_u16();
+    let (content_type, challenge) = (text(header::CONTENT_TYPE), text(header::WWW_AUTHENTICATE));
+    (status, content_type, challenge, response.json().await.expect("json"))
+}
+
+on_both_databases!(
+    a_key_answers_whoami_until_it_is_revoked_and_every_bad_key_gets_the_same_401,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let created = create_key(&server, &admin, &slug, "runs:write secrets:use").await;
+        let secret = created["secret"].as_str().expect("secret").to_owned();
+        assert!(secret.starts_with("msphub_") && secret.len() == 58, "{secret}");
+        let key_id = created["key"]["id"].as_str().expect("id").to_owned();
+
+        // The list never carries the secret.
+        let list = server
+            .post_form(&admin, "/api/t/api_keys", &[("tenant", slug.as_str())])
+            .await
+            .text()
+            .await
+            .expect("list");
+        assert!(list.contains("Runner one") && !list.contains(&secret[7..]), "{list}");
+
+        let me = whoami(&server, Some(&secret)).await;
+        assert_eq!(me.status(), StatusCode::OK);
+        let me = json(me).await;
+        assert_eq!(me["tenant"]["slug"], slug.as_str());
+        assert_eq!(me["scopes"], serde_json::json!(["runs:write", "secrets:use"]));
+        assert!(me["expires_at"].as_i64().is_some());
+        // Using the key is recorded (the list shows when it was last used).
+        let listed = json(
+            server
+                .post_form(&admin, "/api/t/api_keys", &[("tenant", slug.as_str())])
+                .await,
+        )
+        .await;
+        assert!(listed["items"][0]["last_used_at"].as_i64().is_some());
+
+        // A browser session does not authenticate the API; the key does not open server
+        // functions or pages.
+        let with_cookie = admin
+            .get(server.url("/api/v1/whoami"))
+            .send()
+            .await
+            .expect("cookie");
+        assert_eq!(with_cookie.status(), StatusCode::UNAUTHORIZED);
+        let key_on_server_fn = server
+            .client()
+            .post(server.url("/api/t/api_keys"))
+            .bearer_auth(&secret)
+            .form(&[("tenant", slug.as_str())])
+            .send()
+            .await
+            .expect("server fn");
+        assert_eq!(key_on_server_fn.status(), StatusCode::UNAUTHORIZED);
+
+        // Missing, malformed, mistyped (checksum), unknown, revoked and expired: one answer.
+        let mut typo = secret.clone().into_bytes();
+        typo[20] = if typo[20] == b'a' { b'b' } else { b'a' };
+        let typo = String::from_utf8(typo).expect("ascii");
+        let expired = create_key(&server, &admin, &slug, "runs:write").await;
+        let expired_secret = expired["secret"].as_str().expect("secret").to_owned();
+        sqlx::query("UPDATE api_keys SET expires_at = 1 WHERE id = $1")
+            .bind(expired["key"]["id"].as_str().expect("id"))
+            .execute(&server.db.owner_pool().await)
+            .await
+            .expect("expire");
+        let unknown = {
+            // Well formed, checksum right, never issued: made by the same rules.
+            let other = TestServer::start(Backend::Sqlite).await;
+            let (other_admin, other_slug) = hub_with_tenant(&other).await;
+            create_key(&other, &other_admin, &other_slug, "runs:write").await["secret"]
+                .as_str()
+                .expect("secret")
+                .to_owned()
+        };
+        let revoked = server
+            .post_form(
+                &admin,
+                "/api/t/api_keys/revoke",
+                &[("tenant", slug.as_str()), ("id", key_id.as_str())],
+            )
+            .await;
+        assert_eq!(revoked.status(), StatusCode::OK);
+        assert_eq!(json(revoked).await["status"], "revoked");
+
+        let reference = parts(whoami(&server, None).await).await;
+        assert_eq!(reference.0, 401);
+        assert_eq!(reference.1, "application/problem+json");
+        assert_eq!(reference.2, "Bearer realm=\"msp-hub\"");
+        assert_eq!(reference.3["type"], "urn:msp-hub:problem:unauthenticated");
+        assert_eq!(reference.3["status"], 401);
+        for bad in [
+            "not-a-key".to_owned(),
+            format!("{secret}x"),
+            typo,
+            unknown,
+            secret.clone(),
+            expired_secret,
+        ] {
+            assert_eq!(parts(whoami(&server, Some(&bad)).await).await, reference, "{bad}");
+        }
+
+        // Unknown API paths are problems too.
+        let missing = server
+            .client()
+            .get(server.url("/api/v1/no-such-thing"))
+            .send()
+            .await
+            .expect("missing");
+        let (status, content_type, _, body) = parts(missing).await;
+        assert_eq!((status, content_type.as_str()), (404, "application/problem+json"));
+        assert_eq!(body["type"], "urn:msp-hub:problem:not_found");
+    }
+);
+
+on_both_databases!(
+    bad_key_input_is_refused_with_the_field_and_nothing_is_written,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        for (name, scopes, days, field) in [
+            ("", "runs:write", "30", "name"),
+            ("Runner", "", "30", "scopes"),
+            ("Runner", "runs:write admin", "30", "scopes"),
+            ("Runner", "runs:write", "0", "expires_in_days"),
+            ("Runner", "runs:write", "soon", "expires_in_days"),
+            (&"x".repeat(81), "runs:write", "30", "name"),
+        ] {
+            let response = server
+                .post_form(
+                    &admin,
+                    "/api/t/api_keys/create",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("name", name),
+                        ("scopes", scopes),
+                        ("expires_in_days", days),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+            assert_eq!(json(response).await["field"], field);
+        }
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_keys")
+            .fetch_one(&server.db.owner_pool().await)
+            .await
+            .expect("count");
+        assert_eq!(count, 0);
+    }
+);
+
+on_both_databases!(
+    a_key_of_a_deactivated_tenant_is_refused_and_the_refusal_names_the_key,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let created = create_key(&server, &admin, &slug, "runs:write").await;
+        let secret = created["secret"].as_str().expect("secret");
+        let tenant_id = created["key"]["tenant_id"].as_str().expect("tenant");
+        let off = server
+            .post_form(
+                &admin,
+                "/api/tenants/set_active",
+                &[("id", tenant_id), ("active", "false")],
+            )
+            .await;
+        assert_eq!(off.status(), StatusCode::OK);
+        let (status, content_type, _, body) = parts(whoami(&server, Some(secret)).await).await;
+        assert_eq!((status, content_type.as_str()), (403, "application/problem+json"));
+        assert_eq!(body["type"], "urn:msp-hub:problem:tenant_deactivated");
+        let audited: (Option<String>, Option<String>, String) = sqlx::query_as(
+            "SELECT actor_user_id, actor_api_key_id, acting_as FROM audit_events \
+             WHERE action = 'api.whoami' AND outcome = 'denied'",
+        )
+        .fetch_one(&server.db.owner_pool().await)
+        .await
+        .expect("audited refusal");
+        assert_eq!(
+            audited,
+            (
+                None,
+                created["key"]["id"].as_str().map(str::to_owned),
+                "api_key".to_owned()
+            )
+        );
+    }
+);
+
+/// The document the server serves is the committed one, and names every `/api/v1` route.
+#[tokio::test]
+async fn the_openapi_document_matches_the_snapshot_and_covers_every_route() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let response = server
+        .client()
+        .get(server.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("openapi");
+    assert_eq!(response.status(), StatusCode::OK);
+    let document = json(response).await;
+    assert_eq!(document["openapi"], "3.1.0");
+    let served = serde_json::to_string_pretty(&document).expect("pretty") + "\n";
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(OPENAPI_SNAPSHOT, &served).expect("write snapshot");
+    }
+    let committed = std::fs::read_to_string(OPENAPI_SNAPSHOT).unwrap_or_default();
+    assert_eq!(
+        served, committed,
+        "the OpenAPI document changed; if intended, run with UPDATE_SNAPSHOTS=1 and review the diff"
+    );
+    // Every documented operation is served. (The other way round, every `/api/v1` route the
+    // authorization matrix calls must be documented: checked there.)
+    let documented: Vec<(String, String)> = server::rest::api_endpoints();
+    for (method, path) in &documented {
+        let url = server.url(path);
+        let request = match method.as_str() {
+            "GET" => server.client().get(url),
+            _ => server.client().post(url),
+        };
+        let status = request.send().await.expect("route").status();
+        assert_ne!(status, StatusCode::NOT_FOUND, "{method} {path} is documented but not served");
+    }
+}
