@@ -22,6 +22,7 @@ use leptos_router::{
 };
 use pages::{
     account::AccountPage,
+    api_keys::ApiKeysPage,
     branding::BrandingPage,
     license::LicensePage,
     login::LoginPage,
@@ -31,7 +32,6 @@ use pages::{
     setup::SetupPage,
     technician_detail::TechnicianDetailPage,
     technicians::TechniciansPage,
-    api_keys::ApiKeysPage,
     tenant::{TenantScope, TenantSectionPage},
     tenant_detail::TenantDetailPage,
     tenant_users::TenantUsersPage,

@@ -187,7 +187,10 @@ mod tests {
         let scopes = ApiScopes::parse("secrets:use, runs:write runs:write").expect("known");
         assert_eq!(scopes.to_text(), "runs:write secrets:use");
         assert_eq!(ApiScopes::parse(&scopes.to_text()), Ok(scopes));
-        assert_eq!(ApiScopes::parse("runs:write admin"), Err("admin".to_owned()));
+        assert_eq!(
+            ApiScopes::parse("runs:write admin"),
+            Err("admin".to_owned())
+        );
         assert!(ApiScopes::parse("").expect("empty").is_empty());
         assert_eq!(
             serde_json::to_string(&ApiScopes::all()).expect("json"),

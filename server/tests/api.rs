@@ -27,7 +27,12 @@ async fn hub_with_tenant(server: &TestServer) -> (Client, String) {
     (admin, tenant["slug"].as_str().expect("slug").to_owned())
 }
 
-async fn create_key(server: &TestServer, admin: &Client, slug: &str, scopes: &str) -> serde_json::Value {
+async fn create_key(
+    server: &TestServer,
+    admin: &Client,
+    slug: &str,
+    scopes: &str,
+) -> serde_json::Value {
     let response = server
         .post_form(
             admin,
@@ -65,7 +70,12 @@ async fn parts(response: reqwest::Response) -> (u16, String, String, serde_json:
     };
     let status = response.status().as_u16();
     let (content_type, challenge) = (text(header::CONTENT_TYPE), text(header::WWW_AUTHENTICATE));
-    (status, content_type, challenge, response.json().await.expect("json"))
+    (
+        status,
+        content_type,
+        challenge,
+        response.json().await.expect("json"),
+    )
 }
 
 on_both_databases!(
@@ -74,7 +84,10 @@ on_both_databases!(
         let (admin, slug) = hub_with_tenant(&server).await;
         let created = create_key(&server, &admin, &slug, "runs:write secrets:use").await;
         let secret = created["secret"].as_str().expect("secret").to_owned();
-        assert!(secret.starts_with("msphub_") && secret.len() == 58, "{secret}");
+        assert!(
+            secret.starts_with("msphub_") && secret.len() == 58,
+            "{secret}"
+        );
         let key_id = created["key"]["id"].as_str().expect("id").to_owned();
 
         // The list never carries the secret.
@@ -84,13 +97,19 @@ on_both_databases!(
             .text()
             .await
             .expect("list");
-        assert!(list.contains("Runner one") && !list.contains(&secret[7..]), "{list}");
+        assert!(
+            list.contains("Runner one") && !list.contains(&secret[7..]),
+            "{list}"
+        );
 
         let me = whoami(&server, Some(&secret)).await;
         assert_eq!(me.status(), StatusCode::OK);
         let me = json(me).await;
         assert_eq!(me["tenant"]["slug"], slug.as_str());
-        assert_eq!(me["scopes"], serde_json::json!(["runs:write", "secrets:use"]));
+        assert_eq!(
+            me["scopes"],
+            serde_json::json!(["runs:write", "secrets:use"])
+        );
         assert!(me["expires_at"].as_i64().is_some());
         // Using the key is recorded (the list shows when it was last used).
         let listed = json(
@@ -163,7 +182,11 @@ on_both_databases!(
             secret.clone(),
             expired_secret,
         ] {
-            assert_eq!(parts(whoami(&server, Some(&bad)).await).await, reference, "{bad}");
+            assert_eq!(
+                parts(whoami(&server, Some(&bad)).await).await,
+                reference,
+                "{bad}"
+            );
         }
 
         // Unknown API paths are problems too.
@@ -174,7 +197,10 @@ on_both_databases!(
             .await
             .expect("missing");
         let (status, content_type, _, body) = parts(missing).await;
-        assert_eq!((status, content_type.as_str()), (404, "application/problem+json"));
+        assert_eq!(
+            (status, content_type.as_str()),
+            (404, "application/problem+json")
+        );
         assert_eq!(body["type"], "urn:msp-hub:problem:not_found");
     }
 );
@@ -203,7 +229,11 @@ on_both_databases!(
                     ],
                 )
                 .await;
-            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+            assert_eq!(
+                response.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field}"
+            );
             assert_eq!(json(response).await["field"], field);
         }
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_keys")
@@ -230,7 +260,10 @@ on_both_databases!(
             .await;
         assert_eq!(off.status(), StatusCode::OK);
         let (status, content_type, _, body) = parts(whoami(&server, Some(secret)).await).await;
-        assert_eq!((status, content_type.as_str()), (403, "application/problem+json"));
+        assert_eq!(
+            (status, content_type.as_str()),
+            (403, "application/problem+json")
+        );
         assert_eq!(body["type"], "urn:msp-hub:problem:tenant_deactivated");
         let audited: (Option<String>, Option<String>, String) = sqlx::query_as(
             "SELECT actor_user_id, actor_api_key_id, acting_as FROM audit_events \
@@ -282,6 +315,10 @@ async fn the_openapi_document_matches_the_snapshot_and_covers_every_route() {
             _ => server.client().post(url),
         };
         let status = request.send().await.expect("route").status();
-        assert_ne!(status, StatusCode::NOT_FOUND, "{method} {path} is documented but not served");
+        assert_ne!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{method} {path} is documented but not served"
+        );
     }
 }

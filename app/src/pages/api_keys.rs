@@ -184,7 +184,11 @@ fn NewKeySecret(created: CreatedApiKey, on_done: impl Fn() + 'static) -> impl In
 }
 
 #[component]
-fn KeyTable(keys: Vec<ApiKeySummary>, tenant: String, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
+fn KeyTable(
+    keys: Vec<ApiKeySummary>,
+    tenant: String,
+    revoke: ServerAction<RevokeApiKey>,
+) -> impl IntoView {
     let error = action_error(revoke);
     view! {
         <section class="panel form-panel">

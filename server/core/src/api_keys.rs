@@ -26,8 +26,8 @@ use crate::{
 use hmac::{Mac as _, SimpleHmac};
 use hub_model::{
     api_keys::{
-        ApiKeyList, ApiKeyStatus, ApiKeySummary, ApiScopes, CreatedApiKey, NewApiKey,
-        KEY_PREFIX, MAX_EXPIRY_DAYS, NAME_MAX_CHARS,
+        ApiKeyList, ApiKeyStatus, ApiKeySummary, ApiScopes, CreatedApiKey, NewApiKey, KEY_PREFIX,
+        MAX_EXPIRY_DAYS, NAME_MAX_CHARS,
     },
     audit::AuditAction,
     tenant_users::TenantContext,
@@ -110,7 +110,11 @@ fn unreachable_hmac() -> SimpleHmac<Sha256> {
 
 /// Compares two hashes in time that does not depend on where they differ.
 fn same_hash(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// A key as the API Keys page reads it.
@@ -192,16 +196,16 @@ async fn key_in(tx: &mut MspTx, tenant: TenantId, id: &str, now: i64) -> HubResu
     .fetch_optional(&mut **tx)
     .await
     .db()?;
-    summary(
-        row.ok_or_else(|| HubError::not_found("The API key"))?,
-        now,
-    )
+    summary(row.ok_or_else(|| HubError::not_found("The API key"))?, now)
 }
 
 fn validate(input: &NewApiKey) -> HubResult<(String, Option<i64>)> {
     let name = input.name.trim();
     if name.is_empty() {
-        return Err(HubError::invalid("name", "Give the key a name, such as the runner it is for."));
+        return Err(HubError::invalid(
+            "name",
+            "Give the key a name, such as the runner it is for.",
+        ));
     }
     if name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
         return Err(HubError::invalid(
@@ -244,7 +248,11 @@ impl Hub {
     pub async fn key_tenant(&self, caller: &Caller) -> HubResult<TenantContext> {
         let key = caller.key().ok_or(HubError::Unauthenticated)?;
         let scope = self
-            .enter_tenant(caller.clone(), TenantKey::Id(key.tenant), AuditAction::ApiWhoami)
+            .enter_tenant(
+                caller.clone(),
+                TenantKey::Id(key.tenant),
+                AuditAction::ApiWhoami,
+            )
             .await?;
         let context = scope.context().clone();
         scope.commit().await?;
@@ -283,9 +291,7 @@ impl Hub {
         input: &NewApiKey,
     ) -> HubResult<CreatedApiKey> {
         let action = AuditAction::ApiKeyCreate;
-        let mut tx = self
-            .msp_write(principal, action, MspRole::MspAdmin)
-            .await?;
+        let mut tx = self.msp_write(principal, action, MspRole::MspAdmin).await?;
         let tenant = tenant_by_slug(&mut tx, slug).await?;
         let (name, expires_in_days) = validate(input)?;
         let now = now_ms();
@@ -333,9 +339,7 @@ impl Hub {
         id: ApiKeyId,
     ) -> HubResult<ApiKeySummary> {
         let action = AuditAction::ApiKeyRevoke;
-        let mut tx = self
-            .msp_write(principal, action, MspRole::MspAdmin)
-            .await?;
+        let mut tx = self.msp_write(principal, action, MspRole::MspAdmin).await?;
         let tenant = tenant_by_slug(&mut tx, slug).await?;
         let now = now_ms();
         let current = key_in(&mut tx, tenant, &id.to_string(), now).await?;
@@ -385,8 +389,10 @@ impl Hub {
         .db()?;
         let now = now_ms();
         let Some(row) = row.filter(|row| {
-            same_hash(&row.secret_hash, &keyed_hash(self.api_key_secret(), presented))
-                && status(row.revoked_at, row.expires_at, now) == ApiKeyStatus::Active
+            same_hash(
+                &row.secret_hash,
+                &keyed_hash(self.api_key_secret(), presented),
+            ) && status(row.revoked_at, row.expires_at, now) == ApiKeyStatus::Active
         }) else {
             return Ok(None);
         };

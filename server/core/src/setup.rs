@@ -40,7 +40,8 @@ impl Hub {
 
     /// The organization's name, once set up.
     pub async fn organization_name(&self) -> HubResult<Option<String>> {
-        self.organization_name_in(self.system_conn(SETUP).await?.conn()).await
+        self.organization_name_in(self.system_conn(SETUP).await?.conn())
+            .await
     }
 
     /// The organization's name, read with `executor` (inside a transaction).

@@ -244,7 +244,11 @@ impl Hub {
         active: bool,
     ) -> HubResult<TechnicianSummary> {
         let grant = self
-            .msp_grant(principal, AuditAction::TechnicianSetActive, MspRole::MspAdmin)
+            .msp_grant(
+                principal,
+                AuditAction::TechnicianSetActive,
+                MspRole::MspAdmin,
+            )
             .await?;
         let now = now_ms();
         let mut tx = grant.write(self).await?;
@@ -286,7 +290,11 @@ impl Hub {
         password: &str,
     ) -> HubResult<()> {
         let grant = self
-            .msp_grant(principal, AuditAction::TechnicianResetPassword, MspRole::MspAdmin)
+            .msp_grant(
+                principal,
+                AuditAction::TechnicianResetPassword,
+                MspRole::MspAdmin,
+            )
             .await?;
         validate_new_password(password)?;
         let hash = self.passwords().hash(password).await?;
@@ -479,7 +487,11 @@ impl Hub {
         tenants: &[TenantId],
     ) -> HubResult<TechnicianDetail> {
         let grant = self
-            .msp_grant(principal, AuditAction::TechnicianUnassign, MspRole::MspAdmin)
+            .msp_grant(
+                principal,
+                AuditAction::TechnicianUnassign,
+                MspRole::MspAdmin,
+            )
             .await?;
         let tenants = validate_batch(tenants)?;
         let mut tx = grant.write(self).await?;

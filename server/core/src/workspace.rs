@@ -130,7 +130,11 @@ impl Hub {
             "SELECT t.slug FROM users u JOIN tenants t ON t.id = u.last_tenant_id WHERE u.id = $1",
         )
         .bind(principal.user_id.to_string())
-        .fetch_optional(self.system_conn(crate::SystemTask::new("find the landing page")).await?.conn())
+        .fetch_optional(
+            self.system_conn(crate::SystemTask::new("find the landing page"))
+                .await?
+                .conn(),
+        )
         .await
         .db()?;
         let Some(slug) = slug else {

@@ -929,6 +929,46 @@ async fn postgres_tenant_tables_are_isolated_by_row_level_security() {
         .await;
         assert!(moved.is_err(), "{table}: rows cannot be moved into B");
         tx.rollback().await.expect("rollback");
+
+        // The cross-tenant read scope: exactly the tenants named, or all for the MSP Admin,
+        // and only for reading.
+        for (all, list, expect_a, expect_b) in [
+            ("off", format!("{{{a}}}"), true, false),
+            ("off", format!("{{{a},{b}}}"), true, true),
+            ("on", String::new(), true, true),
+            ("off", String::new(), false, false),
+        ] {
+            let mut tx = pool.begin().await.expect("tx");
+            sqlx::query(
+                "SELECT set_config('app.read_all_tenants', $1, true), \
+                        set_config('app.read_tenants', $2, true)",
+            )
+            .bind(all)
+            .bind(&list)
+            .execute(&mut *tx)
+            .await
+            .expect("read scope");
+            let (of_a, of_b): (i64, i64) = sqlx::query_as(&format!(
+                "SELECT COUNT(*) FILTER (WHERE tenant_id = $1), COUNT(*) FILTER (WHERE tenant_id = $2) FROM {table}"
+            ))
+            .bind(&a)
+            .bind(&b)
+            .fetch_one(&mut *tx)
+            .await
+            .expect("read-scope count");
+            assert_eq!(
+                (of_a > 0, of_b > 0),
+                (expect_a, expect_b),
+                "{table}: read scope {all} {list:?}"
+            );
+            let written = sqlx::query(&format!("UPDATE {table} SET tenant_id = tenant_id"))
+                .execute(&mut *tx)
+                .await
+                .expect("update")
+                .rows_affected();
+            assert_eq!(written, 0, "{table}: a read scope writes nothing");
+            tx.rollback().await.expect("rollback");
+        }
     }
 
     let mut tx = pool.begin().await.expect("tx");

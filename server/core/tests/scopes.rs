@@ -74,9 +74,14 @@ conformance!(
         let b = hub.create_tenant(&admin, "Tenant B").await.expect("b");
         let c = hub.create_tenant(&admin, "Tenant C").await.expect("c");
         let tech = technician(&hub, &admin, "tech@msp.example").await;
-        hub.assign_tenants(&admin, tech.user_id, &[a.id, c.id], PermissionSet::view_only())
-            .await
-            .expect("assign");
+        hub.assign_tenants(
+            &admin,
+            tech.user_id,
+            &[a.id, c.id],
+            PermissionSet::view_only(),
+        )
+        .await
+        .expect("assign");
         hub.set_tenant_active(&admin, c.id, false)
             .await
             .expect("deactivate c");
@@ -92,12 +97,24 @@ conformance!(
 
         let visible = |caller: Caller| {
             let hub = hub.clone();
-            async move { hub.read_scope(caller).await.expect("scope").visible().clone() }
+            async move {
+                hub.read_scope(caller)
+                    .await
+                    .expect("scope")
+                    .visible()
+                    .clone()
+            }
         };
         assert_eq!(visible(Caller::from(&admin)).await, Visible::AllTenants);
         // A deactivated assignment is out of sight, as it is for entering the tenant.
-        assert_eq!(visible(Caller::from(&tech)).await, Visible::Only(vec![a.id]));
-        assert_eq!(visible(Caller::ApiKey(key.clone())).await, Visible::Only(vec![b.id]));
+        assert_eq!(
+            visible(Caller::from(&tech)).await,
+            Visible::Only(vec![a.id])
+        );
+        assert_eq!(
+            visible(Caller::ApiKey(key.clone())).await,
+            Visible::Only(vec![b.id])
+        );
         assert_eq!(
             visible(Caller::System(SystemTask::new("test"))).await,
             Visible::AllTenants
@@ -173,7 +190,10 @@ conformance!(
             .await
             .expect("auth")
             .expect("live");
-        assert_eq!((key.tenant, key.public_id.as_str()), (a.id, created.key.public_id.as_str()));
+        assert_eq!(
+            (key.tenant, key.public_id.as_str()),
+            (a.id, created.key.public_id.as_str())
+        );
         let caller = Caller::ApiKey(key.clone());
 
         // Its own tenant, with no permission of the matrix; not another tenant; its scopes.
@@ -201,9 +221,13 @@ conformance!(
         );
         // Keys are never MSP administrators.
         assert_eq!(
-            hub.msp_grant(caller, AuditAction::ApiKeyCreate, hub_core::access::msp::MspRole::MspAdmin)
-                .await
-                .err(),
+            hub.msp_grant(
+                caller,
+                AuditAction::ApiKeyCreate,
+                hub_core::access::msp::MspRole::MspAdmin
+            )
+            .await
+            .err(),
             Some(HubError::Forbidden)
         );
         let by_key: (i64, i64) = sqlx::query_as(
@@ -214,13 +238,22 @@ conformance!(
         .fetch_one(&db.owner_pool().await)
         .await
         .expect("audit");
-        assert_eq!(by_key, (3, 3), "every refusal of the key names the key, not a user");
+        assert_eq!(
+            by_key,
+            (3, 3),
+            "every refusal of the key names the key, not a user"
+        );
 
         // Revoking acts on the very next authentication.
         hub.revoke_api_key(&admin, &a.slug, created.key.id)
             .await
             .expect("revoke");
-        assert_eq!(hub.authenticate_api_key(&created.secret).await.expect("auth"), None);
+        assert_eq!(
+            hub.authenticate_api_key(&created.secret)
+                .await
+                .expect("auth"),
+            None
+        );
         // Revoking again changes nothing; a key of A is not found under B.
         let again = hub
             .revoke_api_key(&admin, &a.slug, created.key.id)
@@ -228,7 +261,9 @@ conformance!(
             .expect("idempotent");
         assert!(again.revoked_at.is_some());
         assert_eq!(
-            hub.revoke_api_key(&admin, &b.slug, created.key.id).await.err(),
+            hub.revoke_api_key(&admin, &b.slug, created.key.id)
+                .await
+                .err(),
             Some(HubError::not_found("The API key"))
         );
     }

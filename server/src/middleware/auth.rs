@@ -9,10 +9,6 @@ use crate::{
     config::SecureCookies,
     state::{AppState, WebSettings},
 };
-use hub_core::{
-    auth::sessions::{clear_session_cookie, session_cookie, SESSION_COOKIE},
-    Caller, RequestContext,
-};
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{header, HeaderMap, HeaderValue},
@@ -20,6 +16,10 @@ use axum::{
     response::Response,
 };
 use hub_core::ClientInfo;
+use hub_core::{
+    auth::sessions::{clear_session_cookie, session_cookie, SESSION_COOKIE},
+    Caller, RequestContext,
+};
 use std::net::{IpAddr, SocketAddr};
 
 /// Reads a cookie's value from the request headers.

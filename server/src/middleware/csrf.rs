@@ -50,12 +50,12 @@ pub async fn reject_cross_site(
     // The REST API never reads cookies (only a bearer key), so another site gains nothing.
     let allowed = crate::rest::v1::is_api_path(request.uri().path())
         || is_same_site(
-        request.method(),
-        text("sec-fetch-site"),
-        text(header::ORIGIN.as_str()),
-        text(header::HOST.as_str()),
-        scheme,
-    );
+            request.method(),
+            text("sec-fetch-site"),
+            text(header::ORIGIN.as_str()),
+            text(header::HOST.as_str()),
+            scheme,
+        );
     if allowed {
         next.run(request).await
     } else {

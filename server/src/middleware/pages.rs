@@ -2,13 +2,13 @@
 
 use super::error_response;
 use crate::state::AppState;
-use hub_core::RequestContext;
 use axum::{
     extract::{Request, State},
     http::Method,
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use hub_core::RequestContext;
 
 /// Where a page request should go instead, if anywhere.
 pub fn redirect_for(

@@ -1,7 +1,7 @@
 //! Branding over plain HTTP: the logo upload, the logo itself and the theme stylesheet.
 
-use crate::{middleware::error_response, state::AppState};
 use super::caller::RequestCaller;
+use crate::{middleware::error_response, state::AppState};
 use axum::{
     body::Bytes,
     extract::{Path, Query, State},
@@ -9,7 +9,6 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-
 
 /// Logos and themes never change under their URL: cache them for a year.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";

@@ -41,7 +41,8 @@ use hub_model::{
 };
 
 /// What this module does as the hub itself (no caller's rights decide it).
-const LAST_TENANT: crate::caller::SystemTask = crate::caller::SystemTask::new("remember the last tenant");
+const LAST_TENANT: crate::caller::SystemTask =
+    crate::caller::SystemTask::new("remember the last tenant");
 
 /// How a request names a tenant: tenant pages by slug (the URL), MSP pages by id.
 #[derive(Clone, Copy, Debug)]
@@ -477,7 +478,12 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&file).expect("read");
-            for needle in ["begin_write(", "begin_read(", ".acquire(", "pool_for_tests("] {
+            for needle in [
+                "begin_write(",
+                "begin_read(",
+                ".acquire(",
+                "pool_for_tests(",
+            ] {
                 if text.contains(needle) {
                     offenders.push(format!("{} uses {needle}", relative.display()));
                 }

@@ -143,7 +143,10 @@ impl Hub {
         action: AuditAction,
         role: MspRole,
     ) -> HubResult<MspTx> {
-        self.msp_grant(caller, action, role).await?.write(self).await
+        self.msp_grant(caller, action, role)
+            .await?
+            .write(self)
+            .await
     }
 }
 

@@ -11,8 +11,8 @@
 //! place they signed in from before); and the address. A success clears its pair and account
 //! and takes its own count back from the address.
 
-use crate::access::msp::MspRole;
 use super::LoginPolicy;
+use crate::access::msp::MspRole;
 use crate::{clock::now_ms, db::DbResultExt as _, Hub};
 use hub_model::audit::AuditAction;
 use hub_model::{

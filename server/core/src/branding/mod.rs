@@ -141,7 +141,11 @@ impl Hub {
         input: &BrandInput,
     ) -> HubResult<Brand> {
         let grant = self
-            .msp_grant(principal, AuditAction::BrandingUpdateBrand, MspRole::MspAdmin)
+            .msp_grant(
+                principal,
+                AuditAction::BrandingUpdateBrand,
+                MspRole::MspAdmin,
+            )
             .await?;
         let name = validate_name("product_name", &input.product_name, "product name")?;
         if name.chars().count() > MAX_PRODUCT_NAME_LEN {
@@ -174,7 +178,11 @@ impl Hub {
     /// Validates and stores a logo upload (see [`logo::process`]); nothing is stored on refusal.
     pub async fn upload_logo(&self, principal: &Principal, bytes: &[u8]) -> HubResult<Brand> {
         let grant = self
-            .msp_grant(principal, AuditAction::BrandingUploadLogo, MspRole::MspAdmin)
+            .msp_grant(
+                principal,
+                AuditAction::BrandingUploadLogo,
+                MspRole::MspAdmin,
+            )
             .await?;
         let processed = tokio::task::spawn_blocking({
             let bytes = bytes.to_vec();
@@ -227,7 +235,11 @@ impl Hub {
     /// Back to the default product name, colors and mark.
     pub async fn reset_brand(&self, principal: &Principal) -> HubResult<Brand> {
         let grant = self
-            .msp_grant(principal, AuditAction::BrandingResetBrand, MspRole::MspAdmin)
+            .msp_grant(
+                principal,
+                AuditAction::BrandingResetBrand,
+                MspRole::MspAdmin,
+            )
             .await?;
         self.change_brand(
             grant,

@@ -146,7 +146,9 @@ impl Db {
     /// `database is locked` when another writer got in between. PostgreSQL needs nothing
     /// special. Do slow work (password hashing) before calling this. For [`crate::access`]
     /// only: everything else gets its transaction from a scope type.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.db(),
             Backend::Postgres => self.pool.begin().await.db(),
@@ -154,7 +156,9 @@ impl Db {
     }
 
     /// Begins a transaction that only reads (one consistent snapshot). For [`crate::access`].
-    pub(crate) async fn begin_read(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
+    pub(crate) async fn begin_read(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, HubError> {
         self.pool.begin().await.db()
     }
 

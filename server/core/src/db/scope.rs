@@ -46,7 +46,10 @@ pub(crate) async fn enter_read_scope(
                 "off",
                 format!(
                     "{{{}}}",
-                    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+                    ids.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
                 ),
             ),
         };

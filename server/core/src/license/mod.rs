@@ -139,15 +139,18 @@ async fn store(
 }
 
 /// Reading the license state for every signed-in page.
-const LICENSE_STATE: crate::caller::SystemTask = crate::caller::SystemTask::new("read the license state");
+const LICENSE_STATE: crate::caller::SystemTask =
+    crate::caller::SystemTask::new("read the license state");
 
 impl Hub {
     /// The license state, for the shell's banner (hub admins) and the MSP pages.
     pub async fn license_state(&self) -> HubResult<LicenseState> {
-        Ok(match load(self.system_conn(LICENSE_STATE).await?.conn()).await? {
-            Some(license) => license.state(now_ms()),
-            None => LicenseState::Unlicensed,
-        })
+        Ok(
+            match load(self.system_conn(LICENSE_STATE).await?.conn()).await? {
+                Some(license) => license.state(now_ms()),
+                None => LicenseState::Unlicensed,
+            },
+        )
     }
 
     /// Which key this hub verifies licenses with.
@@ -202,7 +205,9 @@ impl Hub {
         key: &str,
     ) -> HubResult<Activation> {
         let caller = by.map_or(
-            crate::Caller::System(crate::SystemTask::new("activate a license from the command line")),
+            crate::Caller::System(crate::SystemTask::new(
+                "activate a license from the command line",
+            )),
             |principal| crate::Caller::User(principal.clone()),
         );
         let grant = self
@@ -322,9 +327,7 @@ impl Hub {
     /// Dismisses the MSP License Activation Notice for good.
     pub async fn dismiss_activation_notice(&self, principal: &Principal) -> HubResult<()> {
         let action = AuditAction::LicenseDismissNotice;
-        let grant = self
-            .msp_grant(principal, action, MspRole::HubAdmin)
-            .await?;
+        let grant = self.msp_grant(principal, action, MspRole::HubAdmin).await?;
         let mut tx = grant.write(self).await?;
         let dismissed = sqlx::query(
             "UPDATE license SET notice_dismissed_at = $1 WHERE id = 1 AND notice_dismissed_at IS NULL",

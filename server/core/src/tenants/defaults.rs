@@ -20,12 +20,14 @@ pub const TENANT_TABLES: &[&str] = &[
 /// read at sign-in before any scope), `technician_assignments` (the access list that
 /// decides which scope may be entered; MSP-level, written only by the MSP Admin) and
 /// `tenant_email_domains` (which tenant owns a domain: MSP-level, written only by the MSP
-/// Admin, unique across tenants).
+/// Admin, unique across tenants) and `api_keys` (read when a request presents a key, before
+/// any scope exists; MSP-level, written only by the MSP Admin).
 pub const ACCESS_TABLES: &[&str] = &[
     "audit_events",
     "technician_assignments",
     "users",
     "tenant_email_domains",
+    "api_keys",
 ];
 
 /// The default dashboard's widgets, in order.

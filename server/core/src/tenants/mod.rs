@@ -356,9 +356,7 @@ impl Hub {
         action: AuditAction,
         write: bool,
     ) -> HubResult<(MspTx, LicenseRow)> {
-        let grant = self
-            .msp_grant(principal, action, MspRole::MspAdmin)
-            .await?;
+        let grant = self.msp_grant(principal, action, MspRole::MspAdmin).await?;
         let mut tx = if write {
             grant.write(self).await?
         } else {

@@ -87,9 +87,7 @@ pub fn routes() -> Router<AppState> {
                 async move { Json(document.as_ref().clone()).into_response() }
             }),
         )
-        .fallback(|| async {
-            problem_response(&HubError::not_found("This API endpoint"))
-        }),
+        .fallback(|| async { problem_response(&HubError::not_found("This API endpoint")) }),
     )
 }
 

@@ -34,7 +34,12 @@ pub struct Problem {
 pub fn problem(error: &HubError) -> Problem {
     let kind = serde_json::to_value(error)
         .ok()
-        .and_then(|value| value.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+        .and_then(|value| {
+            value
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .map(str::to_owned)
+        })
         .unwrap_or_else(|| "internal".to_owned());
     let (title, detail) = match error {
         // One answer for a missing, malformed, unknown, revoked or expired key.
