@@ -159,13 +159,16 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Seed { demo: _ } => {
             let hub = server::open_hub(&config).await.map_err(text)?;
             match hub.seed_demo().await.map_err(|e| e.to_string())? {
-                DemoSeed::Seeded(logins) => {
+                DemoSeed::Seeded { logins, api_key } => {
                     println!("Demo data seeded. Logins:");
                     for login in logins {
                         println!(
                             "  {:<14} {}  /  {}",
                             login.role, login.email, login.password
                         );
+                    }
+                    if let Some(key) = api_key {
+                        println!("  API key of Adatum Corporation (shown once): {key}");
                     }
                 }
                 DemoSeed::AlreadyPopulated => {
@@ -296,13 +299,17 @@ fn print_banner(url: &str, seeded: Option<&DemoSeed>, setup_token: Option<&str>)
     println!();
     println!("  MSP Hub is running at {url}");
     match seeded {
-        Some(DemoSeed::Seeded(logins)) => {
+        Some(DemoSeed::Seeded { logins, api_key }) => {
             println!("  Demo logins:");
             for login in logins {
                 println!(
                     "    {:<14} {}  /  {}",
                     login.role, login.email, login.password
                 );
+            }
+            if let Some(key) = api_key {
+                println!("  Demo API key of Adatum Corporation (shown once; try it with");
+                println!("    curl -H 'Authorization: Bearer {key}' {url}/api/v1/whoami )");
             }
         }
         Some(DemoSeed::AlreadyPopulated) => {

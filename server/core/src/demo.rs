@@ -3,8 +3,9 @@
 //! The demo shows every feature that exists: an activated MSP license (signed with the
 //! repository's development key), the Default Tenant, a few dozen customer tenants with
 //! some deactivated, technicians with per-tenant permissions (one deactivated, one not yet
-//! assigned), tenant users under the built-in and a custom role, and the activation notice
-//! waiting to be read.
+//! assigned), tenant users under the built-in and a custom role, API keys of a tenant (one
+//! revoked; the live one printed once at start-up for trying the API), and the activation
+//! notice waiting to be read.
 
 use crate::{
     license::{LicenseClaims, LicenseIssuer, DEVELOPMENT_PRIVATE_KEY, DEVELOPMENT_PUBLIC_KEY},
@@ -83,7 +84,11 @@ const DEMO_TENANTS: &[&str] = &[
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DemoSeed {
     /// The database was empty and now holds the demo data.
-    Seeded(Vec<DemoLogin>),
+    Seeded {
+        logins: Vec<DemoLogin>,
+        /// A live API key of the first tenant (shown now only: it is stored as a hash).
+        api_key: Option<String>,
+    },
     /// The database already had data; nothing was written.
     AlreadyPopulated,
 }
@@ -129,10 +134,13 @@ impl Hub {
             // then stays in single-organization mode.
             Err(error) => {
                 tracing::warn!(%error, "the demo license was not activated");
-                return Ok(DemoSeed::Seeded(vec![DemoLogin {
-                    role: "Administrator",
-                    ..DEMO_ADMIN
-                }]));
+                return Ok(DemoSeed::Seeded {
+                    logins: vec![DemoLogin {
+                        role: "Administrator",
+                        ..DEMO_ADMIN
+                    }],
+                    api_key: None,
+                });
             }
         }
         let mut admin = signed_in.principal;
@@ -145,7 +153,41 @@ impl Hub {
             self.set_tenant_active(&admin, tenant.id, false).await?;
         }
         self.seed_demo_people(&admin, &created).await?;
-        Ok(DemoSeed::Seeded(DEMO_LOGINS.to_vec()))
+        let api_key = self.seed_demo_keys(&admin, &created[0].slug).await?;
+        Ok(DemoSeed::Seeded {
+            logins: DEMO_LOGINS.to_vec(),
+            api_key: Some(api_key),
+        })
+    }
+
+    /// Two API keys of the first tenant: a live one (returned) and a revoked one.
+    async fn seed_demo_keys(&self, admin: &crate::Principal, slug: &str) -> HubResult<String> {
+        use hub_model::api_keys::{ApiScope, ApiScopes, NewApiKey};
+        let key = |name: &str, scopes: &[ApiScope], days| NewApiKey {
+            name: name.to_owned(),
+            scopes: ApiScopes::new(scopes.iter().copied()),
+            expires_in_days: days,
+        };
+        let old = self
+            .create_api_key(
+                admin,
+                slug,
+                &key("Old office runner", &[ApiScope::RunsWrite], None),
+            )
+            .await?;
+        self.revoke_api_key(admin, slug, old.key.id).await?;
+        let live = self
+            .create_api_key(
+                admin,
+                slug,
+                &key(
+                    "Office runner",
+                    &[ApiScope::RunsWrite, ApiScope::AlertsWrite],
+                    Some(365),
+                ),
+            )
+            .await?;
+        Ok(live.secret)
     }
 
     /// Technicians with assignments, and the users and roles of the first tenant.

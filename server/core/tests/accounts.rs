@@ -411,10 +411,17 @@ conformance!(
         use hub_core::demo::{DemoSeed, DEMO_ADMIN, DEMO_LOGINS};
         let db = TestDb::new(backend).await;
         let hub = db.hub().await;
-        assert_eq!(
-            hub.seed_demo().await.expect("seed"),
-            DemoSeed::Seeded(DEMO_LOGINS.to_vec())
-        );
+        let DemoSeed::Seeded { logins, api_key } = hub.seed_demo().await.expect("seed") else {
+            panic!("an empty database is seeded");
+        };
+        assert_eq!(logins, DEMO_LOGINS.to_vec());
+        // The printed key works, for the first tenant.
+        let key = hub
+            .authenticate_api_key(&api_key.expect("a demo key"))
+            .await
+            .expect("auth")
+            .expect("a live key");
+        assert_eq!(key.name, "Office runner");
         assert_eq!(
             hub.seed_demo().await.expect("seed"),
             DemoSeed::AlreadyPopulated
