@@ -62,10 +62,22 @@ impl fmt::Display for ApiScope {
     }
 }
 
-/// A set of scopes, always sorted and without repeats.
+/// A set of scopes, always sorted and without repeats (also when read from the wire).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(into = "Vec<ApiScope>", from = "Vec<ApiScope>")]
 pub struct ApiScopes(Vec<ApiScope>);
+
+impl From<Vec<ApiScope>> for ApiScopes {
+    fn from(scopes: Vec<ApiScope>) -> Self {
+        Self::new(scopes)
+    }
+}
+
+impl From<ApiScopes> for Vec<ApiScope> {
+    fn from(scopes: ApiScopes) -> Self {
+        scopes.0
+    }
+}
 
 impl ApiScopes {
     /// The set of `scopes`.
@@ -96,7 +108,7 @@ impl ApiScopes {
         self.0.iter().copied()
     }
 
-    /// The stored and wire form: names separated by spaces (`alerts:write runs:write`).
+    /// The stored and wire form: names separated by spaces (`runs:write alerts:write`).
     pub fn to_text(&self) -> String {
         self.0
             .iter()

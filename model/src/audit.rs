@@ -104,11 +104,13 @@ pub enum AuditAction {
     ApiKeyRevoke,
     /// `api.whoami`: Identify an API key (API).
     ApiWhoami,
+    /// `api.authenticate`: Present an API key.
+    ApiAuthenticate,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 49] = [
+    pub const ALL: [Self; 50] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -158,6 +160,7 @@ impl AuditAction {
         Self::ApiKeyCreate,
         Self::ApiKeyRevoke,
         Self::ApiWhoami,
+        Self::ApiAuthenticate,
     ];
 
     /// The stored name (never changes once released).
@@ -212,6 +215,7 @@ impl AuditAction {
             Self::ApiKeyCreate => "api_key.create",
             Self::ApiKeyRevoke => "api_key.revoke",
             Self::ApiWhoami => "api.whoami",
+            Self::ApiAuthenticate => "api.authenticate",
         }
     }
 
@@ -267,6 +271,7 @@ impl AuditAction {
             Self::ApiKeyCreate => "Create an API key",
             Self::ApiKeyRevoke => "Revoke an API key",
             Self::ApiWhoami => "Identify an API key (API)",
+            Self::ApiAuthenticate => "Present an API key",
         }
     }
 

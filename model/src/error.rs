@@ -26,6 +26,9 @@ pub enum HubError {
     /// The request itself could not be read (malformed body, missing argument).
     #[error("The request could not be read: {message}")]
     BadRequest { message: String },
+    /// The endpoint exists but does not take this HTTP method.
+    #[error("This endpoint does not accept the {method} method.")]
+    MethodNotAllowed { method: String },
     /// The request body is larger than the server accepts.
     #[error("The request is too large (the limit is {limit_bytes} bytes).")]
     PayloadTooLarge { limit_bytes: u64 },
@@ -114,6 +117,7 @@ impl HubError {
             | Self::LicenseRequired
             | Self::LicenseExpired { .. }
             | Self::LimitReached { .. } => 409,
+            Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
             Self::RateLimited { .. } => 429,
             Self::Internal { .. } => 500,

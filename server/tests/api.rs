@@ -189,6 +189,43 @@ on_both_databases!(
             );
         }
 
+        // Presenting a known key that is turned away is audited under that key.
+        let refused: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'api.authenticate' \
+             AND outcome = 'denied' AND actor_api_key_id = $1",
+        )
+        .bind(&key_id)
+        .fetch_one(&server.db.owner_pool().await)
+        .await
+        .expect("audit");
+        assert_eq!(refused, 1, "the revoked key was tried once");
+
+        // A wrong method and an oversized body are problems too.
+        let wrong_method = server
+            .client()
+            .post(server.url("/api/v1/whoami"))
+            .send()
+            .await
+            .expect("post");
+        let (status, content_type, _, body) = parts(wrong_method).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (405, "application/problem+json")
+        );
+        assert_eq!(body["type"], "urn:msp-hub:problem:method_not_allowed");
+        let oversized = server
+            .client()
+            .post(server.url("/api/v1/whoami"))
+            .body(vec![b'x'; 128 * 1024])
+            .send()
+            .await
+            .expect("big");
+        let (status, content_type, _, _) = parts(oversized).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (413, "application/problem+json")
+        );
+
         // Unknown API paths are problems too.
         let missing = server
             .client()

@@ -32,6 +32,23 @@ pub fn ApiKeysPage() -> impl IntoView {
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
     let msp_admin = viewer.user.role == hub_model::session::SystemRole::MspAdmin;
+    // The key just created, shown until dismissed or until another tenant's page opens. It
+    // lives here, above the list that reloads, and is taken out of the action at once, so
+    // nothing can bring it back once dismissed.
+    let shown = RwSignal::new(None::<CreatedApiKey>);
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = create.value().get() {
+            create.value().set(None);
+            shown.set(Some(created));
+        }
+    });
+    Effect::new(move |previous: Option<String>| {
+        let current = slug.get();
+        if previous.is_some_and(|previous| previous != current) {
+            shown.set(None);
+        }
+        current
+    });
     let keys = Resource::new(
         move || (slug.get(), create.version().get(), revoke.version().get()),
         move |(slug, ..)| async move {
@@ -67,6 +84,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                                      A key acts only in this tenant, with the scopes you give it."
                                 )}</p>
                             </header>
+                            {move || shown.get().map(|created| view! { <NewKeySecret created on_done=move || shown.set(None)/> })}
                             <NewKeyForm tenant=form_slug create/>
                             {list}
                         </div>
@@ -85,14 +103,6 @@ fn NewKeyForm(tenant: String, create: ServerAction<CreateApiKey>) -> impl IntoVi
     let scopes = RwSignal::new(vec![ApiScope::RunsWrite]);
     let expiry = RwSignal::new(String::from("90"));
     let error = action_error(create);
-    // The key just created, shown until dismissed; never fetched again.
-    let shown = RwSignal::new(None::<CreatedApiKey>);
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = create.value().get() {
-            shown.set(Some(created));
-            name.set(String::new());
-        }
-    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let scopes = scopes
@@ -109,7 +119,6 @@ fn NewKeyForm(tenant: String, create: ServerAction<CreateApiKey>) -> impl IntoVi
         });
     };
     view! {
-        {move || shown.get().map(|created| view! { <NewKeySecret created on_done=move || shown.set(None)/> })}
         <section class="panel form-panel">
             <h2>"New key"</h2>
             <form class="grid-form" on:submit=submit data-testid="new-key-form">

@@ -10,7 +10,8 @@
 //! used to try keys offline.
 //!
 //! Keys are MSP administration data (read when a request presents one, before any tenant
-//! scope exists), so the table has no row-level security; every query names the tenant.
+//! scope exists), so the table has no row-level security; every query of the API Keys page
+//! names the tenant, and authentication finds a key only by its unique public id.
 
 use crate::{
     access::{
@@ -388,24 +389,51 @@ impl Hub {
         .await
         .db()?;
         let now = now_ms();
-        let Some(row) = row.filter(|row| {
-            same_hash(
-                &row.secret_hash,
-                &keyed_hash(self.api_key_secret(), presented),
-            ) && status(row.revoked_at, row.expires_at, now) == ApiKeyStatus::Active
-        }) else {
+        let Some(row) = row else {
+            tracing::warn!(key = public_id, "refused an unknown API key");
             return Ok(None);
         };
+        let secret_matches = same_hash(
+            &row.secret_hash,
+            &keyed_hash(self.api_key_secret(), presented),
+        );
+        let refusal = match (secret_matches, status(row.revoked_at, row.expires_at, now)) {
+            (false, _) => Some("a wrong secret for the"),
+            (true, ApiKeyStatus::Active) => None,
+            (true, ApiKeyStatus::Revoked) => Some("the revoked"),
+            (true, ApiKeyStatus::Expired) => Some("the expired"),
+        };
+        if let Some(reason) = refusal {
+            // A known key turned away (a leaked revoked key being tried, say) is audited
+            // under the key and the tenant it belongs to.
+            let event = AuditEvent {
+                actor: None,
+                api_key: ApiKeyId::parse(&row.id),
+                acting_as: "api_key",
+                tenant: TenantId::parse(&row.tenant_id),
+                action: AuditAction::ApiAuthenticate,
+                target: public_id,
+                outcome: crate::audit::Outcome::Denied,
+                detail: format!("{reason} key was presented"),
+            };
+            if let Err(error) = event.record(conn.conn()).await {
+                tracing::error!(%error, "could not record a refused API key");
+            }
+            return Ok(None);
+        }
         if row
             .last_used_at
             .is_none_or(|at| at < now - LAST_USED_RESOLUTION_MS)
         {
-            sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+            // Bookkeeping only: a busy database must not turn a valid key away.
+            let noted = sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(&row.id)
                 .execute(conn.conn())
-                .await
-                .db()?;
+                .await;
+            if let Err(error) = noted {
+                tracing::warn!(%error, key = public_id, "could not record an API key's last use");
+            }
         }
         Ok(Some(KeyCaller {
             id: ApiKeyId::parse(&row.id).ok_or_else(|| internal(&"unreadable API key id"))?,

@@ -23,7 +23,6 @@ use hub_model::{
     },
     HubError, HubResult, TenantId, UserId,
 };
-use sqlx::Row as _;
 use uuid::Uuid;
 
 /// Longest phone number accepted.
@@ -34,32 +33,47 @@ pub const MAX_BATCH: usize = 1000;
 const SUMMARY: &str = "u.id, u.display_name, u.email, u.phone, u.active, u.created_at, \
     (SELECT COUNT(*) FROM technician_assignments a WHERE a.user_id = u.id) AS tenants";
 
-fn summary(row: &sqlx::any::AnyRow) -> HubResult<TechnicianSummary> {
-    let read = |e: sqlx::Error| crate::db::internal(&e);
-    let id: String = row.try_get("id").map_err(read)?;
+/// A technician as [`SUMMARY`] reads them.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    display_name: String,
+    email: String,
+    phone: String,
+    active: i64,
+    created_at: i64,
+    tenants: i64,
+}
+
+fn summary(row: &SummaryRow) -> HubResult<TechnicianSummary> {
     Ok(TechnicianSummary {
-        id: UserId::parse(&id).ok_or_else(|| crate::db::internal(&"user id"))?,
-        display_name: row.try_get("display_name").map_err(read)?,
-        email: row.try_get("email").map_err(read)?,
-        phone: row.try_get("phone").map_err(read)?,
-        active: row.try_get::<i64, _>("active").map_err(read)? == 1,
-        created_at: row.try_get("created_at").map_err(read)?,
-        tenants: row.try_get("tenants").map_err(read)?,
+        id: UserId::parse(&row.id).ok_or_else(|| crate::db::internal(&"user id"))?,
+        display_name: row.display_name.clone(),
+        email: row.email.clone(),
+        phone: row.phone.clone(),
+        active: row.active == 1,
+        created_at: row.created_at,
+        tenants: row.tenants,
     })
 }
 
-fn assignment_row(row: &sqlx::any::AnyRow) -> HubResult<AssignmentRow> {
-    let read = |e: sqlx::Error| crate::db::internal(&e);
-    let id: String = row.try_get("id").map_err(read)?;
+/// A tenant with the technician's permissions there, if assigned.
+#[derive(sqlx::FromRow)]
+struct AssignmentDbRow {
+    id: String,
+    slug: String,
+    name: String,
+    active: i64,
+    permissions: Option<i64>,
+}
+
+fn assignment_row(row: &AssignmentDbRow) -> HubResult<AssignmentRow> {
     Ok(AssignmentRow {
-        tenant_id: TenantId::parse(&id).ok_or_else(|| crate::db::internal(&"tenant id"))?,
-        slug: row.try_get("slug").map_err(read)?,
-        name: row.try_get("name").map_err(read)?,
-        active: row.try_get::<i64, _>("active").map_err(read)? == 1,
-        permissions: row
-            .try_get::<Option<i64>, _>("permissions")
-            .map_err(read)?
-            .map(PermissionSet::from_bits),
+        tenant_id: TenantId::parse(&row.id).ok_or_else(|| crate::db::internal(&"tenant id"))?,
+        slug: row.slug.clone(),
+        name: row.name.clone(),
+        active: row.active == 1,
+        permissions: row.permissions.map(PermissionSet::from_bits),
     })
 }
 
@@ -132,7 +146,7 @@ impl Hub {
                 .fetch_one(&mut *tx)
                 .await
                 .db()?;
-        let rows = sqlx::query(&format!(
+        let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
             "SELECT {SUMMARY} FROM users u WHERE {filter} \
              ORDER BY LOWER(u.display_name), u.id LIMIT $2 OFFSET $3"
         ))
@@ -365,7 +379,7 @@ impl Hub {
             .await?;
         let mut tx = grant.read(self).await?;
         let technician = technician_in(&mut *tx, &id.to_string()).await?;
-        let rows = sqlx::query(
+        let rows: Vec<AssignmentDbRow> = sqlx::query_as(
             "SELECT t.id, t.slug, t.name, t.active, a.permissions FROM technician_assignments a \
              JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = $1 ORDER BY t.name_key, t.id",
         )
@@ -405,7 +419,7 @@ impl Hub {
                 .fetch_one(&mut *tx)
                 .await
                 .db()?;
-        let rows = sqlx::query(&format!(
+        let rows: Vec<AssignmentDbRow> = sqlx::query_as(&format!(
             "SELECT t.id, t.slug, t.name, t.active, a.permissions FROM tenants t \
              LEFT JOIN technician_assignments a ON a.tenant_id = t.id AND a.user_id = $2 \
              WHERE {filter} ORDER BY t.name_key, t.id LIMIT $3 OFFSET $4"
@@ -563,7 +577,7 @@ async fn technician_in(
     executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
     id: &str,
 ) -> HubResult<TechnicianSummary> {
-    let row = sqlx::query(&format!(
+    let row: Option<SummaryRow> = sqlx::query_as(&format!(
         "SELECT {SUMMARY} FROM users u WHERE u.id = $1 AND u.system_role = 'technician'"
     ))
     .bind(id)

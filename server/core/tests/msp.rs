@@ -938,36 +938,53 @@ async fn postgres_tenant_tables_are_isolated_by_row_level_security() {
             ("on", String::new(), true, true),
             ("off", String::new(), false, false),
         ] {
-            let mut tx = pool.begin().await.expect("tx");
-            sqlx::query(
-                "SELECT set_config('app.read_all_tenants', $1, true), \
-                        set_config('app.read_tenants', $2, true)",
-            )
-            .bind(all)
-            .bind(&list)
-            .execute(&mut *tx)
-            .await
-            .expect("read scope");
-            let (of_a, of_b): (i64, i64) = sqlx::query_as(&format!(
-                "SELECT COUNT(*) FILTER (WHERE tenant_id = $1), COUNT(*) FILTER (WHERE tenant_id = $2) FROM {table}"
-            ))
-            .bind(&a)
-            .bind(&b)
-            .fetch_one(&mut *tx)
-            .await
-            .expect("read-scope count");
-            assert_eq!(
-                (of_a > 0, of_b > 0),
-                (expect_a, expect_b),
-                "{table}: read scope {all} {list:?}"
-            );
-            let written = sqlx::query(&format!("UPDATE {table} SET tenant_id = tenant_id"))
+            // Read only (as ReadScope opens it): exactly the named tenants. Read-write with
+            // the same settings: nothing at all, so the settings can never widen a write.
+            for read_only in [true, false] {
+                let mut tx = pool.begin().await.expect("tx");
+                if read_only {
+                    sqlx::query("SET TRANSACTION READ ONLY")
+                        .execute(&mut *tx)
+                        .await
+                        .expect("read only");
+                }
+                sqlx::query(
+                    "SELECT set_config('app.read_all_tenants', $1, true), \
+                            set_config('app.read_tenants', $2, true)",
+                )
+                .bind(all)
+                .bind(&list)
                 .execute(&mut *tx)
                 .await
-                .expect("update")
-                .rows_affected();
-            assert_eq!(written, 0, "{table}: a read scope writes nothing");
-            tx.rollback().await.expect("rollback");
+                .expect("read scope");
+                let (of_a, of_b): (i64, i64) = sqlx::query_as(&format!(
+                    "SELECT COUNT(*) FILTER (WHERE tenant_id = $1), COUNT(*) FILTER (WHERE tenant_id = $2) FROM {table}"
+                ))
+                .bind(&a)
+                .bind(&b)
+                .fetch_one(&mut *tx)
+                .await
+                .expect("read-scope count");
+                let expected = if read_only {
+                    (expect_a, expect_b)
+                } else {
+                    (false, false)
+                };
+                assert_eq!(
+                    (of_a > 0, of_b > 0),
+                    expected,
+                    "{table}: read scope {all} {list:?}, read only {read_only}"
+                );
+                if !read_only {
+                    let written = sqlx::query(&format!("UPDATE {table} SET tenant_id = tenant_id"))
+                        .execute(&mut *tx)
+                        .await
+                        .expect("update")
+                        .rows_affected();
+                    assert_eq!(written, 0, "{table}: read-scope settings write nothing");
+                }
+                tx.rollback().await.expect("rollback");
+            }
         }
     }
 

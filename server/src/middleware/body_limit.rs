@@ -5,12 +5,19 @@ use axum::{extract::Request, http::StatusCode, middleware::Next, response::Respo
 use hub_core::HubError;
 
 /// Replaces the body limit's plain 413 with the typed error.
+/// (On `/api/v1` as a problem, like every error there.)
 pub async fn typed_payload_too_large(request: Request, next: Next, limit: usize) -> Response {
+    let api = crate::rest::v1::is_api_path(request.uri().path());
     let response = next.run(request).await;
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        error_response(&HubError::PayloadTooLarge {
+        let error = HubError::PayloadTooLarge {
             limit_bytes: u64::try_from(limit).unwrap_or(u64::MAX),
-        })
+        };
+        if api {
+            crate::rest::v1::problem_response(&error)
+        } else {
+            error_response(&error)
+        }
     } else {
         response
     }

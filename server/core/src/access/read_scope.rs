@@ -1,6 +1,7 @@
 //! The cross-tenant read scope: reading the tenants a caller may see, and nothing else (the
 //! overview, the tenant summary, the switcher, vault governance). The set is computed here
-//! from the caller, exactly as [`Hub::enter_tenant`] would admit them, and is held by the
+//! from the caller as [`Hub::enter_tenant`] admits them (a tenant user: their home tenant
+//! while active; their role, which is tenant data, is read only inside it), and is held by the
 //! transaction: on PostgreSQL as `app.read_tenants` (or `app.read_all_tenants` for the MSP
 //! Admin, who may see every tenant), which a `FOR SELECT` row-level security policy on
 //! every tenant table checks (migration 0010); the transaction is `READ ONLY`. With nothing

@@ -19,11 +19,17 @@ pub(crate) async fn enter_tenant(
     tenant: TenantId,
 ) -> HubResult<()> {
     if tx.backend_name() == "PostgreSQL" {
-        sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-            .bind(tenant.to_string())
-            .execute(&mut **tx)
-            .await
-            .db()?;
+        // The read-scope settings are switched off explicitly: the read policies are OR'ed
+        // with the tenant policy, so a default set elsewhere must never widen this scope.
+        sqlx::query(
+            "SELECT set_config('app.tenant_id', $1, true), \
+                    set_config('app.read_all_tenants', 'off', true), \
+                    set_config('app.read_tenants', '', true)",
+        )
+        .bind(tenant.to_string())
+        .execute(&mut **tx)
+        .await
+        .db()?;
     }
     Ok(())
 }

@@ -26,7 +26,6 @@ use hub_model::{
     tenants::{TenantCount, TenantLimits},
     HubError, HubResult,
 };
-use sqlx::Row as _;
 
 /// The stored license.
 #[derive(Clone, Debug)]
@@ -72,10 +71,25 @@ impl LicenseRow {
 }
 
 /// Reads the license, if one was activated.
+/// The license row as stored.
+#[derive(sqlx::FromRow)]
+struct StoredLicense {
+    license_id: String,
+    licensee: String,
+    issued_at: i64,
+    expires_at: i64,
+    max_tenants: i64,
+    default_max_automs: i64,
+    default_max_users: i64,
+    default_max_agents: i64,
+    activated_at: i64,
+    notice_dismissed_at: Option<i64>,
+}
+
 pub(crate) async fn load(
     executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
 ) -> HubResult<Option<LicenseRow>> {
-    let row = sqlx::query(
+    let row: Option<StoredLicense> = sqlx::query_as(
         "SELECT license_id, licensee, issued_at, expires_at, max_tenants, default_max_automs, \
                 default_max_users, default_max_agents, activated_at, notice_dismissed_at \
          FROM license WHERE id = 1",
@@ -83,23 +97,19 @@ pub(crate) async fn load(
     .fetch_optional(executor)
     .await
     .db()?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let get = |i: usize| row.try_get::<i64, _>(i);
-    Ok(Some(LicenseRow {
-        license_id: row.try_get(0).db()?,
-        licensee: row.try_get(1).db()?,
-        issued_at: get(2).db()?,
-        expires_at: get(3).db()?,
-        max_tenants: get(4).db()?,
+    Ok(row.map(|row| LicenseRow {
+        license_id: row.license_id,
+        licensee: row.licensee,
+        issued_at: row.issued_at,
+        expires_at: row.expires_at,
+        max_tenants: row.max_tenants,
         default_limits: TenantLimits {
-            automs: get(5).db()?,
-            users: get(6).db()?,
-            agents: get(7).db()?,
+            automs: row.default_max_automs,
+            users: row.default_max_users,
+            agents: row.default_max_agents,
         },
-        activated_at: get(8).db()?,
-        notice_dismissed: row.try_get::<Option<i64>, _>(9).db()?.is_some(),
+        activated_at: row.activated_at,
+        notice_dismissed: row.notice_dismissed_at.is_some(),
     }))
 }
 

@@ -108,7 +108,7 @@ impl Hub {
             next,
             next + 1
         );
-        let mut rows = sqlx::query(&sql);
+        let mut rows = sqlx::query_as::<_, super::SummaryRow>(&sql);
         if !search.is_empty() {
             rows = rows.bind(pattern);
         }

@@ -27,7 +27,6 @@ use hub_model::{
     workspace::ORGANIZATION_SLUG,
     HubError, HubResult, TenantId,
 };
-use sqlx::{any::AnyRow, Row as _};
 use uuid::Uuid;
 
 /// A technician assigned to a tenant, as the detail page reads it.
@@ -81,29 +80,45 @@ pub(crate) struct NewTenant<'a> {
     pub seed_defaults: bool,
 }
 
-/// The columns every tenant query reads, in [`summary_from_row`]'s order.
+/// The columns every tenant query reads ([`SummaryRow`]).
 pub(crate) const SUMMARY_COLUMNS: &str = "id, slug, name, active, is_default, created_at, \
      max_automs, max_users, max_agents, used_automs, used_users, used_agents";
 
-pub(crate) fn summary_from_row(row: &AnyRow) -> HubResult<TenantSummary> {
-    let id: String = row.try_get(0).db()?;
-    let int = |i: usize| row.try_get::<i64, _>(i).db();
+/// A tenant as [`SUMMARY_COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SummaryRow {
+    id: String,
+    slug: String,
+    name: String,
+    active: i64,
+    is_default: i64,
+    created_at: i64,
+    max_automs: i64,
+    max_users: i64,
+    max_agents: i64,
+    used_automs: i64,
+    used_users: i64,
+    used_agents: i64,
+}
+
+pub(crate) fn summary_from_row(row: &SummaryRow) -> HubResult<TenantSummary> {
     Ok(TenantSummary {
-        id: TenantId::parse(&id).ok_or_else(|| crate::db::internal(&"tenant id is not a uuid"))?,
-        slug: row.try_get(1).db()?,
-        name: row.try_get(2).db()?,
-        active: int(3)? == 1,
-        is_default: int(4)? == 1,
-        created_at_ms: int(5)?,
+        id: TenantId::parse(&row.id)
+            .ok_or_else(|| crate::db::internal(&"tenant id is not a uuid"))?,
+        slug: row.slug.clone(),
+        name: row.name.clone(),
+        active: row.active == 1,
+        is_default: row.is_default == 1,
+        created_at_ms: row.created_at,
         limits: TenantLimits {
-            automs: int(6)?,
-            users: int(7)?,
-            agents: int(8)?,
+            automs: row.max_automs,
+            users: row.max_users,
+            agents: row.max_agents,
         },
         usage: TenantUsage {
-            automs: int(9)?,
-            users: int(10)?,
-            agents: int(11)?,
+            automs: row.used_automs,
+            users: row.used_users,
+            agents: row.used_agents,
         },
     })
 }
@@ -216,7 +231,7 @@ pub(crate) async fn insert_organization_workspace(
 pub(crate) async fn organization_workspace(
     executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
 ) -> HubResult<Option<TenantSummary>> {
-    let row = sqlx::query(&format!(
+    let row: Option<SummaryRow> = sqlx::query_as(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM tenants WHERE kind = 'organization'"
     ))
     .fetch_optional(executor)
@@ -571,7 +586,7 @@ impl Hub {
         executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
         id: TenantId,
     ) -> HubResult<TenantSummary> {
-        let row = sqlx::query(&format!(
+        let row: Option<SummaryRow> = sqlx::query_as(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM tenants WHERE id = $1 AND kind = 'tenant'"
         ))
         .bind(id.to_string())

@@ -87,7 +87,12 @@ pub fn routes() -> Router<AppState> {
                 async move { Json(document.as_ref().clone()).into_response() }
             }),
         )
-        .fallback(|| async { problem_response(&HubError::not_found("This API endpoint")) }),
+        .fallback(|| async { problem_response(&HubError::not_found("This API endpoint")) })
+        .method_not_allowed_fallback(|method: http::Method| async move {
+            problem_response(&HubError::MethodNotAllowed {
+                method: method.to_string(),
+            })
+        }),
     )
 }
 

@@ -55,6 +55,7 @@ pub fn problem(error: &HubError) -> Problem {
         HubError::InvalidInput { .. } => ("Invalid input", error.to_string()),
         HubError::BadRequest { .. } => ("Bad request", error.to_string()),
         HubError::PayloadTooLarge { .. } => ("Request too large", error.to_string()),
+        HubError::MethodNotAllowed { .. } => ("Method not allowed", error.to_string()),
         HubError::TenantDeactivated => ("Tenant deactivated", error.to_string()),
         HubError::LimitReached { .. } => ("Limit reached", error.to_string()),
         HubError::RateLimited { .. } => ("Too many requests", error.to_string()),
