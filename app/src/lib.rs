@@ -77,12 +77,16 @@ fn title_text(title: String) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let brand = RwSignal::new(Brand::default());
+    // The title formatter runs when the server injects the <head>, which can be after the
+    // app's reactive owner was disposed: it holds the reference-counted signal itself, so
+    // it never reads a disposed arena slot (that panicked a render under concurrent load).
+    let shared_brand = ArcRwSignal::new(Brand::default());
+    let brand = RwSignal::from(shared_brand.clone());
     provide_context(BrandState(brand));
     view! {
         <Stylesheet id="leptos" href="/pkg/msp-hub.css"/>
         <Title formatter=move |page: String| {
-            let product = brand.with(|b| b.product_name.clone());
+            let product = shared_brand.with(|b| b.product_name.clone());
             let title = if page.is_empty() { product } else { format!("{page} · {product}") };
             title_text(title)
         }/>

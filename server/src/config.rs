@@ -53,6 +53,10 @@ pub struct ServerConfig {
     /// proxy appended); entries left of it are the client's own words.
     pub trusted_proxy_hops: usize,
     pub secure_cookies: SecureCookies,
+    /// Serving threads, each a single-threaded runtime with its own database pool, all
+    /// accepting on one listener. 0: one per core. Default 1 until the concurrent-render
+    /// hang is fixed (README, Known problems).
+    pub workers: usize,
 }
 
 impl Default for ServerConfig {
@@ -65,6 +69,7 @@ impl Default for ServerConfig {
             trust_proxy_headers: false,
             trusted_proxy_hops: 1,
             secure_cookies: SecureCookies::Auto,
+            workers: 1,
         }
     }
 }
@@ -188,8 +193,8 @@ impl Config {
         Ok(config)
     }
 
-    /// Applies `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, `HUB_DATA_DIR`, `DATABASE_URL` and
-    /// `HUB_LICENSE_PUBLIC_KEY`.
+    /// Applies `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, `HUB_DATA_DIR`, `DATABASE_URL`,
+    /// `HUB_LICENSE_PUBLIC_KEY` and `HUB_WORKERS`.
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         if let Some(addr) = var("LEPTOS_SITE_ADDR").filter(|v| !v.is_empty()) {
             self.server.site_addr = addr.parse().map_err(|e| ConfigError::Invalid {
@@ -209,7 +214,21 @@ impl Config {
         if let Some(key) = var("HUB_LICENSE_PUBLIC_KEY").filter(|v| !v.is_empty()) {
             self.keys.license_public_key = PathBuf::from(key);
         }
+        if let Some(workers) = var("HUB_WORKERS").filter(|v| !v.is_empty()) {
+            self.server.workers = workers.parse().map_err(|e| ConfigError::Invalid {
+                key: "HUB_WORKERS",
+                message: format!("{workers:?}: {e}"),
+            })?;
+        }
         Ok(())
+    }
+
+    /// How many serving threads to run: `server.workers`, or one per core.
+    pub fn worker_count(&self) -> usize {
+        match self.server.workers {
+            0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            n => n,
+        }
     }
 
     fn validate(&self) -> Result<(), ConfigError> {

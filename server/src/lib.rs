@@ -175,6 +175,80 @@ pub async fn serve(
     .await
 }
 
+/// Serves on `workers` threads until `shutdown` resolves: this runtime and `workers - 1`
+/// more, each a single-threaded runtime with its own copy of the hub on its own database
+/// pool, all accepting on the one listening socket (the kernel hands each connection to one
+/// of them). Why not one multi-threaded runtime: leptos 0.8's reactive graph can deadlock
+/// when one server render's tasks run on two threads at once (leptos-rs/leptos#4673); here
+/// every render stays on the thread that started it, and the threads share nothing but the
+/// socket and the database, as separate processes would.
+pub async fn serve_on_workers(
+    listener: TcpListener,
+    hub: Hub,
+    config: &Config,
+    workers: usize,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let listener = listener.into_std()?;
+    let mut threads = Vec::new();
+    for index in 1..workers.max(1) {
+        let socket = listener.try_clone()?;
+        let (hub, config, mut stopped) = (hub.clone(), config.clone(), stopped.clone());
+        let thread = std::thread::Builder::new()
+            .name(format!("hub-worker-{index}"))
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(error) => {
+                        tracing::error!(%error, index, "could not start a serving thread");
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let served = async {
+                        let hub = hub
+                            .on_another_pool()
+                            .await
+                            .map_err(|e| std::io::Error::other(e.to_string()))?;
+                        let listener = TcpListener::from_std(socket)?;
+                        let shutdown = async move {
+                            let _ = stopped.wait_for(|stop| *stop).await;
+                        };
+                        serve(listener, hub.clone(), &config, shutdown).await?;
+                        hub.db().close().await;
+                        Ok::<(), std::io::Error>(())
+                    };
+                    if let Err(error) = served.await {
+                        tracing::error!(%error, index, "a serving thread stopped");
+                    }
+                });
+            })?;
+        threads.push(thread);
+    }
+    let mut stopped_here = stopped;
+    let shutdown_all = async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    };
+    let here = async move {
+        let _ = stopped_here.wait_for(|stop| *stop).await;
+    };
+    let listener = TcpListener::from_std(listener)?;
+    let (served, ()) = tokio::join!(serve(listener, hub, config, here), shutdown_all);
+    // The other threads finish their in-flight requests too.
+    let _ = tokio::task::spawn_blocking(move || {
+        for thread in threads {
+            let _ = thread.join();
+        }
+    })
+    .await;
+    served
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

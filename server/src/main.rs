@@ -96,10 +96,10 @@ enum AdminCommand {
     },
 }
 
-// One runtime thread: leptos 0.8's reactive graph can deadlock (an RwLock ordering
+// A single-threaded runtime: leptos 0.8's reactive graph can deadlock (an RwLock ordering
 // inversion, leptos-rs/leptos#4673) when one server render's tasks run on two threads at
-// once, freezing the whole server. Password hashing runs on the blocking pool and SQLite
-// on its own threads; more throughput comes from more processes (DESIGN §6).
+// once. Every core still serves: `serve` starts one such runtime per core, sharing the
+// listening socket (`server::serve_on_workers`).
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     server::telemetry::init();
@@ -141,9 +141,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             };
             let setup_token = server::setup_token(&hub, &config).await.map_err(text)?;
             print_banner(&shown, seeded.as_ref(), setup_token.as_deref());
-            server::serve(listener, hub.clone(), &config, server::shutdown_signal())
-                .await
-                .map_err(|e| e.to_string())?;
+            let workers = config.worker_count();
+            tracing::info!(workers, "serving");
+            server::serve_on_workers(
+                listener,
+                hub.clone(),
+                &config,
+                workers,
+                server::shutdown_signal(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             hub.db().close().await;
             Ok(())
         }

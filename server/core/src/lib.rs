@@ -59,6 +59,7 @@ pub struct Hub {
 struct HubInner {
     db: Db,
     tokens: TokenKeys,
+    session_secret: Vec<u8>,
     api_key_secret: Vec<u8>,
     passwords: PasswordHasher,
     settings: HubSettings,
@@ -78,6 +79,7 @@ impl Hub {
             inner: Arc::new(HubInner {
                 db,
                 tokens: TokenKeys::new(session_secret),
+                session_secret: session_secret.to_vec(),
                 api_key_secret: api_key_secret.to_vec(),
                 passwords: PasswordHasher::new()?,
                 license: settings
@@ -88,6 +90,19 @@ impl Hub {
                 settings,
             }),
         })
+    }
+
+    /// The same hub on a pool of its own, for another runtime (a serving thread).
+    pub async fn on_another_pool(&self) -> Result<Self, db::DbOpenError> {
+        let db = self.inner.db.another_pool().await?;
+        let inner = &self.inner;
+        Self::new(
+            db,
+            &inner.session_secret,
+            &inner.api_key_secret,
+            inner.settings.clone(),
+        )
+        .map_err(|error| db::DbOpenError::Connect(sqlx::Error::Configuration(error.into())))
     }
 
     /// The database.

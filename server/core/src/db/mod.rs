@@ -76,17 +76,36 @@ pub enum DbOpenError {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// What the pool connects to (on PostgreSQL the runtime role's URL), for another pool.
+    url: String,
+    max_connections: u32,
 }
 
 impl Db {
     /// Migrates the database, prepares the runtime role on PostgreSQL, and opens the pool.
     pub async fn open(settings: &DbSettings) -> Result<Self, DbOpenError> {
         sqlx::any::install_default_drivers();
-        match backend_of(&settings.url)? {
+        let url = match backend_of(&settings.url)? {
             Backend::Sqlite => {
                 migrate_sqlite(&settings.url).await?;
+                settings.url.clone()
+            }
+            Backend::Postgres => postgres::migrate_and_bootstrap(settings).await?,
+        };
+        Self::connect(url, settings.max_connections).await
+    }
+
+    /// Another pool on the same database, for another runtime (a pool's connections belong
+    /// to the runtime that opened them). No migration: [`Db::open`] ran them.
+    pub async fn another_pool(&self) -> Result<Self, DbOpenError> {
+        Self::connect(self.url.clone(), self.max_connections).await
+    }
+
+    async fn connect(url: String, max_connections: u32) -> Result<Self, DbOpenError> {
+        match backend_of(&url)? {
+            Backend::Sqlite => {
                 let pool = AnyPoolOptions::new()
-                    .max_connections(settings.max_connections)
+                    .max_connections(max_connections)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute(
@@ -97,27 +116,30 @@ impl Db {
                             Ok(())
                         })
                     })
-                    .connect(&settings.url)
+                    .connect(&url)
                     .await
                     .map_err(DbOpenError::Connect)?;
                 Ok(Self {
                     pool,
                     backend: Backend::Sqlite,
+                    url,
+                    max_connections,
                 })
             }
             Backend::Postgres => {
-                let runtime_url = postgres::migrate_and_bootstrap(settings).await?;
-                let options = AnyConnectOptions::from_str(&runtime_url)
+                let options = AnyConnectOptions::from_str(&url)
                     .map_err(DbOpenError::Connect)?
                     .disable_statement_logging();
                 let pool = AnyPoolOptions::new()
-                    .max_connections(settings.max_connections)
+                    .max_connections(max_connections)
                     .connect_with(options)
                     .await
                     .map_err(DbOpenError::Connect)?;
                 Ok(Self {
                     pool,
                     backend: Backend::Postgres,
+                    url,
+                    max_connections,
                 })
             }
         }
