@@ -240,9 +240,9 @@ fn KeyRow(key: ApiKeySummary, tenant: String, revoke: ServerAction<RevokeApiKey>
             <td>{key.name.clone()}<br/><span class="muted mono">{format!("msphub_{}_…", key.public_id)}</span></td>
             <td>{key.tenant_name.clone()}</td>
             <td>{key.scopes.iter().map(|s| view! { <span class="badge neutral">{s.as_str()}</span>" " }).collect_view()}</td>
-            <td>{iso_date_ms(key.created_at)}<br/><span class="muted">{format!("by {}", key.created_by)}</span></td>
-            <td>{key.last_used_at.map_or_else(|| "Never".to_owned(), iso_date_ms)}</td>
-            <td>{key.expires_at.map_or_else(|| "Never".to_owned(), iso_date_ms)}</td>
+            <td><span class="nowrap">{iso_date_ms(key.created_at)}</span><br/><span class="muted">{format!("by {}", key.created_by)}</span></td>
+            <td class="nowrap">{key.last_used_at.map_or_else(|| "Never".to_owned(), iso_date_ms)}</td>
+            <td class="nowrap">{key.expires_at.map_or_else(|| "Never".to_owned(), iso_date_ms)}</td>
             <td>{status}</td>
             <td class="actions">
                 {active.then(|| view! {
