@@ -46,15 +46,18 @@ fn start() -> Server {
         .spawn()
         .expect("spawn msp-hub");
     let stdout = child.stdout.take().expect("stdout");
-    let url = BufReader::new(stdout)
-        .lines()
-        .take(20)
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.trim()
-                .strip_prefix("MSP Hub is running at ")
-                .map(str::to_owned)
-        })
+    // Keep reading the banner to its end on a thread of its own: a closed pipe would make
+    // the server's next line of output fail (and end it).
+    let (found, url) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.trim().strip_prefix("MSP Hub is running at ") {
+                let _ = found.send(rest.to_owned());
+            }
+        }
+    });
+    let url = url
+        .recv_timeout(Duration::from_secs(60))
         .expect("the URL is printed");
     Server { child, url, dir }
 }
