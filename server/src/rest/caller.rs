@@ -5,6 +5,14 @@
 use crate::middleware::error_response;
 use hub_core::{Caller, HubError, RequestContext};
 
+/// The caller the authentication middleware resolved for this request, if any.
+pub fn resolved(parts: &http::request::Parts) -> Option<&Caller> {
+    parts
+        .extensions
+        .get::<RequestContext>()
+        .and_then(|context| context.caller.as_ref())
+}
+
 /// Whoever calls; anonymous callers are refused with 401.
 #[derive(Clone, Debug)]
 pub struct RequestCaller(pub Caller);
@@ -16,10 +24,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestCaller {
         parts: &mut http::request::Parts,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<RequestContext>()
-            .and_then(|context| context.caller.clone())
+        resolved(parts)
+            .cloned()
             .map(Self)
             .ok_or_else(|| error_response(&HubError::Unauthenticated))
     }

@@ -308,17 +308,9 @@ impl Hub {
             _ => Err(not_found()),
         };
         let granted = match granted {
-            Ok(granted) => granted,
-            Err(error) => {
-                drop(tx);
-                self.record_denial(&caller, Some(tenant), action, &slug, &error)
-                    .await;
-                return Err(error);
-            }
-        };
-        let granted = match granted {
-            Some(granted) => Ok(granted),
-            None => {
+            Ok(Some(granted)) => Ok(granted),
+            Err(error) => Err(error),
+            Ok(None) => {
                 enter_tenant(&mut tx, tenant).await?;
                 let role: Option<MemberRoleRow> = sqlx::query_as(
                     "SELECT r.permissions, r.name FROM tenant_members m \

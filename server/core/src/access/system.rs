@@ -42,6 +42,15 @@ impl SystemTx {
 /// the hot path of every request's authentication).
 pub struct SystemConn {
     conn: sqlx::pool::PoolConnection<sqlx::Any>,
+    task: SystemTask,
+}
+
+impl std::fmt::Debug for SystemConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SystemConn")
+            .field("task", &self.task.what)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SystemConn {
@@ -62,9 +71,9 @@ impl Hub {
 
     /// A connection for one statement of the hub's own work.
     pub(crate) async fn system_conn(&self, task: SystemTask) -> HubResult<SystemConn> {
-        let _ = task;
         Ok(SystemConn {
             conn: self.db().acquire().await?,
+            task,
         })
     }
 }

@@ -12,7 +12,7 @@ pub mod whoami;
 
 use crate::state::AppState;
 use axum::{response::IntoResponse as _, routing::get, Json, Router};
-use hub_core::{Caller, HubError, KeyCaller, RequestContext};
+use hub_core::{Caller, HubError, KeyCaller};
 pub use problem::{problem_response, Problem};
 use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
@@ -107,10 +107,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ApiKey {
         parts: &mut http::request::Parts,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<RequestContext>()
-            .and_then(|context| context.caller.as_ref())
+        crate::rest::caller::resolved(parts)
             .and_then(Caller::key)
             .cloned()
             .map(Self)
