@@ -341,7 +341,7 @@ impl Hub {
         if current.revoked_at.is_some() {
             return Ok(current);
         }
-        sqlx::query(
+        let revoked = sqlx::query(
             "UPDATE api_keys SET revoked_at = $1, revoked_by = $2 \
              WHERE id = $3 AND tenant_id = $4 AND revoked_at IS NULL",
         )
@@ -351,7 +351,14 @@ impl Hub {
         .bind(tenant.to_string())
         .execute(&mut *tx)
         .await
-        .db()?;
+        .db()?
+        .rows_affected();
+        if revoked == 0 {
+            // A concurrent revocation got there first: nothing more to do or to record.
+            let current = key_in(&mut tx, tenant, &id.to_string(), now).await?;
+            tx.commit().await?;
+            return Ok(current);
+        }
         AuditEvent::allowed(
             tx.caller(),
             action,

@@ -268,3 +268,65 @@ conformance!(
         );
     }
 );
+
+conformance!(
+    fifty_concurrent_key_creations_and_revocations_all_succeed_and_count_exactly,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 10).await;
+        let a = hub.create_tenant(&admin, "Tenant A").await.expect("a");
+        let creations = (0..50).map(|_| {
+            let (hub, admin, slug) = (hub.clone(), admin.clone(), a.slug.clone());
+            tokio::spawn(async move {
+                hub.create_api_key(&admin, &slug, &key_input(&[ApiScope::RunsWrite]))
+                    .await
+            })
+        });
+        let created: Vec<_> = futures_util::future::join_all(creations)
+            .await
+            .into_iter()
+            .map(|task| task.expect("task").expect("every creation succeeds"))
+            .collect();
+        let mut public_ids: Vec<&str> = created.iter().map(|c| c.key.public_id.as_str()).collect();
+        public_ids.sort_unstable();
+        public_ids.dedup();
+        assert_eq!(public_ids.len(), 50);
+        assert_eq!(
+            hub.api_keys(&admin, &a.slug)
+                .await
+                .expect("list")
+                .items
+                .len(),
+            50
+        );
+
+        let id = created[0].key.id;
+        let revocations = (0..50).map(|_| {
+            let (hub, admin, slug) = (hub.clone(), admin.clone(), a.slug.clone());
+            tokio::spawn(async move { hub.revoke_api_key(&admin, &slug, id).await })
+        });
+        for task in futures_util::future::join_all(revocations).await {
+            let revoked = task.expect("task").expect("every revocation succeeds");
+            assert!(revoked.revoked_at.is_some());
+        }
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'api_key.revoke' AND outcome = 'allowed'",
+        )
+        .fetch_one(&db.owner_pool().await)
+        .await
+        .expect("audit");
+        assert_eq!(audited, 1, "one revocation, recorded once");
+        assert_eq!(
+            hub.authenticate_api_key(&created[0].secret)
+                .await
+                .expect("auth"),
+            None
+        );
+        assert!(hub
+            .authenticate_api_key(&created[1].secret)
+            .await
+            .expect("auth")
+            .is_some());
+    }
+);
