@@ -7,12 +7,15 @@
 #![recursion_limit = "256"]
 pub mod api;
 pub mod components;
+pub mod context;
 pub mod pages;
+pub mod paths;
 pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use components::{brand::BrandState, shell::AppShell};
+use components::shell::AppShell;
+use context::BrandState;
 use hub_model::branding::Brand;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -22,20 +25,18 @@ use leptos_router::{
 };
 use pages::{
     account::AccountPage,
-    api_keys::ApiKeysPage,
-    branding::BrandingPage,
-    license::LicensePage,
     login::LoginPage,
+    msp::{
+        branding::BrandingPage,
+        license::LicensePage,
+        overview::OverviewPage,
+        technicians::{detail::TechnicianDetailPage, list::TechniciansPage},
+        tenants::{detail::TenantDetailPage, list::TenantsPage},
+        MspPage, MspSectionPage,
+    },
     not_found::NotFound,
-    overview::OverviewPage,
-    section::{MspPage, MspSectionPage},
     setup::SetupPage,
-    technician_detail::TechnicianDetailPage,
-    technicians::TechniciansPage,
-    tenant::{TenantScope, TenantSectionPage},
-    tenant_detail::TenantDetailPage,
-    tenant_users::TenantUsersPage,
-    tenants::TenantsPage,
+    tenant::{api_keys::ApiKeysPage, users::TenantUsersPage, TenantScope, TenantSectionPage},
 };
 
 /// The HTML document around the app, rendered on the server.

@@ -1,6 +1,6 @@
 //! Inside one tenant: its users, its roles and what the signed-in principal may do there.
 
-use crate::{permissions::PermissionSet, TenantId, UserId};
+use crate::{permissions::PermissionSet, RoleId, TenantId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The tenant a page is about and the principal's permissions in it, re-read on every
@@ -19,7 +19,7 @@ pub struct TenantContext {
 /// One role of a tenant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantRole {
-    pub id: String,
+    pub id: RoleId,
     pub name: String,
     /// Tenant Admin and Viewer: seeded, cannot be renamed, changed or deleted.
     pub builtin: bool,
@@ -35,7 +35,7 @@ pub struct TenantMember {
     pub display_name: String,
     pub email: String,
     pub active: bool,
-    pub role_id: String,
+    pub role_id: RoleId,
     pub role_name: String,
 }
 

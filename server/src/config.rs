@@ -54,8 +54,7 @@ pub struct ServerConfig {
     pub trusted_proxy_hops: usize,
     pub secure_cookies: SecureCookies,
     /// Serving threads, each a single-threaded runtime with its own database pool, all
-    /// accepting on one listener. 0: one per core. Default 1 until the concurrent-render
-    /// hang is fixed (README, Known problems).
+    /// accepting on one listener. 0 (the default): one per core.
     pub workers: usize,
 }
 
@@ -69,7 +68,7 @@ impl Default for ServerConfig {
             trust_proxy_headers: false,
             trusted_proxy_hops: 1,
             secure_cookies: SecureCookies::Auto,
-            workers: 1,
+            workers: 0,
         }
     }
 }

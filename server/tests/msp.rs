@@ -944,7 +944,7 @@ on_both_databases!(
         assert_eq!(status, StatusCode::OK, "{b_user}");
         let b_user = b_user["id"].as_str().expect("id").to_owned();
 
-        let attempts: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        let mut attempts: Vec<(&str, Vec<(&str, &str)>)> = vec![
             (
                 "/api/t/users/update",
                 vec![
@@ -1001,6 +1001,29 @@ on_both_databases!(
                 ],
             ),
         ];
+        // System roles are no tenant's roles: naming one (or no id at all) as a user's role
+        // is refused like a missing role.
+        for system in ["msp_admin", "technician", "administrator", "garbage"] {
+            attempts.push((
+                "/api/t/users/create",
+                vec![
+                    ("tenant", &a),
+                    ("display_name", "Y"),
+                    ("email", "y@a.example"),
+                    ("password", "a long enough password"),
+                    ("role_id", system),
+                ],
+            ));
+            attempts.push((
+                "/api/t/roles/update",
+                vec![
+                    ("tenant", &a),
+                    ("id", system),
+                    ("name", "X"),
+                    ("permissions", "1"),
+                ],
+            ));
+        }
         for (path, form) in attempts {
             let before = denied_count(&server).await;
             let (status, body) = call(&server, &client, path, &form).await;

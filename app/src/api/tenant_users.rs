@@ -9,6 +9,30 @@ use hub_model::{
 };
 use leptos::prelude::*;
 
+/// The id `text` names (a user, a role); a malformed one is refused (and audited) like a
+/// missing one, after the principal is checked for the tenant.
+#[cfg(feature = "ssr")]
+async fn id_in_tenant<T>(
+    principal: &hub_core::Principal,
+    tenant: &str,
+    action: AuditAction,
+    what: &str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, HubError> {
+    match parse(text) {
+        Some(id) => Ok(id),
+        None => Err(crate::ssr::hub()?
+            .refuse_unknown_in_tenant(
+                principal,
+                hub_core::access::TenantKey::Slug(tenant),
+                action,
+                what,
+            )
+            .await),
+    }
+}
+
 /// The user `id` names; a malformed id is refused (and audited) like a missing user.
 #[cfg(feature = "ssr")]
 async fn user_id(
@@ -17,17 +41,34 @@ async fn user_id(
     action: AuditAction,
     id: &str,
 ) -> Result<hub_model::UserId, HubError> {
-    match hub_model::UserId::parse(id) {
-        Some(id) => Ok(id),
-        None => Err(crate::ssr::hub()?
-            .refuse_unknown_in_tenant(
-                principal,
-                hub_core::access::TenantKey::Slug(tenant),
-                action,
-                "The user",
-            )
-            .await),
-    }
+    id_in_tenant(
+        principal,
+        tenant,
+        action,
+        "The user",
+        id,
+        hub_model::UserId::parse,
+    )
+    .await
+}
+
+/// The role `id` names; a malformed id is refused (and audited) like a missing role.
+#[cfg(feature = "ssr")]
+async fn role_by_id(
+    principal: &hub_core::Principal,
+    tenant: &str,
+    action: AuditAction,
+    id: &str,
+) -> Result<hub_model::RoleId, HubError> {
+    id_in_tenant(
+        principal,
+        tenant,
+        action,
+        "The role",
+        id,
+        hub_model::RoleId::parse,
+    )
+    .await
 }
 
 /// The tenant's users, roles and user limit.
@@ -47,6 +88,7 @@ pub async fn create_tenant_user(
     role_id: String,
 ) -> Result<TenantMember, HubError> {
     let principal = crate::ssr::principal()?;
+    let role_id = role_by_id(&principal, &tenant, AuditAction::TenantUserCreate, &role_id).await?;
     let input = hub_core::tenant_users::NewTenantUser {
         display_name,
         email,
@@ -74,7 +116,7 @@ pub async fn update_tenant_user(
             &tenant,
             user_id(&principal, &tenant, AuditAction::TenantUserUpdate, &id).await?,
             &display_name,
-            &role_id,
+            role_by_id(&principal, &tenant, AuditAction::TenantUserUpdate, &role_id).await?,
             active,
         )
         .await
@@ -142,7 +184,13 @@ pub async fn update_tenant_role(
     let principal = crate::ssr::principal()?;
     let set = crate::api::technicians::permissions(permissions)?;
     crate::ssr::hub()?
-        .update_tenant_role(&principal, &tenant, &id, &name, set)
+        .update_tenant_role(
+            &principal,
+            &tenant,
+            role_by_id(&principal, &tenant, AuditAction::TenantRoleUpdate, &id).await?,
+            &name,
+            set,
+        )
         .await
 }
 
@@ -151,6 +199,10 @@ pub async fn update_tenant_role(
 pub async fn delete_tenant_role(tenant: String, id: String) -> Result<(), HubError> {
     let principal = crate::ssr::principal()?;
     crate::ssr::hub()?
-        .delete_tenant_role(&principal, &tenant, &id)
+        .delete_tenant_role(
+            &principal,
+            &tenant,
+            role_by_id(&principal, &tenant, AuditAction::TenantRoleDelete, &id).await?,
+        )
         .await
 }

@@ -1,7 +1,8 @@
 //! The centered card of the sign-in, setup, signed-out and not-found pages.
 
-use super::brand::{BrandMark, BrandState, BrandTheme};
+use super::brand::{BrandMark, BrandTheme};
 use crate::api::branding::get_brand;
+use crate::context::BrandState;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 

@@ -3,10 +3,6 @@
 use hub_model::branding::Brand;
 use leptos::prelude::*;
 
-/// The brand in force on this page; the shell refreshes it on navigation when it changed.
-#[derive(Clone, Copy, Debug)]
-pub struct BrandState(pub RwSignal<Brand>);
-
 /// Logo (or the default mark) and product name.
 #[component]
 pub fn BrandMark(

@@ -2,20 +2,19 @@
 
 use super::{
     auth_card::AuthCard,
-    brand::{BrandMark, BrandState, BrandTheme},
+    brand::{BrandMark, BrandTheme},
     error_view::{error_fallback, ErrorPanel},
     tenant_switcher::TenantSwitcher,
     user_menu::UserMenu,
 };
-use crate::pages::tenant::CurrentTenant;
 use crate::{
     api::{auth::get_session, license::DismissActivationNotice, workspace::list_workspaces},
+    context::{BrandState, CurrentTenant, Viewer, Workspaces},
+    paths::{msp_page, tenant_in_path, tenant_page},
     sections::{MSP_SECTIONS, TENANT_SECTIONS},
 };
 use hub_model::{
-    license::LicenseState,
-    session::{CurrentUser, SessionInfo},
-    tenant_users::TenantContext,
+    license::LicenseState, session::SessionInfo, tenant_users::TenantContext,
     workspace::WorkspaceList,
 };
 use leptos::prelude::*;
@@ -23,34 +22,6 @@ use leptos_router::{
     components::{Outlet, A},
     hooks::use_location,
 };
-
-/// The signed-in user and their organization, provided to every page inside the shell.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Viewer {
-    pub user: CurrentUser,
-    pub organization: String,
-}
-
-impl Viewer {
-    /// Whether the MSP pages are theirs.
-    pub fn is_hub_admin(&self) -> bool {
-        self.user.role.is_hub_admin()
-    }
-}
-
-/// The workspace slug in the current URL (`/t/{slug}/...`), if any.
-pub fn tenant_in_path(path: &str) -> Option<String> {
-    let rest = path.strip_prefix("/t/")?;
-    let slug = rest.split('/').next().unwrap_or_default();
-    (!slug.is_empty()).then(|| slug.to_owned())
-}
-
-/// The page kind after the workspace in the URL (`/t/{slug}/{section}`), if any.
-pub fn section_in_path(path: &str) -> Option<String> {
-    let rest = path.strip_prefix("/t/")?;
-    let section = rest.split('/').nth(1).unwrap_or_default();
-    (!section.is_empty()).then(|| section.to_owned())
-}
 
 /// Loads the session and the workspaces, then renders the frame (or asks to sign in).
 ///
@@ -90,17 +61,6 @@ pub fn AppShell() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// The workspaces the signed-in principal may see, provided to every page inside the shell.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Workspaces(pub WorkspaceList);
-
-impl Workspaces {
-    /// Whether `slug` is one of them.
-    pub fn contains(&self, slug: &str) -> bool {
-        self.0.entries.iter().any(|entry| entry.slug == slug)
     }
 }
 
@@ -156,7 +116,7 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
             .iter()
             .filter(|section| permissions.is_none_or(|p| section.needs.met(p, is_admin)))
             .map(|section| {
-                let href = format!("/t/{slug}/{}", section.slug);
+                let href = tenant_page(&slug, section.slug);
                 view! { <li><A href=href>{section.title}</A></li> }
             })
             .collect_view()
@@ -177,7 +137,7 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
                             {MSP_SECTIONS
                                 .iter()
                                 .map(|section| {
-                                    let href = format!("/{}", section.slug);
+                                    let href = msp_page(section.slug);
                                     view! { <li><A href=href exact=true>{section.title}</A></li> }
                                 })
                                 .collect_view()}
@@ -250,18 +210,5 @@ fn ActivationNotice() -> impl IntoView {
                 </ActionForm>
             </section>
         </Show>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_workspace_and_section_from_the_path() {
-        assert_eq!(tenant_in_path("/t/acme/automs").as_deref(), Some("acme"));
-        assert_eq!(section_in_path("/t/acme/automs").as_deref(), Some("automs"));
-        assert_eq!(tenant_in_path("/tenants"), None);
-        assert_eq!(section_in_path("/t/acme"), None);
     }
 }

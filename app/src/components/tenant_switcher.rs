@@ -4,8 +4,11 @@
 //! the router swaps the page in place, with no document reload. When the principal may see
 //! more tenants than were loaded (the MSP Admin at scale), typing searches on the server.
 
-use super::shell::{section_in_path, tenant_in_path};
-use crate::{api::workspace::list_workspaces, pages::tenant::CurrentTenant};
+use crate::{
+    api::workspace::list_workspaces,
+    context::CurrentTenant,
+    paths::{section_in_path, tenant_in_path, tenant_page},
+};
 use hub_model::workspace::{WorkspaceEntry, WorkspaceList, ORGANIZATION_SLUG};
 use leptos::{ev::KeyboardEvent, html, prelude::*};
 use leptos_router::hooks::{use_location, use_navigate};
@@ -100,7 +103,7 @@ pub fn TenantSwitcher(
             let section = section_in_path(&location.pathname.get_untracked())
                 .unwrap_or_else(|| "dashboard".to_owned());
             close();
-            navigate(&format!("/t/{slug}/{section}"), Default::default());
+            navigate(&tenant_page(&slug, &section), Default::default());
         }
     };
 

@@ -2,7 +2,8 @@
 
 use crate::{
     api::account::{ChangePassword, UpdateDisplayName},
-    components::{auth_card::action_error, shell::Viewer},
+    components::auth_card::action_error,
+    context::Viewer,
 };
 use hub_model::session::MIN_PASSWORD_LEN;
 use leptos::prelude::*;

@@ -1,17 +1,12 @@
-//! One file per page.
+//! The pages, in folders that mirror their URLs:
+//! - `msp/`: the MSP as a whole, at the root (`/`, `/tenants`, `/technicians/{id}`, …);
+//! - `tenant/`: inside one tenant, `/t/{tenant}/…`;
+//! - the rest are the person's own pages (`/account`) and the pages outside the shell
+//!   (`/login`, `/setup`, the 404).
 
 pub mod account;
-pub mod api_keys;
-pub mod branding;
-pub mod license;
 pub mod login;
+pub mod msp;
 pub mod not_found;
-pub mod overview;
-pub mod section;
 pub mod setup;
-pub mod technician_detail;
-pub mod technicians;
 pub mod tenant;
-pub mod tenant_detail;
-pub mod tenant_users;
-pub mod tenants;

@@ -254,8 +254,8 @@ impl Hub {
             roles
                 .iter()
                 .find(|r| r.name == name)
-                .map(|r| r.id.clone())
-                .unwrap_or_default()
+                .map(|r| r.id)
+                .ok_or_else(|| crate::db::internal(&format!("the built-in role {name} is missing")))
         };
         let mut helpdesk = PermissionSet::view_only();
         helpdesk.insert(Permission::new(ResourceKind::Alerts, Action::Update));
@@ -268,19 +268,19 @@ impl Hub {
                 "Irene Adams",
                 DEMO_TENANT_ADMIN.email,
                 DEMO_TENANT_ADMIN.password,
-                role("Tenant Admin"),
+                role("Tenant Admin")?,
             ),
             (
                 "Victor Vale",
                 "victor@adatum.example",
                 "adatum-demo-viewer",
-                role("Viewer"),
+                role("Viewer")?,
             ),
             (
                 "Hana Ito",
                 "hana@adatum.example",
                 "adatum-demo-helpdesk",
-                helpdesk.id.clone(),
+                helpdesk.id,
             ),
         ] {
             let user = NewTenantUser {

@@ -21,6 +21,7 @@ pub mod tenants;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
+pub mod validate;
 pub mod workspace;
 
 use auth::{password::PasswordHasher, token::TokenKeys, LoginPolicy, SessionPolicy};

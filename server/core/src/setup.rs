@@ -3,9 +3,10 @@
 
 use crate::{
     audit::{AuditEvent, Outcome},
-    auth::{login::SignedIn, normalize_email, principal::Principal},
+    auth::{login::SignedIn, principal::Principal},
     clock::now_ms,
     db::{is_unique_violation, DbResultExt as _},
+    validate::{validate_email, validate_name},
     ClientInfo, Hub,
 };
 use hub_model::audit::AuditAction;
@@ -24,9 +25,6 @@ pub struct SetupInput {
     pub email: String,
     pub password: String,
 }
-
-/// Longest name accepted for organizations and people.
-pub const MAX_NAME_LEN: usize = 100;
 
 impl Hub {
     /// Whether setup still has to run.
@@ -199,43 +197,6 @@ impl Hub {
     }
 }
 
-/// Trims a name and checks it is present and not too long.
-pub fn validate_name(field: &str, value: &str, label: &str) -> HubResult<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(HubError::invalid(field, format!("Enter the {label}.")));
-    }
-    if value.chars().count() > MAX_NAME_LEN || value.chars().any(char::is_control) {
-        return Err(HubError::invalid(
-            field,
-            format!("Use at most {MAX_NAME_LEN} printable characters for the {label}."),
-        ));
-    }
-    Ok(value.to_owned())
-}
-
-/// Normalizes an email address and checks its shape (the mailbox is proven by use, not by regex).
-pub fn validate_email(value: &str) -> HubResult<String> {
-    let email = normalize_email(value);
-    let shaped = email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-        });
-    if shaped {
-        Ok(email)
-    } else {
-        Err(HubError::invalid(
-            "email",
-            "Enter a valid email address, such as name@example.com.",
-        ))
-    }
-}
-
 /// Compares two secrets in time that depends only on their lengths.
 fn same_secret(expected: &str, given: &str) -> bool {
     expected.len() == given.len()
@@ -244,39 +205,4 @@ fn same_secret(expected: &str, given: &str) -> bool {
             .zip(given.bytes())
             .fold(0u8, |diff, (a, b)| diff | (a ^ b))
             == 0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emails_are_normalized_and_checked() {
-        assert_eq!(
-            validate_email("  Alex@Example.COM ").ok().as_deref(),
-            Some("alex@example.com")
-        );
-        for bad in [
-            "",
-            "alex",
-            "alex@",
-            "@example.com",
-            "alex@example",
-            "a b@example.com",
-            "a@b@c.com",
-        ] {
-            assert!(validate_email(bad).is_err(), "{bad:?} should be refused");
-        }
-    }
-
-    #[test]
-    fn names_are_trimmed_and_bounded() {
-        assert_eq!(
-            validate_name("n", "  Northwind  ", "name").ok().as_deref(),
-            Some("Northwind")
-        );
-        assert!(validate_name("n", "   ", "name").is_err());
-        assert!(validate_name("n", &"x".repeat(MAX_NAME_LEN + 1), "name").is_err());
-        assert!(validate_name("n", "bad\u{0}name", "name").is_err());
-    }
 }

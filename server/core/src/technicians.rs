@@ -9,9 +9,9 @@ use crate::{
     auth::password::validate_new_password,
     clock::now_ms,
     db::{is_unique_violation, DbResultExt as _},
-    setup::{validate_email, validate_name},
     tenants::list::search_pattern,
     users::protected_or_internal,
+    validate::{validate_email, validate_name, validate_phone},
     Hub, Principal,
 };
 use hub_model::audit::AuditAction;
@@ -26,7 +26,6 @@ use hub_model::{
 use uuid::Uuid;
 
 /// Longest phone number accepted.
-const MAX_PHONE_LEN: usize = 32;
 /// Most tenants one "apply to the selected tenants" may name.
 pub const MAX_BATCH: usize = 1000;
 
@@ -75,23 +74,6 @@ fn assignment_row(row: &AssignmentDbRow) -> HubResult<AssignmentRow> {
         active: row.active == 1,
         permissions: row.permissions.map(PermissionSet::from_bits),
     })
-}
-
-/// Checks a phone number: optional; digits, spaces and `+ - ( ) .` only.
-pub fn validate_phone(phone: &str) -> HubResult<String> {
-    let phone = phone.trim();
-    let shaped = phone.chars().count() <= MAX_PHONE_LEN
-        && phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if shaped {
-        Ok(phone.to_owned())
-    } else {
-        Err(HubError::invalid(
-            "phone",
-            format!("Use digits, spaces and + - ( ) for the phone number, at most {MAX_PHONE_LEN} characters."),
-        ))
-    }
 }
 
 fn validate_profile(profile: &TechnicianProfile) -> HubResult<TechnicianProfile> {

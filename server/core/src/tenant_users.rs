@@ -12,15 +12,15 @@ use crate::{
     auth::password::validate_new_password,
     clock::now_ms,
     db::{is_unique_violation, DbResultExt as _},
-    setup::{validate_email, validate_name},
     technicians::end_sessions,
+    validate::{validate_email, validate_name},
     Hub, Principal,
 };
 use hub_model::audit::AuditAction;
 use hub_model::{
     permissions::{Action, Permission, PermissionSet, ResourceKind},
     tenant_users::{TenantMember, TenantRole, TenantUsers},
-    HubError, HubResult, UserId,
+    HubError, HubResult, RoleId, UserId,
 };
 use uuid::Uuid;
 
@@ -29,12 +29,12 @@ const fn users(action: Action) -> Permission {
 }
 
 /// A new tenant user.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct NewTenantUser {
     pub display_name: String,
     pub email: String,
     pub password: String,
-    pub role_id: String,
+    pub role_id: RoleId,
 }
 
 /// A role as `role_in` reads it.
@@ -84,14 +84,14 @@ struct Seats {
 /// including system roles and other tenants' roles).
 async fn role_in(
     scope: &mut TenantTx,
-    role_id: &str,
+    role_id: RoleId,
 ) -> HubResult<Option<(String, bool, PermissionSet)>> {
     let tenant = scope.tenant_key();
     let row: Option<RoleRow> = sqlx::query_as(
         "SELECT name, builtin, permissions FROM tenant_roles WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tenant)
-    .bind(role_id)
+    .bind(role_id.to_string())
     .fetch_optional(scope.conn())
     .await
     .db()?;
@@ -172,7 +172,7 @@ impl Hub {
         &self,
         principal: &Principal,
         tenant: &str,
-        role_id: &str,
+        role_id: RoleId,
         action: AuditAction,
         needed: Action,
         granting: PermissionSet,
@@ -255,21 +255,25 @@ impl Hub {
                         display_name: row.display_name,
                         email: row.email,
                         active: row.active == 1,
-                        role_id: row.role_id,
+                        role_id: RoleId::parse(&row.role_id)
+                            .ok_or_else(|| crate::db::internal(&"unreadable role id"))?,
                         role_name: row.role_name,
                     })
                 })
                 .collect::<HubResult<_>>()?,
             roles: roles
                 .into_iter()
-                .map(|row| TenantRole {
-                    id: row.id,
-                    name: row.name,
-                    builtin: row.builtin == 1,
-                    permissions: PermissionSet::from_bits(row.permissions),
-                    members: row.members,
+                .map(|row| {
+                    Ok(TenantRole {
+                        id: RoleId::parse(&row.id)
+                            .ok_or_else(|| crate::db::internal(&"unreadable role id"))?,
+                        name: row.name,
+                        builtin: row.builtin == 1,
+                        permissions: PermissionSet::from_bits(row.permissions),
+                        members: row.members,
+                    })
                 })
-                .collect(),
+                .collect::<HubResult<_>>()?,
             used: seats.used_users,
             limit: seats.max_users,
         })
@@ -296,7 +300,7 @@ impl Hub {
                 users(Action::Create),
             )
             .await?;
-        let Some((role_name, _, granted)) = role_in(&mut scope, &input.role_id).await? else {
+        let Some((role_name, _, granted)) = role_in(&mut scope, input.role_id).await? else {
             return Err(scope
                 .deny(self, action, HubError::not_found("The role"))
                 .await);
@@ -360,7 +364,7 @@ impl Hub {
         )
         .bind(&id)
         .bind(&key)
-        .bind(&input.role_id)
+        .bind(input.role_id.to_string())
         .bind(now)
         .execute(scope.conn())
         .await
@@ -372,7 +376,7 @@ impl Hub {
             display_name,
             email,
             active: true,
-            role_id: input.role_id.clone(),
+            role_id: input.role_id,
             role_name,
         })
     }
@@ -385,7 +389,7 @@ impl Hub {
         tenant: &str,
         user: UserId,
         display_name: &str,
-        role_id: &str,
+        role_id: RoleId,
         active: bool,
     ) -> HubResult<()> {
         let display_name = validate_name("display_name", display_name, "name")?;
@@ -422,7 +426,7 @@ impl Hub {
         .await
         .db()?;
         sqlx::query("UPDATE tenant_members SET role_id = $1 WHERE tenant_id = $2 AND user_id = $3")
-            .bind(role_id)
+            .bind(role_id.to_string())
             .bind(&key)
             .bind(user.to_string())
             .execute(scope.conn())
@@ -543,13 +547,13 @@ impl Hub {
             .await?
             .require_grantable(self, action, permissions)
             .await?;
-        let id = Uuid::new_v4().to_string();
+        let id = RoleId(Uuid::new_v4());
         let key = scope.tenant_key();
         sqlx::query(
             "INSERT INTO tenant_roles (id, tenant_id, name, builtin, permissions, created_at) \
              VALUES ($1, $2, $3, 0, $4, $5)",
         )
-        .bind(&id)
+        .bind(id.to_string())
         .bind(&key)
         .bind(&name)
         .bind(permissions.bits())
@@ -573,7 +577,7 @@ impl Hub {
         &self,
         principal: &Principal,
         tenant: &str,
-        role_id: &str,
+        role_id: RoleId,
         name: &str,
         permissions: PermissionSet,
     ) -> HubResult<()> {
@@ -596,7 +600,7 @@ impl Hub {
         .bind(&name)
         .bind(permissions.bits())
         .bind(&key)
-        .bind(role_id)
+        .bind(role_id.to_string())
         .execute(scope.conn())
         .await
         .map_err(role_name_taken)?;
@@ -609,7 +613,7 @@ impl Hub {
         &self,
         principal: &Principal,
         tenant: &str,
-        role_id: &str,
+        role_id: RoleId,
     ) -> HubResult<()> {
         let action = AuditAction::TenantRoleDelete;
         let (mut scope, name) = self
@@ -627,7 +631,7 @@ impl Hub {
             "SELECT COUNT(*) FROM tenant_members WHERE tenant_id = $1 AND role_id = $2",
         )
         .bind(&key)
-        .bind(role_id)
+        .bind(role_id.to_string())
         .fetch_one(scope.conn())
         .await
         .db()?;
@@ -639,7 +643,7 @@ impl Hub {
         }
         sqlx::query("DELETE FROM tenant_roles WHERE tenant_id = $1 AND id = $2")
             .bind(&key)
-            .bind(role_id)
+            .bind(role_id.to_string())
             .execute(scope.conn())
             .await
             .db()?;

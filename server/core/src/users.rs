@@ -2,10 +2,10 @@
 
 use crate::{
     audit::{AuditEvent, Outcome},
-    auth::{normalize_email, sessions::IssuedToken, throttle::Key},
+    auth::{sessions::IssuedToken, throttle::Key},
     clock::now_ms,
     db::{is_protected_violation, DbResultExt as _},
-    setup::validate_name,
+    validate::{normalize_email, validate_name},
     Hub, Principal,
 };
 use hub_model::audit::AuditAction;

@@ -845,7 +845,7 @@ async fn postgres_tenant_tables_are_isolated_by_row_level_security() {
                 display_name: "Member".to_owned(),
                 email: email.to_owned(),
                 password: "a long enough password".to_owned(),
-                role_id: roles[0].id.clone(),
+                role_id: roles[0].id,
             },
         )
         .await

@@ -2,12 +2,12 @@
 //! the database so that any number of server processes enforce the same limits.
 
 use super::{
-    normalize_email, password::MAX_PASSWORD_LEN, principal::Principal, sessions::IssuedToken,
-    throttle::Key,
+    password::MAX_PASSWORD_LEN, principal::Principal, sessions::IssuedToken, throttle::Key,
 };
 use crate::{
     audit::{AuditEvent, Outcome},
     db::DbResultExt as _,
+    validate::normalize_email,
     ClientInfo, Hub,
 };
 use hub_model::audit::AuditAction;

@@ -45,8 +45,3 @@ impl Default for LoginPolicy {
         }
     }
 }
-
-/// Normalizes an email address for lookup and storage.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}

@@ -10,7 +10,7 @@ use crate::access::msp::{MspGrant, MspRole};
 /// Serving the brand to everyone (the login page shows it).
 const PUBLIC_BRAND: crate::caller::SystemTask = crate::caller::SystemTask::new("serve the brand");
 use crate::{
-    audit::AuditEvent, clock::now_ms, db::DbResultExt as _, setup::validate_name, Hub, Principal,
+    audit::AuditEvent, clock::now_ms, db::DbResultExt as _, validate::validate_name, Hub, Principal,
 };
 use hub_model::audit::AuditAction;
 use hub_model::{

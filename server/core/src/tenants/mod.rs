@@ -18,7 +18,7 @@ use crate::{
     clock::now_ms,
     db::{is_unique_violation, DbResultExt as _},
     license::{self, LicenseRow},
-    setup::validate_name,
+    validate::validate_name,
     Hub, Principal,
 };
 use hub_model::audit::AuditAction;

@@ -3,6 +3,7 @@
 use crate::{
     api::tenants::{get_tenant_detail, SetTenantActive, SetTenantEmailDomains, UpdateTenant},
     components::{auth_card::action_error, error_view::error_page, meter::Meter},
+    paths::tenant_page,
 };
 use hub_model::{dates::iso_date_ms, tenants::TenantDetail};
 use leptos::prelude::*;
@@ -84,7 +85,7 @@ fn Detail(
                 </p>
             </div>
             <div class="header-actions">
-                <a class="button secondary" href=format!("/t/{}/dashboard", tenant.slug) rel="external">"Open workspace"</a>
+                <a class="button secondary" href=tenant_page(&tenant.slug, "dashboard") rel="external">"Open workspace"</a>
                 <ActionForm action=toggle>
                     <input type="hidden" name="id" value=toggle_id.clone()/>
                     <input type="hidden" name="active" value=(!tenant.active).to_string()/>

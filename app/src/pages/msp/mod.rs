@@ -1,9 +1,14 @@
-//! MSP pages whose features arrive in later releases: a clear empty state, not a fake page.
+//! The MSP's own pages, at the root of the URL space (MSP Admin only), and the frame every
+//! one of them shares: [`MspPage`] refuses anyone else; [`MspSectionPage`] is the honest
+//! empty state of a section whose feature arrives in a later release.
 
-use crate::{
-    components::{error_view::ErrorPanel, shell::Viewer},
-    sections::msp_section,
-};
+pub mod branding;
+pub mod license;
+pub mod overview;
+pub mod technicians;
+pub mod tenants;
+
+use crate::{components::error_view::ErrorPanel, context::Viewer, sections::msp_section};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

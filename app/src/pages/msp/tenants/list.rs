@@ -4,6 +4,7 @@
 use crate::{
     api::tenants::{list_tenants, CreateTenant, SetTenantActive},
     components::{auth_card::action_error, error_view::ErrorPanel, meter::Meter},
+    paths::tenant_detail,
 };
 use hub_model::{
     dates::iso_date_ms,
@@ -85,6 +86,11 @@ pub fn TenantsPage() -> impl IntoView {
     let go = move |next: ListState| navigate(&next.href(), NavigateOptions::default());
     let license = use_context::<LicenseState>().unwrap_or(LicenseState::Unlicensed);
     let expired = matches!(license, LicenseState::Expired { .. });
+    // Whether the license's maximum is reached, as last read by the count below. The create
+    // form follows this signal instead of reading the resource itself: a resource read
+    // outside Suspense during server rendering held concurrent page loads until the pool
+    // timed out (server/tests/workers.rs is the regression test).
+    let at_max = RwSignal::new(false);
 
     view! {
         <Title text="Tenants"/>
@@ -95,15 +101,18 @@ pub fn TenantsPage() -> impl IntoView {
             </div>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    tenants.await.ok().map(|page| view! {
+                    tenants.await.ok().map(|page| {
+                        at_max.set(page.count.used >= page.count.allowed);
+                        view! {
                         <div class="count-pill" data-testid="tenant-count" aria-live="polite">
                             <strong>{page.count.used}</strong> " / " {page.count.allowed} " tenants"
                         </div>
+                        }
                     })
                 })}
             </Transition>
         </header>
-        <CreateTenantForm create expired tenants/>
+        <CreateTenantForm create expired at_max/>
         <Toolbar state go=go.clone()/>
         <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Loading tenants…"</div> }>
             {move || {
@@ -123,15 +132,10 @@ pub fn TenantsPage() -> impl IntoView {
 fn CreateTenantForm(
     create: ServerAction<CreateTenant>,
     expired: bool,
-    tenants: Resource<Result<TenantPage, hub_model::HubError>>,
+    at_max: RwSignal<bool>,
 ) -> impl IntoView {
     let error = action_error(create);
-    let at_max = move || {
-        tenants
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|page| page.count.used >= page.count.allowed)
-    };
+    let at_max = move || at_max.get();
     let created = move || {
         create.value().with(|v| {
             v.as_ref()
@@ -165,7 +169,7 @@ fn CreateTenantForm(
             {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             {move || created().map(|(name, id)| view! {
                 <p class="form-success" role="status">
-                    "Created " <a href=format!("/tenants/{id}")>{name}</a> " with its default roles and dashboard."
+                    "Created " <a href=tenant_detail(id)>{name}</a> " with its default roles and dashboard."
                 </p>
             })}
         </section>
@@ -341,7 +345,7 @@ fn TenantRow(tenant: TenantSummary, toggle: ServerAction<SetTenantActive>) -> im
     view! {
         <tr data-testid="tenant-row" class:inactive=!tenant.active>
             <td>
-                <A href=format!("/tenants/{id}")>{tenant.name.clone()}</A>
+                <A href=tenant_detail(&id)>{tenant.name.clone()}</A>
                 {tenant.is_default.then(|| view! { <span class="badge neutral">"Default"</span> })}
             </td>
             <td class="mono muted">{tenant.slug.clone()}</td>

@@ -1,8 +1,8 @@
 //! The overview: the organization at a glance and the next step.
 
 use crate::{
-    api::security::get_throttled_keys,
-    components::{error_view::ErrorPanel, shell::Viewer},
+    api::security::get_throttled_keys, components::error_view::ErrorPanel, context::Viewer,
+    paths::tenant_page,
 };
 use hub_model::license::LicenseState;
 use leptos::prelude::*;
@@ -25,10 +25,10 @@ pub fn OverviewPage() -> impl IntoView {
         LicenseState::Active { expires_on } => format!("MSP license active until {expires_on}"),
         LicenseState::Expired { expired_on } => format!("MSP license expired on {expired_on}"),
     };
-    let workspaces = use_context::<crate::components::shell::Workspaces>();
+    let workspaces = use_context::<crate::context::Workspaces>();
     let next_step = if !viewer.is_hub_admin() {
         let count = workspaces.map_or(0, |w| w.0.total);
-        let first = use_context::<crate::components::shell::Workspaces>()
+        let first = use_context::<crate::context::Workspaces>()
             .and_then(|w| w.0.entries.first().map(|e| e.slug.clone()));
         match (count, first) {
             (0, _) | (_, None) => view! {
@@ -37,7 +37,7 @@ pub fn OverviewPage() -> impl IntoView {
             .into_any(),
             (count, Some(slug)) => view! {
                 <p>{format!("You work in {count} tenant{}. Pick one in the tenant switcher, or open the first.", if count == 1 { "" } else { "s" })}</p>
-                <a class="button" href=format!("/t/{slug}/dashboard")>"Open my first tenant"</a>
+                <a class="button" href=tenant_page(&slug, "dashboard")>"Open my first tenant"</a>
             }
             .into_any(),
         }

@@ -3,10 +3,8 @@
 
 use crate::{
     api::branding::{ResetBrand, SaveBrand},
-    components::{
-        auth_card::action_error,
-        brand::{BrandMark, BrandState},
-    },
+    components::{auth_card::action_error, brand::BrandMark},
+    context::BrandState,
 };
 use hub_model::branding::{Brand, MAX_LOGO_BYTES};
 use leptos::prelude::*;

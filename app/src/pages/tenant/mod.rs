@@ -5,14 +5,15 @@
 //! refreshes permissions and data in place, with no document reload. A tenant the principal
 //! may not enter answers 404, exactly like one that does not exist.
 
-use super::{not_found::NotFoundPanel, section::EmptySection};
+pub mod api_keys;
+pub mod users;
+
+use super::{msp::EmptySection, not_found::NotFoundPanel};
 use crate::{
     api::workspace::get_tenant_context,
-    components::{
-        error_view::error_page,
-        permission_matrix::PermissionGrid,
-        shell::{tenant_in_path, Viewer},
-    },
+    components::{error_view::error_page, permission_matrix::PermissionGrid},
+    context::{CurrentTenant, TenantResource, Viewer},
+    paths::tenant_in_path,
     sections::{tenant_section, Needs},
 };
 use hub_model::{
@@ -22,18 +23,6 @@ use hub_model::{
 };
 use leptos::prelude::*;
 use leptos_router::{components::Outlet, hooks::use_location};
-
-/// The tenant of the current page and the principal's permissions in it, as last read from
-/// the server. The sidebar shows only the pages these permissions open.
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentTenant(pub RwSignal<Option<TenantContext>>);
-
-/// The tenant of the page, as the server answers for this principal (re-read on every
-/// navigation). Pages await it in their own single `Suspend`, together with their data:
-/// nesting a second suspense boundary around the routed page made leptos 0.8 render the
-/// page more than once on the server, and the hydrating client then disagreed.
-#[derive(Clone, Copy)]
-pub struct TenantResource(pub Resource<Result<TenantContext, HubError>>);
 
 /// Reads, on the server, whether the principal may enter the tenant in the URL and with which
 /// permissions; the pages below show 404 when not, exactly as for a tenant that does not exist.

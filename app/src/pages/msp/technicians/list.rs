@@ -6,6 +6,7 @@ use crate::{
         auth_card::{action_error, reset_on_success},
         error_view::ErrorPanel,
     },
+    paths::technician_detail,
 };
 use hub_model::technicians::{TechnicianPage, TECHNICIAN_PAGE_SIZES};
 use leptos::prelude::*;
@@ -114,7 +115,7 @@ fn CreateTechnicianForm(create: ServerAction<CreateTechnician>) -> impl IntoView
             {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             {move || created().map(|(name, id)| view! {
                 <p class="form-success" role="status">
-                    "Created " <a href=format!("/technicians/{id}")>{name}</a>
+                    "Created " <a href=technician_detail(id)>{name}</a>
                     ". They see no tenant until you assign one."
                 </p>
             })}
@@ -160,7 +161,7 @@ where
                 <tbody>
                     {page.items.into_iter().map(|t| view! {
                         <tr data-testid="technician-row" class:inactive=!t.active>
-                            <td><A href=format!("/technicians/{}", t.id)>{t.display_name}</A></td>
+                            <td><A href=technician_detail(t.id)>{t.display_name}</A></td>
                             <td>{t.email}</td>
                             <td class="muted">{if t.phone.is_empty() { "—".to_owned() } else { t.phone }}</td>
                             <td>{if t.tenants == 0 { "None".to_owned() } else { t.tenants.to_string() }}</td>

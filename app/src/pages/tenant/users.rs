@@ -1,7 +1,8 @@
 //! `/t/{tenant}/users`: the tenant's users and roles. What the page offers follows the
 //! principal's Users permissions here; the server checks every call again.
 
-use super::tenant::{in_tenant, opening, NoAccess, TenantResource};
+use super::{in_tenant, opening, NoAccess};
+use crate::context::TenantResource;
 use crate::{
     api::tenant_users::{
         get_tenant_users, CreateTenantRole, CreateTenantUser, DeleteTenantRole, DeleteTenantUser,
@@ -189,7 +190,7 @@ fn MemberRow(
                 {if can_update {
                     let (tenant, id, name) = (tenant.clone(), id.clone(), member.display_name.clone());
                     let label = format!("Role of {}", member.display_name);
-                    let held = member.role_id.clone();
+                    let held = member.role_id;
                     view! {
                         <ActionForm action=actions.update_user attr:class="inline-form">
                             <input type="hidden" name="tenant" value=tenant/>
@@ -198,7 +199,7 @@ fn MemberRow(
                             <input type="hidden" name="active" value=member.active.to_string()/>
                             <select name="role_id" aria-label=label>
                                 {roles.iter().map(|r| view! {
-                                    <option value=r.id.clone() selected=r.id == held>{r.name.clone()}</option>
+                                    <option value=r.id.to_string() selected=r.id == held>{r.name.clone()}</option>
                                 }).collect_view()}
                             </select>
                             <button type="submit" class="button secondary small">"Save"</button>
@@ -221,7 +222,7 @@ fn MemberRow(
                             <input type="hidden" name="tenant" value=tenant/>
                             <input type="hidden" name="id" value=id/>
                             <input type="hidden" name="display_name" value=name/>
-                            <input type="hidden" name="role_id" value=member.role_id.clone()/>
+                            <input type="hidden" name="role_id" value=member.role_id.to_string()/>
                             <input type="hidden" name="active" value=(!member.active).to_string()/>
                             <button type="submit" class="button secondary small">{if member.active { "Deactivate" } else { "Reactivate" }}</button>
                         </ActionForm>
@@ -308,7 +309,7 @@ fn NewUserForm(
                     <select name="role_id">
                         {roles.into_iter().map(|r| {
                             let disabled = !grantable.contains(r.permissions);
-                            view! { <option value=r.id disabled=disabled>{r.name}</option> }
+                            view! { <option value=r.id.to_string() disabled=disabled>{r.name}</option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -336,7 +337,7 @@ fn RoleRow(
     let editing = RwSignal::new(false);
     let set = RwSignal::new(role.permissions);
     let editable = !role.builtin && can_update;
-    let id = role.id.clone();
+    let id = role.id.to_string();
     view! {
         <tr data-testid="role-row">
             <td>{role.name.clone()} {role.builtin.then(|| view! { <span class="badge neutral">"Built in"</span> })}</td>

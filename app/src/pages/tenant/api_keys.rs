@@ -1,10 +1,12 @@
 //! `/t/{tenant}/api-keys`: the tenant's API keys for automation runners. MSP Admin only (the
 //! sidebar shows it to no one else, and the server refuses everyone else).
 
-use super::tenant::{in_tenant, opening, NoAccess, TenantResource};
+use super::{in_tenant, opening, NoAccess};
+use crate::context::TenantResource;
 use crate::{
     api::api_keys::{get_api_keys, CreateApiKey, RevokeApiKey},
-    components::{auth_card::action_error, error_view::ErrorPanel, shell::Viewer},
+    components::{auth_card::action_error, error_view::ErrorPanel},
+    context::Viewer,
 };
 use hub_model::{
     api_keys::{ApiKeyStatus, ApiKeySummary, ApiScope, CreatedApiKey},
