@@ -6,6 +6,7 @@
 #   SKIP_BUILD=1 scripts/bench.sh      measure the existing build
 #   HUB_BIN=path/to/msp-hub            measure another build of the server (e.g. before a change)
 #   BENCH_SECTIONS="keepalive"         only some of: bundle latency keepalive tenants
+#   HUB_WORKERS=1                      serving threads of the measured server (default: one per core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
@@ -20,19 +21,29 @@ section() { case " $SECTIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   scripts/setup.sh
-  cargo leptos build --release
+  cargo leptos build --release --split --precompress
 fi
 
 pkg=target/site/pkg
 size() { wc -c < "$1" | tr -d ' '; }
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
+br_size() { if [ -f "$1.br" ]; then size "$1.br"; else echo -; fi; }
+# The bundle's files: hashed names (msp-hub.<hash>.wasm) in a `hash-files` build, plain otherwise.
+asset() { ls "$pkg"/msp-hub*."$1" 2>/dev/null | grep -v -e '\.gz$' -e '\.br$' | head -n 1; }
 if section bundle; then
   echo "## Bundle (target/site/pkg)"
-  printf '%-16s %10s %10s\n' file bytes gzip-9
-  for f in msp-hub.wasm msp-hub.js msp-hub.css; do
-    printf '%-16s %10s %10s\n' "$f" "$(size "$pkg/$f")" "$(gz "$pkg/$f")"
+  printf '%-28s %10s %10s %10s\n' file bytes gzip-9 brotli
+  for ext in wasm js css; do
+    f=$(asset "$ext")
+    printf '%-28s %10s %10s %10s\n' "$(basename "$f")" "$(size "$f")" "$(gz "$f")" "$(br_size "$f")"
   done
-  printf '%-16s %10s\n' "server binary" "$(size "$BIN")"
+  chunks=$(find "$pkg" -name '*.wasm' ! -name 'msp-hub*' | sort)
+  if [ -n "$chunks" ]; then
+    total=0; total_gz=0
+    for f in $chunks; do total=$((total + $(size "$f"))); total_gz=$((total_gz + $(gz "$f"))); done
+    printf '%-28s %10s %10s\n' "$(echo "$chunks" | wc -l) lazy chunks (.wasm)" "$total" "$total_gz"
+  fi
+  printf '%-28s %10s\n' "server binary" "$(size "$BIN")"
 fi
 
 data=$(mktemp -d)
@@ -89,7 +100,7 @@ if section keepalive; then
   echo "## Keep-alive connections (wrk, ${SECONDS_EACH} s each, loopback, release build, SQLite)"
   printf '%-34s %8s %12s %10s %10s\n' request clients "requests/s" p50 p99
   for clients in 1 16; do
-    wrk_row "GET /pkg/msp-hub.css (static)" "$clients" "http://127.0.0.1:$PORT/pkg/msp-hub.css"
+    wrk_row "GET /pkg/msp-hub.css (static)" "$clients" "http://127.0.0.1:$PORT/pkg/$(basename "$(asset css)")"
     wrk_row "GET /login (anonymous SSR)" "$clients" "http://127.0.0.1:$PORT/login"
     wrk_row "GET /t/adatum-corporation/users" "$clients" -H "Cookie: hub_session=$session" \
       "http://127.0.0.1:$PORT/t/adatum-corporation/users"

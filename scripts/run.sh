@@ -7,6 +7,6 @@ scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 
-cargo leptos build --release
+cargo leptos build --release --split --precompress
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec "$TARGET_DIR/release/msp-hub" serve --demo "$@"

@@ -49,7 +49,7 @@ if [ "$pg_passed" -eq 0 ]; then
 fi
 
 say "Release build for the end-to-end suite"
-cargo leptos build --release
+cargo leptos build --release --split --precompress
 
 say "End-to-end tests in headless Chromium"
 (cd end2end && HUB_BIN="$(cd .. && realpath "$TARGET_DIR")/release/msp-hub" \

@@ -10,6 +10,7 @@ pub mod components;
 pub mod context;
 pub mod pages;
 pub mod paths;
+pub mod routes;
 pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -18,25 +19,19 @@ use components::shell::AppShell;
 use context::BrandState;
 use hub_model::branding::Brand;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 use pages::{
-    account::AccountPage,
-    login::LoginPage,
-    msp::{
-        branding::BrandingPage,
-        license::LicensePage,
-        overview::OverviewPage,
-        technicians::{detail::TechnicianDetailPage, list::TechniciansPage},
-        tenants::{detail::TenantDetailPage, list::TenantsPage},
-        MspPage, MspSectionPage,
-    },
+    msp::MspSectionPage,
     not_found::NotFound,
-    setup::SetupPage,
-    tenant::{api_keys::ApiKeysPage, users::TenantUsersPage, TenantScope, TenantSectionPage},
+    tenant::{TenantScope, TenantSectionPage},
+};
+use routes::{
+    AccountRoute, ApiKeysRoute, BrandingRoute, LicenseRoute, LoginRoute, OverviewRoute, SetupRoute,
+    TechnicianDetailRoute, TechniciansRoute, TenantDetailRoute, TenantUsersRoute, TenantsRoute,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -51,6 +46,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // The bundle's file names carry their hash in a `cargo leptos` build
+                // (`hash-files`): these two read them from `hash.txt`.
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -85,7 +83,6 @@ pub fn App() -> impl IntoView {
     let brand = RwSignal::from(shared_brand.clone());
     provide_context(BrandState(brand));
     view! {
-        <Stylesheet id="leptos" href="/pkg/msp-hub.css"/>
         <Title formatter=move |page: String| {
             let product = shared_brand.with(|b| b.product_name.clone());
             let title = if page.is_empty() { product } else { format!("{page} · {product}") };
@@ -93,26 +90,26 @@ pub fn App() -> impl IntoView {
         }/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/setup") view=SetupPage/>
-                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()}/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
-                    <Route ssr=SsrMode::Async path=path!("") view=OverviewPage/>
-                    <Route ssr=SsrMode::Async path=path!("/tenants") view=|| view! { <MspPage page=TenantsPage/> }/>
-                    <Route ssr=SsrMode::Async path=path!("/tenants/:id") view=|| view! { <MspPage page=TenantDetailPage/> }/>
-                    <Route ssr=SsrMode::Async path=path!("/account") view=AccountPage/>
-                    <Route ssr=SsrMode::Async path=path!("/technicians") view=|| view! { <MspPage page=TechniciansPage/> }/>
-                    <Route ssr=SsrMode::Async path=path!("/technicians/:id") view=|| view! { <MspPage page=TechnicianDetailPage/> }/>
+                    <Route ssr=SsrMode::Async path=path!("") view={Lazy::<OverviewRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/tenants") view={Lazy::<TenantsRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/tenants/:id") view={Lazy::<TenantDetailRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/account") view={Lazy::<AccountRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/technicians") view={Lazy::<TechniciansRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/technicians/:id") view={Lazy::<TechnicianDetailRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/summary") view=|| view! { <MspSectionPage slug="summary"/> }/>
-                    <Route ssr=SsrMode::Async path=path!("/license") view=|| view! { <MspPage page=LicensePage/> }/>
-                    <Route ssr=SsrMode::Async path=path!("/branding") view=|| view! { <MspPage page=BrandingPage/> }/>
+                    <Route ssr=SsrMode::Async path=path!("/license") view={Lazy::<LicenseRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/branding") view={Lazy::<BrandingRoute>::new()}/>
                     <ParentRoute ssr=SsrMode::Async path=path!("/t/:tenant") view=TenantScope>
                         <Route ssr=SsrMode::Async path=path!("/dashboard") view=|| view! { <TenantSectionPage slug="dashboard"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/automs") view=|| view! { <TenantSectionPage slug="automs"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/alerts") view=|| view! { <TenantSectionPage slug="alerts"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/agents") view=|| view! { <TenantSectionPage slug="agents"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/vault") view=|| view! { <TenantSectionPage slug="vault"/> }/>
-                        <Route ssr=SsrMode::Async path=path!("/users") view=TenantUsersPage/>
-                        <Route ssr=SsrMode::Async path=path!("/api-keys") view=ApiKeysPage/>
+                        <Route ssr=SsrMode::Async path=path!("/users") view={Lazy::<TenantUsersRoute>::new()}/>
+                        <Route ssr=SsrMode::Async path=path!("/api-keys") view={Lazy::<ApiKeysRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <TenantSectionPage slug="audit"/> }/>
                     </ParentRoute>
                 </ParentRoute>

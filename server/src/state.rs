@@ -31,6 +31,7 @@ impl AppState {
             .site_root(config.server.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(config.server.site_addr)
+            .hash_files(hashed_build())
             .build();
         Self {
             hub,
@@ -55,4 +56,14 @@ impl FromRef<AppState> for Hub {
     fn from_ref(state: &AppState) -> Self {
         state.hub.clone()
     }
+}
+
+/// Whether this binary was built by `cargo leptos build` with `hash-files`: the file names of
+/// the bundle (`msp-hub.<hash>.wasm`, …) are then in `hash.txt` beside the executable, where
+/// Leptos reads them to write the page's script and style links.
+fn hashed_build() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.is_file())
 }

@@ -706,12 +706,69 @@ on_both_databases!(
             .await
             .expect("asset");
         assert_eq!(asset.status(), StatusCode::OK);
-        assert_ne!(
+        // A name without a content hash may change its bytes: revalidated, never stored blind.
+        assert_eq!(
             asset
                 .headers()
                 .get(header::CACHE_CONTROL)
                 .and_then(|v| v.to_str().ok()),
-            Some("no-store")
+            Some("no-cache")
+        );
+
+        // The bundle as `cargo leptos build --release --precompress` with `hash-files` writes
+        // it: hashed names, each with a brotli and a gzip copy made at build time.
+        let name = "msp-hub.AbCdEfGhIjKlMnOpQrStUv.wasm";
+        let raw = b"\0asm raw bytes".to_vec();
+        std::fs::write(pkg.join(name), &raw).expect("wasm");
+        std::fs::write(pkg.join(format!("{name}.br")), b"brotli bytes").expect("br");
+        std::fs::write(pkg.join(format!("{name}.gz")), b"gzip bytes").expect("gz");
+        for (accept, encoding, body) in [
+            (
+                Some("gzip, deflate, br, zstd"),
+                Some("br"),
+                b"brotli bytes".to_vec(),
+            ),
+            (Some("gzip"), Some("gzip"), b"gzip bytes".to_vec()),
+            (None, None, raw.clone()),
+        ] {
+            let mut request = client.get(server.url(&format!("/pkg/{name}")));
+            if let Some(accept) = accept {
+                request = request.header(header::ACCEPT_ENCODING, accept);
+            }
+            let response = request.send().await.expect("asset");
+            assert_eq!(response.status(), StatusCode::OK, "{accept:?}");
+            let headers = response.headers().clone();
+            let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
+            assert_eq!(
+                text(header::CACHE_CONTROL),
+                Some("public, max-age=31536000, immutable"),
+                "{accept:?}"
+            );
+            assert_eq!(text(header::CONTENT_ENCODING), encoding, "{accept:?}");
+            assert_eq!(
+                text(header::CONTENT_TYPE),
+                Some("application/wasm"),
+                "{accept:?}"
+            );
+            assert_eq!(
+                response.bytes().await.expect("body").to_vec(),
+                body,
+                "{accept:?}: the file compressed at build time, not compressed again"
+            );
+        }
+        // A hashed name that does not exist is not cached.
+        let missing = client
+            .get(server.url("/pkg/msp-hub.ZZZZZZZZZZZZZZZZZZZZZZ.wasm"))
+            .send()
+            .await
+            .expect("missing");
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        assert_ne!(
+            missing
+                .headers()
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("public, max-age=31536000, immutable")
         );
     }
 );

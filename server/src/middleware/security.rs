@@ -20,6 +20,20 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
+/// Whether a file name carries a content hash, as `cargo leptos build` with `hash-files`
+/// writes them: `name.<hash>.ext` or `__wasm_split.<hash>.js`, the hash being an MD5 in
+/// unpadded base64url (22 characters).
+fn is_hashed_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split('.').any(|part| {
+        part.len() == 22
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && part.bytes().any(|b| b != b'_')
+    })
+}
+
 /// Adds the nonce to the request and the headers to the response.
 pub async fn security_headers(mut request: Request, next: Next) -> Response {
     let mut bytes = [0u8; 16];
@@ -30,12 +44,20 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     let is_asset = ["/pkg/", "/brand/", "/favicon"]
         .iter()
         .any(|prefix| path.starts_with(prefix));
+    let hashed = path.starts_with("/pkg/") && is_hashed_name(path);
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
     // Pages and data are per user and change: never stored by a browser or a proxy. Assets
-    // (the compiled app, logos, the theme) set their own caching.
-    if !is_asset && !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // (the compiled app, logos, the theme) set their own caching: the bundle's files carry
+    // their content's hash in their names, so a name is never reused for other bytes.
+    let cacheable = hashed && response.status().is_success();
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        let policy = match (is_asset, cacheable) {
+            (false, _) => "no-store",
+            (true, true) => "public, max-age=31536000, immutable",
+            (true, false) => "no-cache",
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
@@ -58,4 +80,28 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_name;
+
+    #[test]
+    fn only_content_hashed_names_are_immutable() {
+        for hashed in [
+            "/pkg/msp-hub.Qm9vZ2xlIGlzIGJlc3QhIQ.wasm",
+            "/pkg/msp-hub.a1b2c3d4e5f6g7h8i9j0kl.js",
+            "/pkg/__wasm_split.AbCdEfGhIjKlMnOpQrStUv.js",
+        ] {
+            assert!(is_hashed_name(hashed), "{hashed}");
+        }
+        for plain in [
+            "/pkg/msp-hub.wasm",
+            "/pkg/msp-hub.css",
+            "/pkg/__wasm_split.______________________.js",
+            "/pkg/snippets/web-sys-123/inline0.js",
+        ] {
+            assert!(!is_hashed_name(plain), "{plain}");
+        }
+    }
 }
