@@ -1,6 +1,11 @@
-//! The pages as lazy routes: each page's code is split into a WASM chunk of its own by
-//! `cargo leptos build --split`, loaded when the page is first visited, so the bundle every
-//! visitor downloads holds the shell, the router and the shared components, not every page.
+//! The pages as lazy routes: their code is split out of the main WASM bundle by
+//! `cargo leptos build --split` and loaded when a page of its group is first visited, so the
+//! bundle every visitor downloads holds the shell, the router and the shared components, not
+//! every page. Pages are split in three groups, not one chunk per page: the splitter makes a
+//! shared chunk for every set of split points that share code, and with one split point per
+//! page a first load fetched up to 101 files (BENCHMARKS.md). The groups follow who opens
+//! what: signing in; the MSP Admin's own pages; and what every signed-in person opens (the
+//! overview they land on, the pages inside a tenant, their account).
 //!
 //! A page starts its own data loading when its view runs (its resources live in the page
 //! component), so the first visit of a page on the client loads its chunk, then its data.
@@ -22,23 +27,89 @@ use crate::pages::{
     tenant::{api_keys::ApiKeysPage, users::TenantUsersPage},
 };
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+use leptos_router::LazyRoute;
 
-/// A lazy route whose view is `$view`, with no data of its own before the view runs.
+/// Signing in and setting up: the only pages a signed-out visitor loads.
+#[derive(Clone, Copy, Debug)]
+pub enum AuthPage {
+    Setup,
+    Login,
+}
+
+#[leptos::lazy]
+fn auth_pages(page: AuthPage) -> AnyView {
+    match page {
+        AuthPage::Setup => view! { <SetupPage/> }.into_any(),
+        AuthPage::Login => view! { <LoginPage/> }.into_any(),
+    }
+}
+
+/// The MSP Admin's pages at the root of the URL space.
+#[derive(Clone, Copy, Debug)]
+pub enum MspPageKind {
+    Tenants,
+    TenantDetail,
+    Technicians,
+    TechnicianDetail,
+    License,
+    Branding,
+}
+
+#[leptos::lazy]
+fn msp_pages(page: MspPageKind) -> AnyView {
+    match page {
+        MspPageKind::Tenants => view! { <MspPage page=TenantsPage/> }.into_any(),
+        MspPageKind::TenantDetail => view! { <MspPage page=TenantDetailPage/> }.into_any(),
+        MspPageKind::Technicians => view! { <MspPage page=TechniciansPage/> }.into_any(),
+        MspPageKind::TechnicianDetail => view! { <MspPage page=TechnicianDetailPage/> }.into_any(),
+        MspPageKind::License => view! { <MspPage page=LicensePage/> }.into_any(),
+        MspPageKind::Branding => view! { <MspPage page=BrandingPage/> }.into_any(),
+    }
+}
+
+/// Pages any signed-in person opens: the overview everyone lands on, the pages inside a
+/// tenant, and their own account.
+#[derive(Clone, Copy, Debug)]
+pub enum WorkPage {
+    Overview,
+    TenantUsers,
+    ApiKeys,
+    Account,
+}
+
+#[leptos::lazy]
+fn work_pages(page: WorkPage) -> AnyView {
+    match page {
+        WorkPage::Overview => view! { <OverviewPage/> }.into_any(),
+        WorkPage::TenantUsers => view! { <TenantUsersPage/> }.into_any(),
+        WorkPage::ApiKeys => view! { <ApiKeysPage/> }.into_any(),
+        WorkPage::Account => view! { <AccountPage/> }.into_any(),
+    }
+}
+
+/// A lazy route that renders `$page` of its group, with no data of its own before the view
+/// runs (each page starts loading its data when it renders). `$preload` is the loader
+/// `#[lazy]` made for the group's function (`__preload_<name>`): hydrating a lazy route
+/// awaits it first, so the page's code is there before its server-rendered HTML is adopted.
 macro_rules! lazy_page {
-    ($(#[$doc:meta])* $name:ident => $view:expr) => {
+    ($(#[$doc:meta])* $name:ident => $group:ident($page:expr), $preload:ident) => {
         $(#[$doc])*
         pub struct $name;
 
-        #[lazy_route]
         impl LazyRoute for $name {
             fn data() -> Self {
                 Self
             }
 
-            fn view(this: Self) -> AnyView {
-                let Self = this;
-                $view.into_any()
+            async fn view(this: Self) -> AnyView {
+                let $name = this;
+                $group($page).await
+            }
+
+            async fn preload() {
+                // Only the browser build has chunks (and the loader) to await.
+                #[cfg(feature = "hydrate")]
+                $preload().await;
             }
         }
     };
@@ -46,49 +117,49 @@ macro_rules! lazy_page {
 
 lazy_page!(
     /// `/setup`
-    SetupRoute => view! { <SetupPage/> }
+    SetupRoute => auth_pages(AuthPage::Setup), __preload_auth_pages
 );
 lazy_page!(
     /// `/login`
-    LoginRoute => view! { <LoginPage/> }
+    LoginRoute => auth_pages(AuthPage::Login), __preload_auth_pages
 );
 lazy_page!(
     /// `/`
-    OverviewRoute => view! { <OverviewPage/> }
-);
-lazy_page!(
-    /// `/account`
-    AccountRoute => view! { <AccountPage/> }
+    OverviewRoute => work_pages(WorkPage::Overview), __preload_work_pages
 );
 lazy_page!(
     /// `/tenants`
-    TenantsRoute => view! { <MspPage page=TenantsPage/> }
+    TenantsRoute => msp_pages(MspPageKind::Tenants), __preload_msp_pages
 );
 lazy_page!(
     /// `/tenants/{id}`
-    TenantDetailRoute => view! { <MspPage page=TenantDetailPage/> }
+    TenantDetailRoute => msp_pages(MspPageKind::TenantDetail), __preload_msp_pages
 );
 lazy_page!(
     /// `/technicians`
-    TechniciansRoute => view! { <MspPage page=TechniciansPage/> }
+    TechniciansRoute => msp_pages(MspPageKind::Technicians), __preload_msp_pages
 );
 lazy_page!(
     /// `/technicians/{id}`
-    TechnicianDetailRoute => view! { <MspPage page=TechnicianDetailPage/> }
+    TechnicianDetailRoute => msp_pages(MspPageKind::TechnicianDetail), __preload_msp_pages
 );
 lazy_page!(
     /// `/license`
-    LicenseRoute => view! { <MspPage page=LicensePage/> }
+    LicenseRoute => msp_pages(MspPageKind::License), __preload_msp_pages
 );
 lazy_page!(
     /// `/branding`
-    BrandingRoute => view! { <MspPage page=BrandingPage/> }
+    BrandingRoute => msp_pages(MspPageKind::Branding), __preload_msp_pages
+);
+lazy_page!(
+    /// `/account`
+    AccountRoute => work_pages(WorkPage::Account), __preload_work_pages
 );
 lazy_page!(
     /// `/t/{tenant}/users`
-    TenantUsersRoute => view! { <TenantUsersPage/> }
+    TenantUsersRoute => work_pages(WorkPage::TenantUsers), __preload_work_pages
 );
 lazy_page!(
     /// `/t/{tenant}/api-keys`
-    ApiKeysRoute => view! { <ApiKeysPage/> }
+    ApiKeysRoute => work_pages(WorkPage::ApiKeys), __preload_work_pages
 );
