@@ -6,7 +6,7 @@ import path from 'node:path';
 // The first load of a page, as a new visitor's browser fetches it: every request until the
 // page is hydrated and the network is idle, counted in bytes on the wire (headers plus the
 // compressed body, as Chromium's network layer reports them).
-interface Budget { path: string; max_bytes: number; max_requests: number }
+interface Budget { path: string; heading: string; max_bytes: number; max_requests: number }
 const budgets = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'budget.json'), 'utf8'));
 
 async function firstLoad(page: Page, url: string) {
@@ -14,6 +14,9 @@ async function firstLoad(page: Page, url: string) {
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   const requests = new Map<string, string>();
+  const errors: string[] = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(err.message));
   let bytes = 0;
   cdp.on('Network.requestWillBeSent', (e) => {
     if (!e.request.url.startsWith('data:')) requests.set(e.requestId, e.request.url);
@@ -21,10 +24,10 @@ async function firstLoad(page: Page, url: string) {
   cdp.on('Network.loadingFinished', (e) => {
     if (requests.has(e.requestId)) bytes += e.encodedDataLength;
   });
-  await page.goto(url);
+  const response = await page.goto(url);
   await hydrated(page);
   await page.waitForLoadState('networkidle');
-  return { bytes, requests: [...requests.values()] };
+  return { status: response?.status(), errors, bytes, requests: [...requests.values()] };
 }
 
 async function check(browser: Browser, budget: Budget, cookies: Parameters<import('@playwright/test').BrowserContext['addCookies']>[0]) {
@@ -36,8 +39,10 @@ async function check(browser: Browser, budget: Budget, cookies: Parameters<impor
   console.log(report);
   expect(load.bytes, report).toBeLessThanOrEqual(budget.max_bytes);
   expect(load.requests.length, report).toBeLessThanOrEqual(budget.max_requests);
-  // The page works, not only loads: its content is there.
-  await expect(page.locator('main h1, .auth-card h1').first()).toBeVisible();
+  // The page itself loaded and works (not an error or 404 page), with no console error.
+  expect(load.status, report).toBe(200);
+  await expect(page.getByRole('heading', { level: 1, name: budget.heading })).toBeVisible();
+  expect(load.errors, 'console errors').toEqual([]);
   await context.close();
 }
 

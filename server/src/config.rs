@@ -222,6 +222,16 @@ impl Config {
         Ok(())
     }
 
+    /// Each serving thread's share of `database.max_connections` (the process's total), at
+    /// least 2: every thread has a pool of its own, so one per core must not multiply the
+    /// connections a database sees by the core count.
+    pub fn pool_per_worker(&self) -> u32 {
+        let workers = u32::try_from(self.worker_count())
+            .unwrap_or(u32::MAX)
+            .max(1);
+        self.database.max_connections.div_ceil(workers).max(2)
+    }
+
     /// How many serving threads to run: `server.workers`, or one per core.
     pub fn worker_count(&self) -> usize {
         match self.server.workers {
@@ -330,6 +340,21 @@ mod tests {
             defaults.keys.license_public_key
         );
         assert_eq!(config.login.window_minutes, defaults.login.window_minutes);
+    }
+
+    #[test]
+    fn the_connection_limit_is_shared_out_among_the_serving_threads() {
+        let mut config = Config::default();
+        for (workers, total, each) in [(1, 10, 10), (2, 10, 5), (3, 10, 4), (16, 10, 2), (4, 3, 2)]
+        {
+            config.server.workers = workers;
+            config.database.max_connections = total;
+            assert_eq!(
+                config.pool_per_worker(),
+                each,
+                "{workers} workers, {total} in all"
+            );
+        }
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
         url: config.database_url(),
         runtime_role: config.database.runtime_role.clone(),
         runtime_password,
-        max_connections: config.database.max_connections,
+        max_connections: config.pool_per_worker(),
     })
     .await?;
     let hub = Hub::new(db, &session_key, &api_key_secret, settings).map_err(StartError::Hub)?;

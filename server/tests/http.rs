@@ -745,6 +745,14 @@ on_both_databases!(
                 "{accept:?}"
             );
             assert_eq!(text(header::CONTENT_ENCODING), encoding, "{accept:?}");
+            assert!(
+                headers
+                    .get_all(header::VARY)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .any(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+                "{accept:?}: shared caches keep one copy per encoding"
+            );
             assert_eq!(
                 text(header::CONTENT_TYPE),
                 Some("application/wasm"),
@@ -756,6 +764,37 @@ on_both_databases!(
                 "{accept:?}: the file compressed at build time, not compressed again"
             );
         }
+        // Revalidating it keeps it immutable, whether the answer is the file again (the
+        // static file handler serves whole files) or a 304, whose headers would replace the
+        // stored ones.
+        let first = client
+            .get(server.url(&format!("/pkg/{name}")))
+            .send()
+            .await
+            .expect("asset");
+        let modified = first
+            .headers()
+            .get(header::LAST_MODIFIED)
+            .expect("Last-Modified")
+            .clone();
+        let again = client
+            .get(server.url(&format!("/pkg/{name}")))
+            .header(header::IF_MODIFIED_SINCE, modified)
+            .send()
+            .await
+            .expect("revalidation");
+        assert!(
+            [StatusCode::OK, StatusCode::NOT_MODIFIED].contains(&again.status()),
+            "{}",
+            again.status()
+        );
+        assert_eq!(
+            again
+                .headers()
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("public, max-age=31536000, immutable")
+        );
         // A hashed name that does not exist is not cached.
         let missing = client
             .get(server.url("/pkg/msp-hub.ZZZZZZZZZZZZZZZZZZZZZZ.wasm"))

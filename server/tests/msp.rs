@@ -1037,6 +1037,96 @@ on_both_databases!(
     }
 );
 
+// Regression (found in review): a malformed user or role id was refused as "not found" after
+// checking only that the caller may enter the tenant, so a Viewer (no Users rights) got 404
+// for a garbage id but 403 for a well-formed one. Authorization comes first, whatever is sent.
+on_both_databases!(
+    malformed_ids_meet_the_same_authorization_as_well_formed_ones,
+    |server: TestServer| async move {
+        let admin = msp_admin(&server, 5).await;
+        let a = create(&server, &admin, "Tenant A").await["slug"]
+            .as_str()
+            .expect("slug")
+            .to_owned();
+        let viewer_role = role_id(&server, &admin, &a, "Viewer").await;
+        let (status, body) = call(
+            &server,
+            &admin,
+            "/api/t/users/create",
+            &[
+                ("tenant", &a),
+                ("display_name", "Vic Viewer"),
+                ("email", "vic@a.example"),
+                ("password", "a long enough password"),
+                ("role_id", &viewer_role),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let member = body["id"].as_str().expect("id").to_owned();
+        let viewer = server.client();
+        let signed_in = server
+            .login(&viewer, "vic@a.example", "a long enough password")
+            .await;
+        assert_eq!(signed_in.status(), StatusCode::OK);
+
+        let unknown = uuid::Uuid::new_v4().to_string();
+        for id in ["garbage", unknown.as_str(), member.as_str()] {
+            let attempts: Vec<(&str, Vec<(&str, &str)>)> = vec![
+                (
+                    "/api/t/users/create",
+                    vec![
+                        ("tenant", &a),
+                        ("display_name", "Y"),
+                        ("email", "y@a.example"),
+                        ("password", "a long enough password"),
+                        ("role_id", id),
+                    ],
+                ),
+                (
+                    "/api/t/users/update",
+                    vec![
+                        ("tenant", &a),
+                        ("id", id),
+                        ("display_name", "X"),
+                        ("role_id", &viewer_role),
+                        ("active", "true"),
+                    ],
+                ),
+                (
+                    "/api/t/users/reset_password",
+                    vec![
+                        ("tenant", &a),
+                        ("id", id),
+                        ("password", "another long password"),
+                    ],
+                ),
+                ("/api/t/users/delete", vec![("tenant", &a), ("id", id)]),
+                (
+                    "/api/t/roles/update",
+                    vec![
+                        ("tenant", &a),
+                        ("id", id),
+                        ("name", "X"),
+                        ("permissions", "1"),
+                    ],
+                ),
+                ("/api/t/roles/delete", vec![("tenant", &a), ("id", id)]),
+            ];
+            for (path, form) in attempts {
+                let before = denied_count(&server).await;
+                let (status, body) = call(&server, &viewer, path, &form).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{path} {form:?}: {body}");
+                assert_eq!(
+                    denied_count(&server).await,
+                    before + 1,
+                    "{path} {form:?}: the refusal is audited"
+                );
+            }
+        }
+    }
+);
+
 // Regression (found by probing the hub): the product name went into every page's `<title>`
 // unescaped (leptos_meta writes the server-rendered title as is), so an MSP Admin's brand
 // name could inject markup into the login page of everyone.

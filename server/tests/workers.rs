@@ -11,7 +11,8 @@ use std::{
 };
 
 const WORKERS: usize = 3;
-// Each worker's pool is this small, so the clients below outnumber every pool together:
+// The process's connection limit is this small (each worker's pool gets its share, at least
+// 2), so the clients below outnumber every pool together:
 // page renders must queue for connections without holding one another up. A page that read
 // a resource outside Suspense (the Tenants page's create form did) held every concurrent
 // load of it until the pool's acquire timeout.

@@ -2,7 +2,10 @@
 //! slug; the core checks that the principal may enter it and holds the Users permission.
 
 #[cfg(feature = "ssr")]
-use hub_model::audit::AuditAction;
+use hub_model::{
+    audit::AuditAction,
+    permissions::{Action, Permission, ResourceKind},
+};
 use hub_model::{
     tenant_users::{TenantMember, TenantRole, TenantUsers},
     HubError,
@@ -10,12 +13,14 @@ use hub_model::{
 use leptos::prelude::*;
 
 /// The id `text` names (a user, a role); a malformed one is refused (and audited) like a
-/// missing one, after the principal is checked for the tenant.
+/// missing one, after the principal is checked for the tenant and for `needed` on Users,
+/// as the operation itself would check them.
 #[cfg(feature = "ssr")]
 async fn id_in_tenant<T>(
     principal: &hub_core::Principal,
     tenant: &str,
     action: AuditAction,
+    needed: Action,
     what: &str,
     text: &str,
     parse: fn(&str) -> Option<T>,
@@ -27,6 +32,7 @@ async fn id_in_tenant<T>(
                 principal,
                 hub_core::access::TenantKey::Slug(tenant),
                 action,
+                Permission::new(ResourceKind::Users, needed),
                 what,
             )
             .await),
@@ -39,12 +45,14 @@ async fn user_id(
     principal: &hub_core::Principal,
     tenant: &str,
     action: AuditAction,
+    needed: Action,
     id: &str,
 ) -> Result<hub_model::UserId, HubError> {
     id_in_tenant(
         principal,
         tenant,
         action,
+        needed,
         "The user",
         id,
         hub_model::UserId::parse,
@@ -58,12 +66,14 @@ async fn role_by_id(
     principal: &hub_core::Principal,
     tenant: &str,
     action: AuditAction,
+    needed: Action,
     id: &str,
 ) -> Result<hub_model::RoleId, HubError> {
     id_in_tenant(
         principal,
         tenant,
         action,
+        needed,
         "The role",
         id,
         hub_model::RoleId::parse,
@@ -88,7 +98,14 @@ pub async fn create_tenant_user(
     role_id: String,
 ) -> Result<TenantMember, HubError> {
     let principal = crate::ssr::principal()?;
-    let role_id = role_by_id(&principal, &tenant, AuditAction::TenantUserCreate, &role_id).await?;
+    let role_id = role_by_id(
+        &principal,
+        &tenant,
+        AuditAction::TenantUserCreate,
+        Action::Create,
+        &role_id,
+    )
+    .await?;
     let input = hub_core::tenant_users::NewTenantUser {
         display_name,
         email,
@@ -114,9 +131,23 @@ pub async fn update_tenant_user(
         .update_tenant_user(
             &principal,
             &tenant,
-            user_id(&principal, &tenant, AuditAction::TenantUserUpdate, &id).await?,
+            user_id(
+                &principal,
+                &tenant,
+                AuditAction::TenantUserUpdate,
+                Action::Update,
+                &id,
+            )
+            .await?,
             &display_name,
-            role_by_id(&principal, &tenant, AuditAction::TenantUserUpdate, &role_id).await?,
+            role_by_id(
+                &principal,
+                &tenant,
+                AuditAction::TenantUserUpdate,
+                Action::Update,
+                &role_id,
+            )
+            .await?,
             active,
         )
         .await
@@ -138,6 +169,7 @@ pub async fn reset_tenant_user_password(
                 &principal,
                 &tenant,
                 AuditAction::TenantUserResetPassword,
+                Action::Update,
                 &id,
             )
             .await?,
@@ -154,7 +186,14 @@ pub async fn delete_tenant_user(tenant: String, id: String) -> Result<(), HubErr
         .delete_tenant_user(
             &principal,
             &tenant,
-            user_id(&principal, &tenant, AuditAction::TenantUserDelete, &id).await?,
+            user_id(
+                &principal,
+                &tenant,
+                AuditAction::TenantUserDelete,
+                Action::Delete,
+                &id,
+            )
+            .await?,
         )
         .await
 }
@@ -187,7 +226,14 @@ pub async fn update_tenant_role(
         .update_tenant_role(
             &principal,
             &tenant,
-            role_by_id(&principal, &tenant, AuditAction::TenantRoleUpdate, &id).await?,
+            role_by_id(
+                &principal,
+                &tenant,
+                AuditAction::TenantRoleUpdate,
+                Action::Update,
+                &id,
+            )
+            .await?,
             &name,
             set,
         )
@@ -202,7 +248,14 @@ pub async fn delete_tenant_role(tenant: String, id: String) -> Result<(), HubErr
         .delete_tenant_role(
             &principal,
             &tenant,
-            role_by_id(&principal, &tenant, AuditAction::TenantRoleDelete, &id).await?,
+            role_by_id(
+                &principal,
+                &tenant,
+                AuditAction::TenantRoleDelete,
+                Action::Delete,
+                &id,
+            )
+            .await?,
         )
         .await
 }

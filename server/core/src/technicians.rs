@@ -25,7 +25,6 @@ use hub_model::{
 };
 use uuid::Uuid;
 
-/// Longest phone number accepted.
 /// Most tenants one "apply to the selected tenants" may name.
 pub const MAX_BATCH: usize = 1000;
 

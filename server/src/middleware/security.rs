@@ -3,7 +3,7 @@
 use app::ssr::CspNonce;
 use axum::{
     extract::Request,
-    http::{header, HeaderName, HeaderValue},
+    http::{header, HeaderName, HeaderValue, StatusCode},
     middleware::Next,
     response::Response,
 };
@@ -44,13 +44,22 @@ pub async fn security_headers(mut request: Request, next: Next) -> Response {
     let is_asset = ["/pkg/", "/brand/", "/favicon"]
         .iter()
         .any(|prefix| path.starts_with(prefix));
-    let hashed = path.starts_with("/pkg/") && is_hashed_name(path);
+    let path_is_bundle = path.starts_with("/pkg/");
+    let hashed = path_is_bundle && is_hashed_name(path);
     let mut response = next.run(request).await;
     // Pages and data are per user and change: never stored by a browser or a proxy. Assets
     // (the compiled app, logos, the theme) set their own caching: the bundle's files carry
     // their content's hash in their names, so a name is never reused for other bytes.
-    let cacheable = hashed && response.status().is_success();
+    // A 304 answers a revalidation of the same bytes: its headers replace the stored ones,
+    // so it keeps the hashed file's caching too.
+    let status = response.status();
+    let cacheable = hashed && (status.is_success() || status == StatusCode::NOT_MODIFIED);
     let headers = response.headers_mut();
+    // The bundle's files are sent as their brotli or gzip copy by `Accept-Encoding`: a shared
+    // cache must keep one per encoding.
+    if path_is_bundle {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     if !headers.contains_key(header::CACHE_CONTROL) {
         let policy = match (is_asset, cacheable) {
             (false, _) => "no-store",

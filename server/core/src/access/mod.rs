@@ -382,16 +382,18 @@ impl Hub {
     }
 
     /// Refuses a request that names something unreadable (a malformed id) inside tenant
-    /// `key`, as if it named a missing thing: audited like every refusal. A caller who may
-    /// not enter the tenant gets that refusal instead.
+    /// `key`, as if it named a missing thing: audited like every refusal. The caller is
+    /// checked first exactly as the operation would check them (entering the tenant, then
+    /// `permission` there), so a caller who may not act gets that refusal whatever they send.
     pub async fn refuse_unknown_in_tenant(
         &self,
         principal: &Principal,
         key: TenantKey<'_>,
         action: AuditAction,
+        permission: Permission,
         what: &str,
     ) -> HubError {
-        match self.enter_tenant(principal, key, action).await {
+        match self.tenant_tx(principal, key, action, permission).await {
             Ok(scope) => scope.deny(self, action, HubError::not_found(what)).await,
             Err(error) => error,
         }
