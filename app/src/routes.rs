@@ -101,8 +101,7 @@ macro_rules! lazy_page {
                 Self
             }
 
-            async fn view(this: Self) -> AnyView {
-                let $name = this;
+            async fn view(_: Self) -> AnyView {
                 $group($page).await
             }
 

@@ -95,6 +95,19 @@ async fn first_id(client: &reqwest::Client, url: &str, form: &[(&str, &str)]) ->
     list["items"][0]["id"].as_str().expect("an id").to_owned()
 }
 
+/// Loads `url`; an error names what was wrong: another status, a page that did not render to
+/// its end, or the request failing (a timeout: the hang this test is about).
+async fn load(client: &reqwest::Client, url: &str, expected: u16) -> Result<(), String> {
+    let response = client.get(url).send().await.map_err(|e| format!("{e:?}"))?;
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap_or_default();
+    if status == expected && body.contains("</html>") {
+        Ok(())
+    } else {
+        Err(format!("{status}"))
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_core_serves_every_page_kind_concurrently_without_a_hang() {
     let server = start();
@@ -192,15 +205,8 @@ async fn every_core_serves_every_page_kind_concurrently_without_a_hang() {
                 // Each client starts at a different page, so all kinds overlap in time.
                 for step in 0..pages.len() {
                     let (path, expected) = &pages[(index + round + step) % pages.len()];
-                    match client.get(format!("{base}{path}")).send().await {
-                        Ok(response) => {
-                            let status = response.status().as_u16();
-                            let body = response.text().await.unwrap_or_default();
-                            if status != *expected || !body.contains("</html>") {
-                                wrong.push(format!("{path}: {status}"));
-                            }
-                        }
-                        Err(error) => wrong.push(format!("{path}: {error:?}")),
+                    if let Err(what) = load(&client, &format!("{base}{path}"), *expected).await {
+                        wrong.push(format!("{path}: {what}"));
                     }
                 }
             }
@@ -230,18 +236,7 @@ async fn every_core_serves_every_page_kind_concurrently_without_a_hang() {
     for (path, expected) in &pages {
         let burst = (0..CLIENTS).map(|_| {
             let (client, url) = (client.clone(), format!("{base}{path}"));
-            async move {
-                match client.get(url).send().await {
-                    Ok(response) => {
-                        let status = response.status().as_u16();
-                        let body = response.text().await.unwrap_or_default();
-                        (status == *expected && body.contains("</html>"))
-                            .then_some(())
-                            .ok_or_else(|| format!("{status}"))
-                    }
-                    Err(error) => Err(format!("{error:?}")),
-                }
-            }
+            async move { load(&client, &url, *expected).await }
         });
         let answers = futures_util::future::join_all(burst).await;
         let wrong: Vec<&String> = answers.iter().filter_map(|a| a.as_ref().err()).collect();
