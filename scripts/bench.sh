@@ -50,7 +50,7 @@ data=$(mktemp -d)
 HUB_DATA_DIR="$data" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn \
   "$BIN" serve --demo > "$data/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do
   kill -0 "$pid" 2>/dev/null || { echo "error: the server exited:" >&2; cat "$data/server.log" >&2; exit 1; }
   curl -fs -m 2 "http://127.0.0.1:$PORT/healthz" >/dev/null && break
