@@ -141,6 +141,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             };
             let setup_token = server::setup_token(&hub, &config).await.map_err(text)?;
             print_banner(&shown, seeded.as_ref(), setup_token.as_deref());
+            for file in server::state::missing_bundle_files_of(&config) {
+                tracing::error!(
+                    file = %file.display(),
+                    "a file of the browser bundle is missing: pages will render but never \
+                     become interactive; build the site (`cargo leptos build --release`) or \
+                     point server.site_root (LEPTOS_SITE_ROOT) at the one the build wrote"
+                );
+            }
             let workers = config.worker_count();
             tracing::info!(workers, "serving");
             server::serve_on_workers(
