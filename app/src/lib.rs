@@ -15,7 +15,7 @@ pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use components::shell::AppShell;
+use components::{progress::Progress, shell::AppShell};
 use context::BrandState;
 use hub_model::branding::Brand;
 use leptos::prelude::*;
@@ -82,13 +82,14 @@ pub fn App() -> impl IntoView {
     let shared_brand = ArcRwSignal::new(Brand::default());
     let brand = RwSignal::from(shared_brand.clone());
     provide_context(BrandState(brand));
+    let progress = Progress::provide();
     view! {
         <Title formatter=move |page: String| {
             let product = shared_brand.with(|b| b.product_name.clone());
             let title = if page.is_empty() { product } else { format!("{page} · {product}") };
             title_text(title)
         }/>
-        <Router>
+        <Router set_is_routing=progress.source()>
             <Routes fallback=NotFound>
                 <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()}/>
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>

@@ -225,17 +225,30 @@ impl PermissionSet {
         self.0.count_ones()
     }
 
-    /// A short summary for lists: "Full access", "View only", "No access" or "N of 26".
+    /// What the set grants, named: a preset's name ("Full access", "View only", "No access")
+    /// or the granted cells by resource ("Automs: view, run · Users: view").
     pub fn summary(self) -> String {
         if self == Self::all() {
-            "Full access".to_owned()
+            return "Full access".to_owned();
         } else if self == Self::view_only() {
-            "View only".to_owned()
+            return "View only".to_owned();
         } else if self.is_empty() {
-            "No access".to_owned()
-        } else {
-            format!("{} of {} permissions", self.count(), Self::all().count())
+            return "No access".to_owned();
         }
+        ResourceKind::ALL
+            .iter()
+            .filter_map(|&resource| {
+                let granted: Vec<String> = Action::ALL
+                    .iter()
+                    .map(|&action| Permission { resource, action })
+                    .filter(|cell| cell.exists() && self.allows(*cell))
+                    .map(|cell| cell.action.label().to_lowercase())
+                    .collect();
+                (!granted.is_empty())
+                    .then(|| format!("{}: {}", resource.label(), granted.join(", ")))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 
     /// The stored form.
@@ -267,6 +280,21 @@ impl FromIterator<Permission> for PermissionSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_names_the_preset_or_the_granted_cells() {
+        assert_eq!(PermissionSet::all().summary(), "Full access");
+        assert_eq!(PermissionSet::view_only().summary(), "View only");
+        assert_eq!(PermissionSet::empty().summary(), "No access");
+        let set: PermissionSet = [
+            Permission::new(ResourceKind::Automs, Action::View),
+            Permission::new(ResourceKind::Automs, Action::Run),
+            Permission::new(ResourceKind::Users, Action::View),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(set.summary(), "Automs: view, run · Users: view");
+    }
 
     #[test]
     fn every_cell_has_its_own_bit() {

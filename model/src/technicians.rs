@@ -25,8 +25,45 @@ pub struct TechnicianSummary {
 pub struct TechnicianQuery {
     /// Matches name, email or phone (case-insensitive substring).
     pub search: String,
+    pub sort: TechnicianSort,
+    pub descending: bool,
     pub page: i64,
     pub per_page: i64,
+}
+
+/// How the technician list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TechnicianSort {
+    #[default]
+    Name,
+    Email,
+    /// By the number of tenants assigned.
+    Tenants,
+    /// Active first.
+    Status,
+}
+
+impl TechnicianSort {
+    pub const ALL: [Self; 4] = [Self::Name, Self::Email, Self::Tenants, Self::Status];
+
+    /// The URL value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Tenants => "tenants",
+            Self::Status => "status",
+        }
+    }
+
+    /// From the URL value; unknown values fall back to the default.
+    pub fn parse(text: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .unwrap_or_default()
+    }
 }
 
 /// One page of technicians.

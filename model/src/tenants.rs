@@ -39,6 +39,8 @@ pub struct TenantSummary {
     pub created_at_ms: i64,
     pub limits: TenantLimits,
     pub usage: TenantUsage,
+    /// Technicians assigned to it (what a deactivation takes access from).
+    pub technicians: i64,
 }
 
 /// The tenant count under the license: "used / allowed".

@@ -187,7 +187,13 @@ fn cases() -> Vec<Case> {
         ),
         post(
             "/api/technicians/list",
-            Body::Form(&[("search", ""), ("page", "1"), ("per_page", "25")]),
+            Body::Form(&[
+                ("search", ""),
+                ("sort", "name"),
+                ("descending", "false"),
+                ("page", "1"),
+                ("per_page", "25"),
+            ]),
         ),
         post(
             "/api/technicians/create",

@@ -162,7 +162,13 @@ async fn every_core_serves_every_page_kind_concurrently_without_a_hang() {
     let technician = first_id(
         &client,
         &format!("{base}/api/technicians/list"),
-        &[("search", ""), ("page", "1"), ("per_page", "25")],
+        &[
+            ("search", ""),
+            ("sort", "name"),
+            ("descending", "false"),
+            ("page", "1"),
+            ("per_page", "25"),
+        ],
     )
     .await;
 

@@ -50,12 +50,16 @@ fn profile(
 #[server(endpoint = "technicians/list")]
 pub async fn list_technicians(
     search: String,
+    sort: String,
+    descending: bool,
     page: i64,
     per_page: i64,
 ) -> Result<TechnicianPage, HubError> {
     let principal = crate::ssr::principal()?;
     let query = hub_model::technicians::TechnicianQuery {
         search,
+        sort: hub_model::technicians::TechnicianSort::parse(&sort),
+        descending,
         page,
         per_page,
     };

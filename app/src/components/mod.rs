@@ -2,9 +2,13 @@
 
 pub mod auth_card;
 pub mod brand;
+pub mod confirm;
+pub mod data_table;
 pub mod error_view;
 pub mod meter;
 pub mod permission_matrix;
+pub mod progress;
 pub mod shell;
 pub mod tenant_switcher;
+pub mod toast;
 pub mod user_menu;

@@ -3,8 +3,12 @@
 use super::{
     auth_card::AuthCard,
     brand::{BrandMark, BrandTheme},
+    confirm::{ConfirmHost, Confirmer},
+    data_table::RowMenuCloser,
     error_view::{error_fallback, ErrorPanel},
+    progress::{Progress, ProgressBar},
     tenant_switcher::TenantSwitcher,
+    toast::{ToastHost, Toaster},
     user_menu::UserMenu,
 };
 use crate::{
@@ -35,8 +39,13 @@ pub fn AppShell() -> impl IntoView {
     let current = tenant_in_path(&use_location().pathname.get_untracked());
     let workspaces =
         Resource::new_blocking(|| (), move |()| list_workspaces(current.clone(), None));
+    let brand = expect_context::<BrandState>().0;
+    let loading = move || {
+        let product = brand.with(|b| b.product_name.clone());
+        view! { <div class="boot" aria-busy="true">{format!("Loading {product}…")}</div> }
+    };
     view! {
-        <Suspense fallback=|| view! { <div class="boot" aria-busy="true">"Loading MSP Hub…"</div> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let info = match session.await {
                     Ok(info) => info,
@@ -91,8 +100,11 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
     brand.set(info.brand.clone());
     refresh_brand_on_navigation(brand);
     let location = use_location();
+    let progress = expect_context::<Progress>();
     let current_tenant = RwSignal::new(None::<TenantContext>);
     provide_context(CurrentTenant(current_tenant));
+    Confirmer::provide();
+    Toaster::provide();
     // The workspace the tenant pages link to: the one in the URL, else the first listed.
     let first = workspaces.entries.first().map(|e| e.slug.clone());
     let workspace =
@@ -176,12 +188,16 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
             <div class="main">
                 {topbar}
                 {notices}
-                <main class="content" id="content">
+                <ProgressBar/>
+                <main class="content" id="content" aria-busy=move || progress.active().to_string()>
                     <ErrorBoundary fallback=error_fallback>
                         <Outlet/>
                     </ErrorBoundary>
                 </main>
             </div>
+            <ConfirmHost/>
+            <ToastHost/>
+            <RowMenuCloser/>
         </div>
     }
     .into_any()

@@ -19,7 +19,7 @@ use hub_model::{
     permissions::PermissionSet,
     technicians::{
         AssignmentPage, AssignmentRow, TechnicianDetail, TechnicianPage, TechnicianProfile,
-        TechnicianQuery, TechnicianSummary, TECHNICIAN_PAGE_SIZES,
+        TechnicianQuery, TechnicianSort, TechnicianSummary, TECHNICIAN_PAGE_SIZES,
     },
     HubError, HubResult, TenantId, UserId,
 };
@@ -30,6 +30,21 @@ pub const MAX_BATCH: usize = 1000;
 
 const SUMMARY: &str = "u.id, u.display_name, u.email, u.phone, u.active, u.created_at, \
     (SELECT COUNT(*) FROM technician_assignments a WHERE a.user_id = u.id) AS tenants";
+
+/// The `ORDER BY` of a sort; only these fixed strings ever reach the SQL. Each ends in the
+/// id, so ties never make rows jump between pages.
+fn technician_order(sort: TechnicianSort, descending: bool) -> &'static str {
+    match (sort, descending) {
+        (TechnicianSort::Name, false) => "LOWER(u.display_name) ASC, u.id ASC",
+        (TechnicianSort::Name, true) => "LOWER(u.display_name) DESC, u.id DESC",
+        (TechnicianSort::Email, false) => "LOWER(u.email) ASC, u.id ASC",
+        (TechnicianSort::Email, true) => "LOWER(u.email) DESC, u.id DESC",
+        (TechnicianSort::Tenants, false) => "tenants ASC, LOWER(u.display_name) ASC, u.id ASC",
+        (TechnicianSort::Tenants, true) => "tenants DESC, LOWER(u.display_name) ASC, u.id ASC",
+        (TechnicianSort::Status, false) => "u.active DESC, LOWER(u.display_name) ASC, u.id ASC",
+        (TechnicianSort::Status, true) => "u.active ASC, LOWER(u.display_name) ASC, u.id ASC",
+    }
+}
 
 /// A technician as [`SUMMARY`] reads them.
 #[derive(sqlx::FromRow)]
@@ -129,7 +144,8 @@ impl Hub {
                 .db()?;
         let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
             "SELECT {SUMMARY} FROM users u WHERE {filter} \
-             ORDER BY LOWER(u.display_name), u.id LIMIT $2 OFFSET $3"
+             ORDER BY {} LIMIT $2 OFFSET $3",
+            technician_order(query.sort, query.descending)
         ))
         .bind(&pattern)
         .bind(per_page)

@@ -120,6 +120,7 @@ conformance!(
                     search: String::new(),
                     page: 2,
                     per_page: 25,
+                    ..TechnicianQuery::default()
                 },
             )
             .await
@@ -132,6 +133,7 @@ conformance!(
                     search: "TOM@".to_owned(),
                     page: 1,
                     per_page: 25,
+                    ..TechnicianQuery::default()
                 },
             )
             .await
@@ -148,6 +150,7 @@ conformance!(
                     search: "dana".to_owned(),
                     page: 1,
                     per_page: 25,
+                    ..TechnicianQuery::default()
                 },
             )
             .await

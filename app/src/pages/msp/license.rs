@@ -1,5 +1,6 @@
 //! The License page: status, licensee, expiry, tenant count and default limits; activation.
 
+use crate::components::progress::pending;
 use crate::{
     api::license::{get_license_overview, ActivateLicense},
     components::{auth_card::action_error, error_view::ErrorPanel, meter::Meter},
@@ -34,7 +35,7 @@ pub fn LicensePage() -> impl IntoView {
             <h1>"License"</h1>
             <p class="muted">"Your MSP license: status, expiry, tenant count and the limits new tenants start with."</p>
         </header>
-        <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Loading the license…"</div> }>
+        <Transition set_pending=pending() fallback=|| view! { <div class="panel" aria-busy="true">"Loading the license…"</div> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(LicenseOverview { license: Some(license), verification, .. }) => view! {

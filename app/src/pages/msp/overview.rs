@@ -1,5 +1,6 @@
 //! The overview: the organization at a glance and the next step.
 
+use crate::components::progress::pending;
 use crate::{
     api::security::get_throttled_keys, components::error_view::ErrorPanel, context::Viewer,
     paths::tenant_page,
@@ -88,7 +89,7 @@ fn SignInProtection() -> impl IntoView {
     view! {
         <section class="panel" data-testid="sign-in-protection">
             <h2>"Sign-in protection"</h2>
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Checking sign-in attempts…"</p> }>
+            <Transition set_pending=pending() fallback=|| view! { <p class="muted" aria-busy="true">"Checking sign-in attempts…"</p> }>
                 {move || Suspend::new(async move {
                     match throttled.await {
                         Ok(keys) if keys.is_empty() => view! {

@@ -2,6 +2,7 @@
 //! sidebar shows it to no one else, and the server refuses everyone else).
 
 use super::{in_tenant, opening, NoAccess};
+use crate::components::progress::pending;
 use crate::context::TenantResource;
 use crate::{
     api::api_keys::{get_api_keys, CreateApiKey, RevokeApiKey},
@@ -62,7 +63,7 @@ pub fn ApiKeysPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=opening>
+        <Transition set_pending=pending() fallback=opening>
             {move || Suspend::new(async move {
                 let context = tenant.await;
                 let keys = keys.await;

@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod users;
 
 use super::{msp::EmptySection, not_found::NotFoundPanel};
+use crate::components::progress::pending;
 use crate::{
     api::workspace::get_tenant_context,
     components::{error_view::error_page, permission_matrix::PermissionGrid},
@@ -21,8 +22,9 @@ use hub_model::{
     tenant_users::TenantContext,
     HubError,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, reactive::computed::suspense::SuspenseContext};
 use leptos_router::{components::Outlet, hooks::use_location};
+use slotmap::SlotMap;
 
 /// Reads, on the server, whether the principal may enter the tenant in the URL and with which
 /// permissions; the pages below show 404 when not, exactly as for a tenant that does not exist.
@@ -47,13 +49,28 @@ pub fn TenantScope() -> impl IntoView {
     provide_context(TenantResource(context));
     // The sidebar follows the tenant's permissions once they are read; set from an effect
     // (never while rendering), so the server's HTML and the hydrating client agree.
-    Effect::new(move |_| {
-        let read = context.get().and_then(Result::ok);
-        if current.get_untracked() != read {
-            current.set(read);
-        }
+    //
+    // The effect runs under an owner of its own that holds an inert suspense context. A
+    // resource remembers every suspense boundary it was read under and suspends each of them
+    // again on every refetch: read here, under the shell's boundary, it made every tenant
+    // switch replace the whole app with the shell's loading state. The pages await the same
+    // resource inside their own `<Transition>`, which keeps them on screen meanwhile.
+    let detached = Owner::new();
+    detached.with(|| {
+        provide_context(SuspenseContext {
+            tasks: ArcRwSignal::new(SlotMap::new()),
+        });
+        Effect::new(move |_| {
+            let read = context.get().and_then(Result::ok);
+            if current.get_untracked() != read {
+                current.set(read);
+            }
+        });
     });
-    on_cleanup(move || current.set(None));
+    on_cleanup(move || {
+        detached.cleanup();
+        current.set(None);
+    });
     view! { <Outlet/> }
 }
 
@@ -87,7 +104,7 @@ pub fn TenantSectionPage(slug: &'static str) -> impl IntoView {
     let tenant = expect_context::<TenantResource>().0;
     let viewer = expect_context::<Viewer>();
     view! {
-        <Transition fallback=opening>
+        <Transition set_pending=pending() fallback=opening>
             {move || {
                 let viewer = viewer.clone();
                 Suspend::new(async move {

@@ -1,19 +1,30 @@
 //! `/t/{tenant}/users`: the tenant's users and roles. What the page offers follows the
-//! principal's Users permissions here; the server checks every call again.
+//! principal's Users permissions here; the server checks every call again. Both lists are the
+//! shared data table, held whole (a tenant's users fit in its user limit) and searched, sorted
+//! and paged from the URL; roles are few and listed whole. Row actions sit in one menu;
+//! deleting and deactivating ask first, and every action answers with a toast.
 
 use super::{in_tenant, opening, NoAccess};
-use crate::context::TenantResource;
 use crate::{
     api::tenant_users::{
-        get_tenant_users, CreateTenantRole, CreateTenantUser, DeleteTenantRole, DeleteTenantUser,
-        ResetTenantUserPassword, UpdateTenantRole, UpdateTenantUser,
+        delete_tenant_role, delete_tenant_user, get_tenant_users, update_tenant_user,
+        CreateTenantRole, CreateTenantUser, ResetTenantUserPassword, UpdateTenantRole,
     },
     components::{
-        auth_card::{action_error, reset_on_success},
+        auth_card::reset_on_success,
+        confirm::{use_confirm, Confirmation},
+        data_table::{
+            page_in_memory, use_list_query, ActionsHeader, ListQuery, ListToolbar, Pager, RowMenu,
+            SortHeader,
+        },
         error_view::ErrorPanel,
         meter::Meter,
         permission_matrix::PermissionMatrix,
+        progress::pending,
+        toast::{settle, toast_results, use_toast},
     },
+    context::TenantResource,
+    paths::tenant_page,
     sections::tenant_section,
 };
 use hub_model::{
@@ -23,6 +34,10 @@ use hub_model::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use std::{cmp::Ordering, sync::Arc};
+
+/// Page sizes of the user list.
+const PAGE_SIZES: &[u32] = &[25, 50, 100];
 
 fn users_permission(action: Action) -> Permission {
     Permission::new(ResourceKind::Users, action)
@@ -36,34 +51,30 @@ pub fn TenantUsersPage() -> impl IntoView {
     let slug = Memo::new(move |_| params.with(|p| p.get("tenant").unwrap_or_default()));
     let actions = Actions {
         create_user: ServerAction::<CreateTenantUser>::new(),
-        update_user: ServerAction::<UpdateTenantUser>::new(),
-        delete_user: ServerAction::<DeleteTenantUser>::new(),
         create_role: ServerAction::<CreateTenantRole>::new(),
         update_role: ServerAction::<UpdateTenantRole>::new(),
-        delete_role: ServerAction::<DeleteTenantRole>::new(),
+        refresh: RwSignal::new(0),
+        created_user: RwSignal::new(None),
     };
     let data = Resource::new(
         move || {
             (
                 slug.get(),
                 actions.create_user.version().get(),
-                actions.update_user.version().get(),
-                actions.delete_user.version().get(),
                 actions.create_role.version().get(),
                 actions.update_role.version().get(),
-                actions.delete_role.version().get(),
+                actions.refresh.get(),
             )
         },
         |(slug, ..)| get_tenant_users(slug),
     );
-    let errors = move || {
-        action_error(actions.update_user)()
-            .or_else(action_error(actions.delete_user))
-            .or_else(action_error(actions.update_role))
-            .or_else(action_error(actions.delete_role))
-    };
+    let query = use_list_query(PAGE_SIZES);
+    toast_results(actions.create_role, |role: &TenantRole| {
+        Some(format!("Created the role {}.", role.name))
+    });
+    toast_results(actions.update_role, |()| Some("Saved the role.".to_owned()));
     view! {
-        <Transition fallback=opening>
+        <Transition set_pending=pending() fallback=opening>
             {move || Suspend::new(async move {
                 let context = tenant.await;
                 let users = data.await;
@@ -74,7 +85,7 @@ pub fn TenantUsersPage() -> impl IntoView {
                     }
                     let (name, slug) = (ctx.name.clone(), ctx.slug.clone());
                     let body = match users {
-                        Ok(data) => view! { <UsersAndRoles data ctx actions/> }.into_any(),
+                        Ok(data) => view! { <UsersAndRoles data ctx actions query/> }.into_any(),
                         Err(e) => view! { <ErrorPanel message=e.to_string()/> }.into_any(),
                     };
                     view! {
@@ -85,7 +96,6 @@ pub fn TenantUsersPage() -> impl IntoView {
                                 <h1>"Users & roles"</h1>
                                 <p class="muted">"The tenant's own users and its roles. Each user belongs to this tenant only."</p>
                             </header>
-                            {move || errors().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                             {body}
                         </div>
                     }
@@ -100,15 +110,58 @@ pub fn TenantUsersPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Actions {
     create_user: ServerAction<CreateTenantUser>,
-    update_user: ServerAction<UpdateTenantUser>,
-    delete_user: ServerAction<DeleteTenantUser>,
     create_role: ServerAction<CreateTenantRole>,
     update_role: ServerAction<UpdateTenantRole>,
-    delete_role: ServerAction<DeleteTenantRole>,
+    /// Bumped after a row's change (role, status, delete) to reload the lists.
+    refresh: RwSignal<u32>,
+    /// The user just added: their row is highlighted.
+    created_user: RwSignal<Option<String>>,
+}
+
+impl Actions {
+    fn reload(self) -> impl FnOnce() + 'static {
+        move || {
+            self.refresh.try_update(|n| *n += 1);
+        }
+    }
+}
+
+/// The role with the fewest permissions among those the editor may grant: what a new user
+/// gets unless someone picks more.
+fn least_powerful(roles: &[TenantRole], grantable: PermissionSet) -> Option<&TenantRole> {
+    roles
+        .iter()
+        .filter(|r| grantable.contains(r.permissions))
+        .min_by_key(|r| (r.permissions.count(), !r.builtin, r.name.to_lowercase()))
+}
+
+/// The user list's order for a sort key.
+fn compare_members(a: &TenantMember, b: &TenantMember, key: &str) -> Ordering {
+    let by_name = || {
+        a.display_name
+            .to_lowercase()
+            .cmp(&b.display_name.to_lowercase())
+    };
+    match key {
+        "email" => a.email.to_lowercase().cmp(&b.email.to_lowercase()),
+        "role" => a
+            .role_name
+            .to_lowercase()
+            .cmp(&b.role_name.to_lowercase())
+            .then_with(by_name),
+        "status" => b.active.cmp(&a.active).then_with(by_name),
+        _ => by_name(),
+    }
+    .then_with(|| a.id.cmp(&b.id))
 }
 
 #[component]
-fn UsersAndRoles(data: TenantUsers, ctx: TenantContext, actions: Actions) -> impl IntoView {
+fn UsersAndRoles(
+    data: TenantUsers,
+    ctx: TenantContext,
+    actions: Actions,
+    query: Memo<ListQuery>,
+) -> impl IntoView {
     let can = move |a: Action| ctx.permissions.allows(users_permission(a));
     let (can_create, can_update, can_delete) = (
         can(Action::Create),
@@ -117,8 +170,29 @@ fn UsersAndRoles(data: TenantUsers, ctx: TenantContext, actions: Actions) -> imp
     );
     let at_limit = data.used >= data.limit;
     let tenant = ctx.slug.clone();
+    let path = tenant_page(&tenant, "users");
     let roles = data.roles.clone();
-    let members = data.members;
+    let listed = query.get_untracked();
+    let everyone = data.members.len();
+    let (members, total) = page_in_memory(
+        data.members,
+        &listed,
+        "name",
+        |m, needle| {
+            m.display_name.to_lowercase().contains(needle)
+                || m.email.to_lowercase().contains(needle)
+        },
+        compare_members,
+    );
+    let sort = if listed.sort.is_empty() {
+        "name"
+    } else {
+        listed.sort.as_str()
+    };
+    let current: &'static str = ["name", "email", "role", "status"]
+        .into_iter()
+        .find(|k| *k == sort)
+        .unwrap_or("name");
     view! {
         <section class="panel form-panel">
             <div class="split">
@@ -128,23 +202,33 @@ fn UsersAndRoles(data: TenantUsers, ctx: TenantContext, actions: Actions) -> imp
                     <span class="muted">{format!("{} of {} users", data.used, data.limit)}</span>
                 </div>
             </div>
-            {if members.is_empty() {
-                view! { <p class="muted">"No users yet."</p> }.into_any()
+            {(everyone > 0).then(|| view! {
+                <ListToolbar path=path.clone() query placeholder="Search by name or email" label="Search users" page_sizes=PAGE_SIZES/>
+            })}
+            {if everyone == 0 {
+                view! { <p class="muted" data-testid="member-empty">"No users yet."</p> }.into_any()
+            } else if members.is_empty() {
+                view! { <p class="muted" data-testid="member-empty">"No user matches this search."</p> }.into_any()
             } else {
                 let tenant = tenant.clone();
                 let roles = roles.clone();
                 view! {
-                    <table class="data-table" data-testid="member-table">
-                        <thead><tr>
-                            <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
-                            <th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr></thead>
-                        <tbody>
-                            {members.into_iter().map(|m| view! {
-                                <MemberRow member=m roles=roles.clone() tenant=tenant.clone() actions can_update can_delete/>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="table-panel flush">
+                        <table class="data-table" data-testid="member-table">
+                            <thead><tr>
+                                <SortHeader path=path.clone() query key="name" label="Name" current/>
+                                <SortHeader path=path.clone() query key="role" label="Role" current/>
+                                <SortHeader path=path.clone() query key="status" label="Status" current/>
+                                <ActionsHeader/>
+                            </tr></thead>
+                            <tbody>
+                                {members.into_iter().map(|m| view! {
+                                    <MemberRow member=m roles=roles.clone() tenant=tenant.clone() actions can_update can_delete/>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <Pager path=path.clone() query=listed.clone() total/>
                 }.into_any()
             }}
         </section>
@@ -153,15 +237,17 @@ fn UsersAndRoles(data: TenantUsers, ctx: TenantContext, actions: Actions) -> imp
         })}
         <section class="panel form-panel">
             <h2>"Roles"</h2>
-            <table class="data-table" data-testid="role-table">
-                <thead><tr><th scope="col">"Role"</th><th scope="col">"Permissions"</th><th scope="col">"Users"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                <tbody>
-                    {roles.iter().cloned().map(|r| view! {
-                        <RoleRow role=r tenant=tenant.clone() actions can_update can_delete grantable=ctx.permissions/>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="table-panel flush">
+                <table class="data-table" data-testid="role-table">
+                    <thead><tr><th scope="col">"Role"</th><th scope="col">"Permissions"</th><th scope="col">"Users"</th>
+                        <ActionsHeader/></tr></thead>
+                    <tbody>
+                        {roles.iter().cloned().map(|r| view! {
+                            <RoleRow role=r tenant=tenant.clone() actions can_update can_delete grantable=ctx.permissions/>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
         {can_create.then(|| view! { <NewRoleForm tenant=tenant.clone() grantable=ctx.permissions actions/> })}
     }
@@ -179,83 +265,159 @@ fn MemberRow(
 ) -> impl IntoView {
     let reset = ServerAction::<ResetTenantUserPassword>::new();
     let reset_open = RwSignal::new(false);
+    let reset_form = NodeRef::new();
+    reset_on_success(reset, reset_form);
+    let toaster = use_toast();
+    let confirmer = use_confirm();
     let id = member.id.to_string();
-    let reset_done = move || reset.value().with(|v| matches!(v, Some(Ok(()))));
-    let reset_error = action_error(reset);
+    let name = member.display_name.clone();
+    let active = member.active;
+    Effect::new({
+        let name = name.clone();
+        move |_| {
+            reset.value().with(|last| match last {
+                Some(Ok(())) => {
+                    reset_open.set(false);
+                    toaster.success(format!(
+                        "Set a new password for {name}; their sessions ended."
+                    ));
+                }
+                Some(Err(error)) => toaster.error(error.to_string()),
+                None => {}
+            });
+        }
+    });
+    let just_created = {
+        let id = id.clone();
+        move || {
+            actions
+                .created_user
+                .with(|c| c.as_deref() == Some(id.as_str()))
+        }
+    };
+    // Sets role and status in one call, then says what changed.
+    let save = {
+        let (tenant, id, name) = (tenant.clone(), id.clone(), name.clone());
+        move |role_id: String, active: bool, said: String| {
+            settle(
+                update_tenant_user(tenant.clone(), id.clone(), name.clone(), role_id, active),
+                move |()| said,
+                actions.reload(),
+            );
+        }
+    };
+    // A change of role saves as soon as it is picked.
+    let on_role = {
+        let (save, name, roles) = (save.clone(), name.clone(), roles.clone());
+        move |ev| {
+            let role_id = event_target_value(&ev);
+            let role = roles
+                .iter()
+                .find(|r| r.id.to_string() == role_id)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            save(role_id, active, format!("{name} is now {role}."));
+        }
+    };
+    let on_toggle = {
+        let (save, name, role_id) = (save.clone(), name.clone(), member.role_id.to_string());
+        move |_| {
+            if !active {
+                save(role_id.clone(), true, format!("{name} is active again."));
+                return;
+            }
+            let (save, role_id, said) = (
+                save.clone(),
+                role_id.clone(),
+                format!("{name} is deactivated and signed out."),
+            );
+            confirmer.ask(Confirmation {
+                title: format!("Deactivate {name}?"),
+                body: format!("{name} is signed out at once and cannot sign in until reactivated; nothing is deleted."),
+                confirm: format!("Deactivate {name}"),
+                destructive: true,
+                run: Arc::new(move || save(role_id.clone(), false, said.clone())),
+            });
+        }
+    };
+    let on_delete = {
+        let (tenant, id, name) = (tenant.clone(), id.clone(), name.clone());
+        move |_| {
+            let (tenant, id, said) = (tenant.clone(), id.clone(), format!("Deleted {name}."));
+            confirmer.ask(Confirmation {
+                title: format!("Delete {name}?"),
+                body: format!("{name}'s account is deleted for good and their seat is freed. The audit log keeps what they did."),
+                confirm: format!("Delete {name}"),
+                destructive: true,
+                run: Arc::new(move || {
+                    let said = said.clone();
+                    settle(delete_tenant_user(tenant.clone(), id.clone()), move |()| said, actions.reload());
+                }),
+            });
+        }
+    };
+    let held = member.role_id;
+    let role_cell = if can_update {
+        let label = format!("Role of {name}");
+        view! {
+            <select class="inline-select" aria-label=label on:change=on_role data-testid="role-select">
+                {roles.iter().map(|r| view! {
+                    <option value=r.id.to_string() selected=r.id == held>{r.name.clone()}</option>
+                }).collect_view()}
+            </select>
+        }
+        .into_any()
+    } else {
+        view! { <span>{member.role_name.clone()}</span> }.into_any()
+    };
+    let menu = (can_update || can_delete).then(|| {
+        view! {
+            <RowMenu label=name.clone()>
+                {can_update.then(|| view! {
+                    <button type="button" role="menuitem" class="menu-item" class:danger=active on:click=on_toggle.clone()>
+                        {if active { "Deactivate…" } else { "Reactivate" }}
+                    </button>
+                    <button type="button" role="menuitem" class="menu-item" on:click=move |_| reset_open.set(true)>"Reset password…"</button>
+                })}
+                {can_delete.then(|| view! {
+                    <button type="button" role="menuitem" class="menu-item danger" on:click=on_delete.clone()>"Delete…"</button>
+                })}
+            </RowMenu>
+        }
+    });
     view! {
-        <tr data-testid="member-row" class:inactive=!member.active>
-            <td>{member.display_name.clone()}</td>
-            <td>{member.email.clone()}</td>
-            <td>
-                {if can_update {
-                    let (tenant, id, name) = (tenant.clone(), id.clone(), member.display_name.clone());
-                    let label = format!("Role of {}", member.display_name);
-                    let held = member.role_id;
-                    view! {
-                        <ActionForm action=actions.update_user attr:class="inline-form">
-                            <input type="hidden" name="tenant" value=tenant/>
-                            <input type="hidden" name="id" value=id/>
-                            <input type="hidden" name="display_name" value=name/>
-                            <input type="hidden" name="active" value=member.active.to_string()/>
-                            <select name="role_id" aria-label=label>
-                                {roles.iter().map(|r| view! {
-                                    <option value=r.id.to_string() selected=r.id == held>{r.name.clone()}</option>
-                                }).collect_view()}
-                            </select>
-                            <button type="submit" class="button secondary small">"Save"</button>
-                        </ActionForm>
-                    }.into_any()
-                } else {
-                    view! { <span>{member.role_name.clone()}</span> }.into_any()
-                }}
+        <tr data-testid="member-row" class:inactive=!active class:just-created=just_created>
+            <td data-label="Name">
+                <div class="cell-title">{name.clone()}</div>
+                <div class="cell-sub">{member.email.clone()}</div>
             </td>
-            <td>{if member.active {
+            <td data-label="Role">{role_cell}</td>
+            <td data-label="Status">{if active {
                 view! { <span class="badge success">"Active"</span> }.into_any()
             } else {
                 view! { <span class="badge danger">"Deactivated"</span> }.into_any()
             }}</td>
-            <td class="actions">
-                {can_update.then(|| {
-                    let (tenant, id, name) = (tenant.clone(), id.clone(), member.display_name.clone());
-                    view! {
-                        <ActionForm action=actions.update_user>
-                            <input type="hidden" name="tenant" value=tenant/>
-                            <input type="hidden" name="id" value=id/>
-                            <input type="hidden" name="display_name" value=name/>
-                            <input type="hidden" name="role_id" value=member.role_id.to_string()/>
-                            <input type="hidden" name="active" value=(!member.active).to_string()/>
-                            <button type="submit" class="button secondary small">{if member.active { "Deactivate" } else { "Reactivate" }}</button>
-                        </ActionForm>
-                        <button type="button" class="button secondary small" on:click=move |_| reset_open.update(|o| *o = !*o)>"Reset password"</button>
-                    }
-                })}
-                {can_delete.then(|| {
-                    let (tenant, id) = (tenant.clone(), id.clone());
-                    view! {
-                        <ActionForm action=actions.delete_user>
-                            <input type="hidden" name="tenant" value=tenant/>
-                            <input type="hidden" name="id" value=id/>
-                            <button type="submit" class="button danger small">"Delete"</button>
-                        </ActionForm>
-                    }
-                })}
-                <Show when=move || reset_open.get()>
-                    {
-                        let (tenant, id) = (tenant.clone(), id.clone());
-                        view! {
-                            <ActionForm action=reset attr:class="inline-form">
+            <td class="actions">{menu}</td>
+        </tr>
+        <Show when=move || reset_open.get()>
+            {
+                let (tenant, id, name) = (tenant.clone(), id.clone(), name.clone());
+                view! {
+                    <tr class="edit-row">
+                        <td colspan="4">
+                            <ActionForm action=reset node_ref=reset_form attr:class="inline-form">
                                 <input type="hidden" name="tenant" value=tenant/>
                                 <input type="hidden" name="id" value=id/>
-                                <input type="password" name="password" placeholder="New password" minlength="12" required autocomplete="new-password" aria-label="New password"/>
-                                <button type="submit" class="button small">"Set"</button>
+                                <label class="field grow"><span>{format!("New password for {name}")}</span>
+                                    <input type="password" name="password" minlength="12" required autocomplete="new-password"/></label>
+                                <button type="submit" disabled=move || reset.pending().get()>"Set password"</button>
+                                <button type="button" class="button secondary" on:click=move |_| reset_open.set(false)>"Cancel"</button>
                             </ActionForm>
-                        }
-                    }
-                </Show>
-                {move || reset_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                {move || reset_done().then(|| view! { <p class="form-success" role="status">"Password set; their sessions ended."</p> })}
-            </td>
-        </tr>
+                        </td>
+                    </tr>
+                }
+            }
+        </Show>
     }
     .into_any()
 }
@@ -282,16 +444,20 @@ fn NewUserForm(
             </p>
         }
     });
-    let error = action_error(create);
     let form = NodeRef::new();
     reset_on_success(create, form);
-    let created = move || {
-        create.value().with(|v| {
-            v.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|m| m.email.clone())
-        })
-    };
+    let toaster = use_toast();
+    Effect::new(move |_| {
+        create.value().with(|last| match last {
+            Some(Ok(member)) => {
+                actions.created_user.set(Some(member.id.to_string()));
+                toaster.success(format!("Added {} as {}.", member.email, member.role_name));
+            }
+            Some(Err(error)) => toaster.error(error.to_string()),
+            None => {}
+        });
+    });
+    let default_role = least_powerful(&roles, grantable).map(|r| r.id);
     view! {
         <section class="panel form-panel">
             <h2>"New user"</h2>
@@ -306,10 +472,11 @@ fn NewUserForm(
                 <label class="field"><span>"Email"</span><input type="email" name="email" required autocomplete="off" placeholder=email_placeholder/></label>
                 <label class="field"><span>"Initial password"</span><input type="password" name="password" required minlength="12" autocomplete="new-password"/></label>
                 <label class="field"><span>"Role"</span>
-                    <select name="role_id">
+                    <select name="role_id" data-testid="new-user-role">
                         {roles.into_iter().map(|r| {
                             let disabled = !grantable.contains(r.permissions);
-                            view! { <option value=r.id.to_string() disabled=disabled>{r.name}</option> }
+                            let selected = Some(r.id) == default_role;
+                            view! { <option value=r.id.to_string() disabled=disabled selected=selected>{r.name}</option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -318,8 +485,6 @@ fn NewUserForm(
                 </div>
             </ActionForm>
             {domain_hint}
-            {move || error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            {move || created().map(|email| view! { <p class="form-success" role="status">{format!("Added {email}.")}</p> })}
         </section>
     }
     .into_any()
@@ -337,27 +502,68 @@ fn RoleRow(
     let editing = RwSignal::new(false);
     let set = RwSignal::new(role.permissions);
     let editable = !role.builtin && can_update;
+    let deletable = !role.builtin && can_delete;
     let id = role.id.to_string();
+    let confirmer = use_confirm();
+    let on_delete = {
+        let (tenant, id, name, holders) =
+            (tenant.clone(), id.clone(), role.name.clone(), role.members);
+        move |_| {
+            let (tenant, id, said) = (
+                tenant.clone(),
+                id.clone(),
+                format!("Deleted the role {name}."),
+            );
+            let body = if holders > 0 {
+                format!("{holders} user{} hold{} it: give them another role first, or the deletion is refused.",
+                    if holders == 1 { "" } else { "s" }, if holders == 1 { "s" } else { "" })
+            } else {
+                "Nobody holds it. The role is deleted for good.".to_owned()
+            };
+            confirmer.ask(Confirmation {
+                title: format!("Delete the role {name}?"),
+                body,
+                confirm: format!("Delete {name}"),
+                destructive: true,
+                run: Arc::new(move || {
+                    let said = said.clone();
+                    settle(
+                        delete_tenant_role(tenant.clone(), id.clone()),
+                        move |()| said,
+                        actions.reload(),
+                    );
+                }),
+            });
+        }
+    };
+    // Saved: the editor closes.
+    Effect::new(move |_| {
+        if actions
+            .update_role
+            .value()
+            .with(|v| matches!(v, Some(Ok(()))))
+        {
+            editing.set(false);
+        }
+    });
+    let menu = (editable || deletable).then(|| view! {
+        <RowMenu label=role.name.clone()>
+            {editable.then(|| view! {
+                <button type="button" role="menuitem" class="menu-item" on:click=move |_| editing.update(|e| *e = !*e)>"Edit permissions"</button>
+            })}
+            {deletable.then(|| view! {
+                <button type="button" role="menuitem" class="menu-item danger" on:click=on_delete.clone()>"Delete…"</button>
+            })}
+        </RowMenu>
+    });
     view! {
         <tr data-testid="role-row">
-            <td>{role.name.clone()} {role.builtin.then(|| view! { <span class="badge neutral">"Built in"</span> })}</td>
-            <td>{role.permissions.summary()}</td>
-            <td>{role.members}</td>
-            <td class="actions">
-                {editable.then(|| view! {
-                    <button type="button" class="button secondary small" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
-                })}
-                {(!role.builtin && can_delete).then(|| {
-                    let (tenant, id) = (tenant.clone(), id.clone());
-                    view! {
-                        <ActionForm action=actions.delete_role>
-                            <input type="hidden" name="tenant" value=tenant/>
-                            <input type="hidden" name="id" value=id/>
-                            <button type="submit" class="button danger small">"Delete"</button>
-                        </ActionForm>
-                    }
-                })}
+            <td data-label="Name">
+                <div class="cell-title">{role.name.clone()} {role.builtin.then(|| view! { <span class="badge neutral">"Built in"</span> })}</div>
             </td>
+            <td data-label="Permissions" class="access-summary">{role.permissions.summary()}</td>
+            <td data-label="Users">{role.members}</td>
+            <td class="actions">{menu}</td>
         </tr>
         <Show when=move || editing.get()>
             <tr class="edit-row">
@@ -370,7 +576,10 @@ fn RoleRow(
                                 <input type="hidden" name="id" value=id/>
                                 <label class="field"><span>"Name"</span><input type="text" name="name" value=name required maxlength="100"/></label>
                                 <PermissionMatrix set label="Role permissions" grantable/>
-                                <button type="submit">"Save role"</button>
+                                <div class="form-actions">
+                                    <button type="submit">"Save role"</button>
+                                    <button type="button" class="button secondary" on:click=move |_| editing.set(false)>"Cancel"</button>
+                                </div>
                             </ActionForm>
                         }
                     }
@@ -385,7 +594,6 @@ fn RoleRow(
 fn NewRoleForm(tenant: String, grantable: PermissionSet, actions: Actions) -> impl IntoView {
     let create = actions.create_role;
     let set = RwSignal::new(PermissionSet::view_only().intersect(grantable));
-    let error = action_error(create);
     // Only the name is cleared: the matrix's checkboxes follow their signal, which a form
     // reset would not know about.
     let name = NodeRef::<leptos::html::Input>::new();
@@ -405,8 +613,45 @@ fn NewRoleForm(tenant: String, grantable: PermissionSet, actions: Actions) -> im
                 <PermissionMatrix set label="New role permissions" grantable/>
                 <button type="submit" disabled=move || create.pending().get()>"Create role"</button>
             </ActionForm>
-            {move || error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hub_model::ids::RoleId;
+
+    fn role(name: &str, permissions: PermissionSet, builtin: bool) -> TenantRole {
+        TenantRole {
+            id: RoleId::parse("3b9a1f7e-0c2d-4e5f-8a6b-7c8d9e0f1a2b").expect("a uuid"),
+            name: name.to_owned(),
+            builtin,
+            permissions,
+            members: 0,
+        }
+    }
+
+    #[test]
+    fn a_new_user_gets_the_least_powerful_role_the_editor_may_grant() {
+        let none = role("Nothing", PermissionSet::empty(), false);
+        let viewer = role("Viewer", PermissionSet::view_only(), true);
+        let admin = role("Tenant Admin", PermissionSet::all(), true);
+        let roles = vec![admin.clone(), viewer.clone(), none.clone()];
+        assert_eq!(
+            least_powerful(&roles, PermissionSet::all()).map(|r| r.name.as_str()),
+            Some("Nothing")
+        );
+        let roles = vec![admin, viewer];
+        assert_eq!(
+            least_powerful(&roles, PermissionSet::all()).map(|r| r.name.as_str()),
+            Some("Viewer")
+        );
+        assert_eq!(
+            least_powerful(&roles, PermissionSet::empty()),
+            None,
+            "nothing is grantable"
+        );
+    }
 }

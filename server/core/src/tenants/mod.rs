@@ -82,7 +82,8 @@ pub(crate) struct NewTenant<'a> {
 
 /// The columns every tenant query reads ([`SummaryRow`]).
 pub(crate) const SUMMARY_COLUMNS: &str = "id, slug, name, active, is_default, created_at, \
-     max_automs, max_users, max_agents, used_automs, used_users, used_agents";
+     max_automs, max_users, max_agents, used_automs, used_users, used_agents, \
+     (SELECT COUNT(*) FROM technician_assignments a WHERE a.tenant_id = tenants.id) AS technicians";
 
 /// A tenant as [`SUMMARY_COLUMNS`] reads it.
 #[derive(sqlx::FromRow)]
@@ -99,6 +100,7 @@ pub(crate) struct SummaryRow {
     used_automs: i64,
     used_users: i64,
     used_agents: i64,
+    technicians: i64,
 }
 
 pub(crate) fn summary_from_row(row: &SummaryRow) -> HubResult<TenantSummary> {
@@ -120,6 +122,7 @@ pub(crate) fn summary_from_row(row: &SummaryRow) -> HubResult<TenantSummary> {
             users: row.used_users,
             agents: row.used_agents,
         },
+        technicians: row.technicians,
     })
 }
 

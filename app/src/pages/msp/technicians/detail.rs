@@ -1,21 +1,27 @@
-//! One technician (MSP Admin): profile, deactivate / reactivate, password reset, delete, and
-//! the tenant assignment editor: pick tenants (searched on the server), set a permission
-//! matrix, and apply it to all the selected tenants as one action.
+//! One technician (MSP Admin), laid out for its main job: the tenants they are assigned to and
+//! their access in each come first, then the assignment editor (pick tenants searched on the
+//! server, set a permission matrix, apply it to every selected tenant at once), then the
+//! account: profile, password, deactivate / reactivate and delete. Deactivating, deleting and
+//! unassigning ask first; every action answers with a toast.
 
 use crate::{
     api::technicians::{
-        assignment_candidates, get_technician_detail, AssignTenants, DeleteTechnician,
-        ResetTechnicianPassword, SetTechnicianActive, UnassignTenants, UpdateTechnician,
+        assignment_candidates, get_technician_detail, set_technician_active, AssignTenants,
+        DeleteTechnician, ResetTechnicianPassword, SetTechnicianActive, UnassignTenants,
+        UpdateTechnician,
     },
     components::{
-        auth_card::action_error,
+        auth_card::reset_on_success,
+        confirm::{use_confirm, Confirmation},
         error_view::{error_page, ErrorPanel},
         permission_matrix::PermissionMatrix,
+        progress::pending,
+        toast::{toast_results, use_toast},
     },
 };
 use hub_model::{
     permissions::PermissionSet,
-    technicians::{AssignmentPage, TechnicianDetail},
+    technicians::{AssignmentPage, AssignmentRow, TechnicianDetail, TechnicianSummary},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,6 +29,34 @@ use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map},
 };
+use std::sync::Arc;
+
+/// A tenant picked in the assignment editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Picked {
+    id: String,
+    name: String,
+    active: bool,
+}
+
+impl Picked {
+    fn of(row: &AssignmentRow) -> Self {
+        Self {
+            id: row.tenant_id.to_string(),
+            name: row.name.clone(),
+            active: row.active,
+        }
+    }
+}
+
+/// "Contoso", "Contoso and Fabrikam", "3 tenants".
+fn tenants_named(picked: &[Picked]) -> String {
+    match picked {
+        [one] => one.name.clone(),
+        [a, b] => format!("{} and {}", a.name, b.name),
+        many => format!("{} tenants", many.len()),
+    }
+}
 
 /// `/technicians/{id}`
 #[component]
@@ -33,6 +67,7 @@ pub fn TechnicianDetailPage() -> impl IntoView {
     let toggle = ServerAction::<SetTechnicianActive>::new();
     let assign = ServerAction::<AssignTenants>::new();
     let unassign = ServerAction::<UnassignTenants>::new();
+    let refresh = RwSignal::new(0_u32);
     let detail = Resource::new(
         move || {
             (
@@ -41,22 +76,59 @@ pub fn TechnicianDetailPage() -> impl IntoView {
                 toggle.version().get(),
                 assign.version().get(),
                 unassign.version().get(),
+                refresh.get(),
             )
         },
         |(id, ..)| get_technician_detail(id),
     );
+    toast_results(update, |t: &TechnicianSummary| {
+        Some(format!("Saved {}.", t.display_name))
+    });
+    announce_toggle(toggle, refresh);
     view! {
-        <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Loading the technician…"</div> }>
+        <Transition set_pending=pending() fallback=|| view! { <div class="panel" aria-busy="true">"Loading the technician…"</div> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <Detail detail update toggle/> }.into_any(),
+                    Ok(detail) => view! { <Detail detail update toggle assign unassign/> }.into_any(),
                     Err(e) => error_page(&e),
                 }
             })}
         </Transition>
-        <Assignments id assign unassign/>
     }
     .into_any()
+}
+
+/// Answers each toggle with a toast; a deactivation's offers to undo it (calling the server
+/// itself, since the toast may outlive the page).
+fn announce_toggle(toggle: ServerAction<SetTechnicianActive>, refresh: RwSignal<u32>) {
+    let toaster = use_toast();
+    Effect::new(move |_| {
+        toggle.value().with(|last| match last {
+            Some(Ok(t)) if t.active => {
+                toaster.success(format!("{} is active again.", t.display_name))
+            }
+            Some(Ok(t)) => {
+                let (id, name) = (t.id.to_string(), t.display_name.clone());
+                toaster.success_with_undo(
+                    format!("{name} is deactivated and signed out."),
+                    Arc::new(move || {
+                        let (id, name) = (id.clone(), name.clone());
+                        leptos::task::spawn_local(async move {
+                            match set_technician_active(id, true).await {
+                                Ok(_) => {
+                                    refresh.try_update(|n| *n += 1);
+                                    toaster.success(format!("{name} is active again."));
+                                }
+                                Err(error) => toaster.error(error.to_string()),
+                            }
+                        });
+                    }),
+                );
+            }
+            Some(Err(error)) => toaster.error(error.to_string()),
+            None => {}
+        });
+    });
 }
 
 #[component]
@@ -64,28 +136,85 @@ fn Detail(
     detail: TechnicianDetail,
     update: ServerAction<UpdateTechnician>,
     toggle: ServerAction<SetTechnicianActive>,
+    assign: ServerAction<AssignTenants>,
+    unassign: ServerAction<UnassignTenants>,
 ) -> impl IntoView {
     let t = detail.technician;
     let id = t.id.to_string();
+    let id_memo = Memo::new({
+        let id = id.clone();
+        move |_| id.clone()
+    });
     let reset = ServerAction::<ResetTechnicianPassword>::new();
     let delete = ServerAction::<DeleteTechnician>::new();
-    let confirm_delete = RwSignal::new(false);
+    let reset_form = NodeRef::new();
+    reset_on_success(reset, reset_form);
+    toast_results(reset, |()| {
+        Some("Password reset. Their sessions have ended.".to_owned())
+    });
     let navigate = use_navigate();
-    Effect::new(move |_| {
-        if delete.value().with(|v| matches!(v, Some(Ok(())))) {
-            navigate("/technicians", Default::default());
+    let toaster = use_toast();
+    let confirmer = use_confirm();
+    let name = t.display_name.clone();
+    Effect::new({
+        let name = name.clone();
+        move |_| {
+            delete.value().with(|last| match last {
+                Some(Ok(())) => {
+                    toaster.success(format!("Deleted {name}."));
+                    navigate("/technicians", Default::default());
+                }
+                Some(Err(error)) => toaster.error(error.to_string()),
+                None => {}
+            });
         }
     });
-    let (update_error, toggle_error, reset_error, delete_error) = (
-        action_error(update),
-        action_error(toggle),
-        action_error(reset),
-        action_error(delete),
-    );
-    let saved = move || update.value().with(|v| matches!(v, Some(Ok(_))));
-    let reset_done = move || reset.value().with(|v| matches!(v, Some(Ok(()))));
     let assigned = detail.assignments;
-    let (id_toggle, id_update, id_reset) = (id.clone(), id.clone(), id.clone());
+    let tenant_count = assigned.len();
+    let on_toggle = {
+        let (id, name, active) = (id.clone(), name.clone(), t.active);
+        move |_| {
+            let input = SetTechnicianActive {
+                id: id.clone(),
+                active: !active,
+            };
+            if !active {
+                toggle.dispatch(input);
+                return;
+            }
+            confirmer.ask(Confirmation {
+                title: format!("Deactivate {name}?"),
+                body: format!(
+                    "{name} is signed out at once and loses access to {tenant_count} tenant{}; nothing is deleted, and you can reactivate them at any time.",
+                    if tenant_count == 1 { "" } else { "s" }
+                ),
+                confirm: format!("Deactivate {name}"),
+                destructive: true,
+                run: Arc::new(move || {
+                    toggle.dispatch(input.clone());
+                }),
+            });
+        }
+    };
+    let on_delete = {
+        let (id, name) = (id.clone(), name.clone());
+        move |_| {
+            let input = DeleteTechnician { id: id.clone() };
+            confirmer.ask(Confirmation {
+                title: format!("Delete {name}?"),
+                body: format!(
+                    "Their account and its {tenant_count} tenant assignment{} are deleted for good. The audit log keeps what they did.",
+                    if tenant_count == 1 { "" } else { "s" }
+                ),
+                confirm: format!("Delete {name}"),
+                destructive: true,
+                run: Arc::new(move || {
+                    delete.dispatch(input.clone());
+                }),
+            });
+        }
+    };
+    let (id_update, id_reset) = (id.clone(), id.clone());
     view! {
         <Title text=t.display_name.clone()/>
         <header class="page-header split">
@@ -101,18 +230,15 @@ fn Detail(
                 <p class="muted">{t.email.clone()} {(!t.phone.is_empty()).then(|| format!(" · {}", t.phone))}</p>
             </div>
             <div class="header-actions">
-                <ActionForm action=toggle>
-                    <input type="hidden" name="id" value=id_toggle/>
-                    <input type="hidden" name="active" value=(!t.active).to_string()/>
-                    <button type="submit" class="button secondary">{if t.active { "Deactivate" } else { "Reactivate" }}</button>
-                </ActionForm>
+                <button type="button" class=if t.active { "button secondary" } else { "button" } on:click=on_toggle>
+                    {if t.active { "Deactivate…" } else { "Reactivate" }}
+                </button>
             </div>
         </header>
-        {move || toggle_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         <section class="panel form-panel">
             <h2>"Assigned tenants"</h2>
             {if assigned.is_empty() {
-                view! { <p class="muted" data-testid="no-assignments">"No tenant yet: this technician sees no tenant at all."</p> }.into_any()
+                view! { <p class="muted" data-testid="no-assignments">"No tenant yet: this technician sees no tenant at all. Assign tenants below."</p> }.into_any()
             } else {
                 view! {
                     <ul class="plain assignment-list" data-testid="assignment-list">
@@ -120,14 +246,15 @@ fn Detail(
                             <li>
                                 <strong>{a.name}</strong>
                                 {(!a.active).then(|| view! { <span class="badge danger">"Deactivated"</span> })}
-                                <span class="muted">{" · "}{a.permissions.map(PermissionSet::summary).unwrap_or_default()}</span>
+                                <span class="muted access-summary">{a.permissions.map(PermissionSet::summary).unwrap_or_default()}</span>
                             </li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
             }}
         </section>
-        <div class="two-columns">
+        <Assignments id=id_memo name=name.clone() assign unassign/>
+        <div class="two-columns" id="account">
             <section class="panel form-panel">
                 <h2>"Profile"</h2>
                 <ActionForm action=update>
@@ -137,36 +264,18 @@ fn Detail(
                     <label class="field"><span>"Phone"</span><input type="tel" name="phone" value=t.phone.clone()/></label>
                     <button type="submit" disabled=move || update.pending().get()>"Save profile"</button>
                 </ActionForm>
-                {move || update_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                {move || saved().then(|| view! { <p class="form-success" role="status">"Saved."</p> })}
             </section>
             <section class="panel form-panel">
                 <h2>"Password"</h2>
                 <p class="muted">"Setting a new password signs the technician out everywhere."</p>
-                <ActionForm action=reset>
+                <ActionForm action=reset node_ref=reset_form>
                     <input type="hidden" name="id" value=id_reset/>
                     <label class="field"><span>"New password"</span><input type="password" name="password" required minlength="12" autocomplete="new-password"/></label>
                     <button type="submit" disabled=move || reset.pending().get()>"Reset password"</button>
                 </ActionForm>
-                {move || reset_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                {move || reset_done().then(|| view! { <p class="form-success" role="status">"Password reset. Their sessions have ended."</p> })}
                 <h2 class="danger-heading">"Delete"</h2>
                 <p class="muted">"Deletes the account and its assignments. The audit log keeps what they did."</p>
-                <Show when=move || confirm_delete.get() fallback=move || view! {
-                    <button type="button" class="button danger" on:click=move |_| confirm_delete.set(true)>"Delete technician…"</button>
-                }>
-                    {
-                        let id = id.clone();
-                        view! {
-                            <ActionForm action=delete attr:class="inline-form">
-                                <input type="hidden" name="id" value=id/>
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                                <button type="button" class="button secondary" on:click=move |_| confirm_delete.set(false)>"Cancel"</button>
-                            </ActionForm>
-                        }
-                    }
-                </Show>
-                {move || delete_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                <button type="button" class="button danger" on:click=on_delete>"Delete technician…"</button>
             </section>
         </div>
     }
@@ -177,13 +286,15 @@ fn Detail(
 #[component]
 fn Assignments(
     id: Memo<String>,
+    /// The technician's name, for the questions and answers.
+    name: String,
     assign: ServerAction<AssignTenants>,
     unassign: ServerAction<UnassignTenants>,
 ) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let applied_search = RwSignal::new(String::new());
     let page = RwSignal::new(1_i64);
-    let selected = RwSignal::new(Vec::<String>::new());
+    let selected = RwSignal::new(Vec::<Picked>::new());
     let matrix = RwSignal::new(PermissionSet::view_only());
     let candidates = Resource::new(
         move || {
@@ -197,21 +308,93 @@ fn Assignments(
         },
         |(id, search, page, ..)| assignment_candidates(id, search, page, 25),
     );
-    // After a change, the selection is done with.
-    Effect::new(move |_| {
-        if assign.version().get() + unassign.version().get() > 0 {
-            selected.set(Vec::new());
+    let toaster = use_toast();
+    let confirmer = use_confirm();
+    // After a change the selection is done with; the answer names what changed.
+    let last_applied = StoredValue::new(Vec::<Picked>::new());
+    Effect::new({
+        let name = name.clone();
+        move |_| {
+            assign.value().with(|last| match last {
+                Some(Ok(_)) => {
+                    let picked = last_applied.get_value();
+                    toaster.success(format!(
+                        "Applied the permissions to {} for {name}.",
+                        tenants_named(&picked)
+                    ));
+                    selected.set(Vec::new());
+                }
+                Some(Err(error)) => toaster.error(error.to_string()),
+                None => {}
+            });
         }
     });
-    let (assign_error, unassign_error) = (action_error(assign), action_error(unassign));
-    let applied = move || {
-        assign
-            .value()
-            .with(|v| matches!(v, Some(Ok(_))))
-            .then_some("Permissions applied.")
+    Effect::new({
+        let name = name.clone();
+        move |_| {
+            unassign.value().with(|last| match last {
+                Some(Ok(_)) => {
+                    let picked = last_applied.get_value();
+                    toaster.success(format!(
+                        "Unassigned {} from {name}.",
+                        tenants_named(&picked)
+                    ));
+                    selected.set(Vec::new());
+                }
+                Some(Err(error)) => toaster.error(error.to_string()),
+                None => {}
+            });
+        }
+    });
+    let tenants_field = move || {
+        selected.with(|s| {
+            s.iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
     };
-    let tenants_field = move || selected.get().join(",");
     let count = move || selected.with(Vec::len);
+    let inactive = move || {
+        selected.with(|s| {
+            s.iter()
+                .filter(|p| !p.active)
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let on_assign = move |_| {
+        last_applied.set_value(selected.get_untracked());
+        assign.dispatch(AssignTenants {
+            id: id.get_untracked(),
+            tenants: tenants_field(),
+            permissions: matrix.get_untracked().bits(),
+        });
+    };
+    let on_unassign = {
+        let name = name.clone();
+        move |_| {
+            let picked = selected.get_untracked();
+            let input = UnassignTenants {
+                id: id.get_untracked(),
+                tenants: tenants_field(),
+            };
+            confirmer.ask(Confirmation {
+                title: format!("Unassign {} from {name}?", tenants_named(&picked)),
+                body: format!(
+                    "{name} loses access to {} on their next request. Nothing in the tenant{} is deleted.",
+                    tenants_named(&picked),
+                    if picked.len() == 1 { "" } else { "s" }
+                ),
+                confirm: format!("Unassign {}", tenants_named(&picked)),
+                destructive: true,
+                run: Arc::new(move || {
+                    last_applied.set_value(picked.clone());
+                    unassign.dispatch(input.clone());
+                }),
+            });
+        }
+    };
     view! {
         <section class="panel form-panel" data-testid="assignment-editor">
             <h2>"Tenant assignments"</h2>
@@ -224,7 +407,7 @@ fn Assignments(
                             prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
                         <button type="submit" class="button secondary">"Search"</button>
                     </form>
-                    <Transition fallback=|| view! { <p aria-busy="true">"Loading tenants…"</p> }>
+                    <Transition set_pending=pending() fallback=|| view! { <p aria-busy="true">"Loading tenants…"</p> }>
                         {move || Suspend::new(async move {
                             match candidates.await {
                                 Ok(list) => view! { <CandidateTable list selected matrix page/> }.into_any(),
@@ -235,23 +418,25 @@ fn Assignments(
                 </div>
                 <div>
                     <h3>"Permissions"</h3>
-                    <ActionForm action=assign>
-                        <input type="hidden" name="id" prop:value=move || id.get()/>
-                        <input type="hidden" name="tenants" prop:value=tenants_field/>
-                        <PermissionMatrix set=matrix label="Permissions to apply"/>
-                        <button type="submit" class="wide-button" disabled=move || count() == 0 || assign.pending().get()>
-                            {move || format!("Apply these permissions to the {} selected tenant{}", count(), if count() == 1 { "" } else { "s" })}
-                        </button>
-                    </ActionForm>
-                    <ActionForm action=unassign>
-                        <input type="hidden" name="id" prop:value=move || id.get()/>
-                        <input type="hidden" name="tenants" prop:value=tenants_field/>
-                        <button type="submit" class="button secondary wide-button" disabled=move || count() == 0 || unassign.pending().get()>
-                            "Unassign the selected tenants"
-                        </button>
-                    </ActionForm>
-                    {move || assign_error().or_else(unassign_error).map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                    {move || applied().map(|m| view! { <p class="form-success" role="status">{m}</p> })}
+                    <PermissionMatrix set=matrix label="Permissions to apply"/>
+                    {move || {
+                        let names = inactive();
+                        (!names.is_empty()).then(|| view! {
+                            <p class="form-warning" role="alert" data-testid="inactive-warning">
+                                {format!(
+                                    "{} {} deactivated: the assignment is saved, but it opens nothing until the tenant is reactivated.",
+                                    names.join(", "),
+                                    if names.len() == 1 { "is" } else { "are" }
+                                )}
+                            </p>
+                        })
+                    }}
+                    <button type="button" class="button wide-button" disabled=move || count() == 0 || assign.pending().get() on:click=on_assign>
+                        {move || format!("Apply these permissions to the {} selected tenant{}", count(), if count() == 1 { "" } else { "s" })}
+                    </button>
+                    <button type="button" class="button secondary wide-button" disabled=move || count() == 0 || unassign.pending().get() on:click=on_unassign>
+                        "Unassign the selected tenants…"
+                    </button>
                 </div>
             </div>
         </section>
@@ -262,7 +447,7 @@ fn Assignments(
 #[component]
 fn CandidateTable(
     list: AssignmentPage,
-    selected: RwSignal<Vec<String>>,
+    selected: RwSignal<Vec<Picked>>,
     matrix: RwSignal<PermissionSet>,
     page: RwSignal<i64>,
 ) -> impl IntoView {
@@ -271,42 +456,78 @@ fn CandidateTable(
     }
     let pages = list.pages();
     let current = list.page;
+    let on_page: Vec<Picked> = list.rows.iter().map(Picked::of).collect();
+    let all_selected = {
+        let on_page = on_page.clone();
+        move || selected.with(|s| on_page.iter().all(|p| s.iter().any(|x| x.id == p.id)))
+    };
+    let select_all = move |ev| {
+        let on = event_target_checked(&ev);
+        selected.update(|s| {
+            for p in &on_page {
+                let present = s.iter().any(|x| x.id == p.id);
+                if on && !present {
+                    s.push(p.clone());
+                } else if !on {
+                    s.retain(|x| x.id != p.id);
+                }
+            }
+        });
+    };
     view! {
         <table class="data-table compact" data-testid="candidate-table">
             <thead>
                 <tr>
-                    <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                    <th scope="col">
+                        <input type="checkbox" aria-label="Select every tenant on this page"
+                            prop:checked=all_selected on:change=select_all data-testid="select-all"/>
+                    </th>
                     <th scope="col">"Tenant"</th>
                     <th scope="col">"Current access"</th>
                 </tr>
             </thead>
             <tbody>
                 {list.rows.into_iter().map(|row| {
-                    let tid = row.tenant_id.to_string();
-                    let check_id = tid.clone();
-                    let toggle_id = tid.clone();
+                    let picked = Picked::of(&row);
+                    let check_id = picked.id.clone();
+                    let is_selected = move || selected.with(|s| s.iter().any(|x| x.id == check_id));
+                    let row_selected = is_selected.clone();
+                    let toggle_pick = {
+                        let picked = picked.clone();
+                        move |ev| {
+                            let on = event_target_checked(&ev);
+                            let picked = picked.clone();
+                            selected.update(|s| {
+                                s.retain(|x| x.id != picked.id);
+                                if on {
+                                    s.push(picked);
+                                }
+                            });
+                        }
+                    };
                     let current = row.permissions;
                     view! {
-                        <tr data-testid="candidate-row">
+                        <tr data-testid="candidate-row" class:selected=row_selected>
                             <td>
                                 <input type="checkbox" aria-label=format!("Select {}", row.name)
-                                    prop:checked=move || selected.with(|s| s.contains(&check_id))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        let id = toggle_id.clone();
-                                        selected.update(|s| if on { if !s.contains(&id) { s.push(id) } } else { s.retain(|x| *x != id) });
-                                    }/>
+                                    prop:checked=is_selected on:change=toggle_pick/>
                             </td>
                             <td>{row.name.clone()}
                                 {(!row.active).then(|| view! { <span class="badge danger">"Deactivated"</span> })}</td>
                             <td>
                                 {match current {
-                                    Some(set) => view! {
-                                        <span>{set.summary()}</span>
-                                        " "
-                                        <button type="button" class="link-button" title="Load these permissions into the matrix"
-                                            on:click=move |_| matrix.set(set)>"Edit"</button>
-                                    }.into_any(),
+                                    Some(set) => {
+                                        let picked = picked.clone();
+                                        view! {
+                                            <span class="access-summary">{set.summary()}</span>
+                                            " "
+                                            <button type="button" class="link-button" title="Select this tenant and load its permissions into the matrix"
+                                                on:click=move |_| {
+                                                    matrix.set(set);
+                                                    selected.set(vec![picked.clone()]);
+                                                }>"Edit"</button>
+                                        }.into_any()
+                                    }
                                     None => view! { <span class="muted">"Not assigned"</span> }.into_any(),
                                 }}
                             </td>
@@ -318,10 +539,30 @@ fn CandidateTable(
         <nav class="pager" aria-label="Tenant pages">
             <span class="muted">{format!("{} tenants · page {current} of {pages}", list.total)}</span>
             <div class="pager-buttons">
-                <button type="button" class="button secondary small" disabled={current <= 1} on:click=move |_| page.update(|p| *p -= 1)>"←"</button>
-                <button type="button" class="button secondary small" disabled={current >= pages} on:click=move |_| page.update(|p| *p += 1)>"→"</button>
+                <button type="button" class="button secondary small" aria-label="Previous page" disabled={current <= 1} on:click=move |_| page.update(|p| *p -= 1)>"←"</button>
+                <button type="button" class="button secondary small" aria-label="Next page" disabled={current >= pages} on:click=move |_| page.update(|p| *p += 1)>"→"</button>
             </div>
         </nav>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tenants_are_named_when_few_and_counted_when_many() {
+        let p = |name: &str| Picked {
+            id: name.to_owned(),
+            name: name.to_owned(),
+            active: true,
+        };
+        assert_eq!(tenants_named(&[p("Contoso")]), "Contoso");
+        assert_eq!(
+            tenants_named(&[p("Contoso"), p("Fabrikam")]),
+            "Contoso and Fabrikam"
+        );
+        assert_eq!(tenants_named(&[p("A"), p("B"), p("C")]), "3 tenants");
+    }
 }

@@ -3,97 +3,85 @@
 use crate::{
     api::technicians::{list_technicians, CreateTechnician},
     components::{
-        auth_card::{action_error, reset_on_success},
+        auth_card::reset_on_success,
+        data_table::{
+            use_list_query, ActionsHeader, ListQuery, ListToolbar, Pager, RowMenu, SortHeader,
+        },
         error_view::ErrorPanel,
+        progress::pending,
+        toast::use_toast,
     },
     paths::technician_detail,
 };
-use hub_model::technicians::{TechnicianPage, TECHNICIAN_PAGE_SIZES};
+use hub_model::technicians::{TechnicianPage, TechnicianSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::{use_navigate, use_query_map},
-    NavigateOptions,
-};
+use leptos_router::components::A;
 
-fn href(search: &str, page: i64) -> String {
-    let query: String = form_urlencoded::Serializer::new(String::new())
-        .append_pair("q", search)
-        .append_pair("page", &page.to_string())
-        .finish();
-    format!("/technicians?{query}")
-}
+/// Where the list lives.
+const PATH: &str = "/technicians";
+/// `hub_model::technicians::TECHNICIAN_PAGE_SIZES`, as the table counts (a test ties them).
+const PAGE_SIZES: &[u32] = &[25, 50, 100];
 
 /// `/technicians`
 #[component]
 pub fn TechniciansPage() -> impl IntoView {
-    let query = use_query_map();
-    let search = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
-    let page = Memo::new(move |_| {
-        query.with(|q| {
-            q.get("page")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(1_i64)
-                .max(1)
-        })
-    });
+    let query = use_list_query(PAGE_SIZES);
     let create = ServerAction::<CreateTechnician>::new();
     let list = Resource::new(
-        move || (search.get(), page.get(), create.version().get()),
-        |(search, page, _)| list_technicians(search, page, TECHNICIAN_PAGE_SIZES[0]),
+        move || (query.get(), create.version().get()),
+        |(q, _)| {
+            list_technicians(
+                q.search.clone(),
+                TechnicianSort::parse(&q.sort).as_str().to_owned(),
+                q.descending,
+                i64::from(q.page),
+                i64::from(q.per_page),
+            )
+        },
     );
-    let navigate = use_navigate();
-    let typed = RwSignal::new(search.get_untracked());
-    let on_search = {
-        let navigate = navigate.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            navigate(&href(&typed.get_untracked(), 1), NavigateOptions::default());
-        }
-    };
+    let created = RwSignal::new(None::<String>);
     view! {
         <Title text="Technicians"/>
         <header class="page-header">
             <h1>"Technicians"</h1>
             <p class="muted">"Technician accounts act only inside the tenants you assign them to, with the permissions you choose per tenant."</p>
         </header>
-        <CreateTechnicianForm create/>
-        <div class="toolbar" role="search">
-            <form class="search-form" on:submit=on_search>
-                <label class="visually-hidden" for="technician-search">"Search technicians"</label>
-                <input id="technician-search" type="search" placeholder="Search by name, email or phone"
-                    prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
-                <button type="submit" class="button secondary">"Search"</button>
-            </form>
-        </div>
-        <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Loading technicians…"</div> }>
-            {move || {
-                let navigate = navigate.clone();
-                Suspend::new(async move {
-                    match list.await {
-                        Ok(page) => view! { <TechnicianTable page search=search.get_untracked() navigate/> }.into_any(),
-                        Err(e) => view! { <ErrorPanel message=e.to_string()/> }.into_any(),
-                    }
-                })
-            }}
+        <CreateTechnicianForm create created/>
+        <ListToolbar path=PATH query placeholder="Search by name, email or phone" label="Search technicians" page_sizes=PAGE_SIZES/>
+        <Transition set_pending=pending() fallback=|| view! { <div class="panel" aria-busy="true">"Loading technicians…"</div> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(page) => view! { <TechnicianTable page query=query.get_untracked() created/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel message=e.to_string()/> }.into_any(),
+                }
+            })}
         </Transition>
     }
     .into_any()
 }
 
 #[component]
-fn CreateTechnicianForm(create: ServerAction<CreateTechnician>) -> impl IntoView {
-    let error = action_error(create);
+fn CreateTechnicianForm(
+    create: ServerAction<CreateTechnician>,
+    created: RwSignal<Option<String>>,
+) -> impl IntoView {
     let form = NodeRef::new();
     reset_on_success(create, form);
-    let created = move || {
-        create.value().with(|v| {
-            v.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|t| (t.display_name.clone(), t.id))
-        })
-    };
+    let toaster = use_toast();
+    Effect::new(move |_| {
+        create.value().with(|last| match last {
+            Some(Ok(technician)) => {
+                created.set(Some(technician.id.to_string()));
+                toaster.success(format!(
+                    "Created {}. They see no tenant until you assign one.",
+                    technician.display_name
+                ));
+            }
+            Some(Err(error)) => toaster.error(error.to_string()),
+            None => {}
+        });
+    });
     view! {
         <section class="panel form-panel create-panel">
             <h2>"New technician"</h2>
@@ -112,76 +100,81 @@ fn CreateTechnicianForm(create: ServerAction<CreateTechnician>) -> impl IntoView
                     </button>
                 </div>
             </ActionForm>
-            {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-            {move || created().map(|(name, id)| view! {
-                <p class="form-success" role="status">
-                    "Created " <a href=technician_detail(id)>{name}</a>
-                    ". They see no tenant until you assign one."
-                </p>
-            })}
         </section>
     }
     .into_any()
 }
 
 #[component]
-fn TechnicianTable<N>(page: TechnicianPage, search: String, navigate: N) -> impl IntoView
-where
-    N: Fn(&str, NavigateOptions) + Clone + Send + Sync + 'static,
-{
+fn TechnicianTable(
+    page: TechnicianPage,
+    query: ListQuery,
+    created: RwSignal<Option<String>>,
+) -> impl IntoView {
     if page.items.is_empty() {
-        let message = if search.is_empty() {
+        let message = if query.search.is_empty() {
             "No technicians yet. Create the first one above."
         } else {
             "No technician matches this search."
         };
         return view! { <div class="panel empty-state" data-testid="technician-empty"><p>{message}</p></div> }.into_any();
     }
-    let pages = page.pages();
-    let first = (page.page - 1) * page.per_page + 1;
-    let last = first + i64::try_from(page.items.len()).unwrap_or(0) - 1;
-    let (prev, next) = (href(&search, page.page - 1), href(&search, page.page + 1));
-    let go_prev = {
-        let navigate = navigate.clone();
-        move |_| navigate(&prev, NavigateOptions::default())
-    };
-    let go_next = move |_| navigate(&next, NavigateOptions::default());
+    let list = use_list_query(PAGE_SIZES);
+    let current = TechnicianSort::parse(&query.sort).as_str();
+    let total = page.total;
     view! {
         <div class="panel table-panel">
             <table class="data-table" data-testid="technician-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Email"</th>
+                        <SortHeader path=PATH query=list key="name" label="Name" current/>
+                        <SortHeader path=PATH query=list key="email" label="Email" current/>
                         <th scope="col">"Phone"</th>
-                        <th scope="col">"Tenants"</th>
-                        <th scope="col">"Status"</th>
+                        <SortHeader path=PATH query=list key="tenants" label="Tenants" current/>
+                        <SortHeader path=PATH query=list key="status" label="Status" current/>
+                        <ActionsHeader/>
                     </tr>
                 </thead>
                 <tbody>
-                    {page.items.into_iter().map(|t| view! {
-                        <tr data-testid="technician-row" class:inactive=!t.active>
-                            <td><A href=technician_detail(t.id)>{t.display_name}</A></td>
-                            <td>{t.email}</td>
-                            <td class="muted">{if t.phone.is_empty() { "—".to_owned() } else { t.phone }}</td>
-                            <td>{if t.tenants == 0 { "None".to_owned() } else { t.tenants.to_string() }}</td>
-                            <td>{if t.active {
-                                view! { <span class="badge success">"Active"</span> }.into_any()
-                            } else {
-                                view! { <span class="badge danger">"Deactivated"</span> }.into_any()
-                            }}</td>
-                        </tr>
+                    {page.items.into_iter().map(|t| {
+                        let id = t.id.to_string();
+                        let just_created = move || created.with(|c| c.as_deref() == Some(id.as_str()));
+                        let href = technician_detail(t.id);
+                        let menu_label = t.display_name.clone();
+                        view! {
+                            <tr data-testid="technician-row" class:inactive=!t.active class:just-created=just_created>
+                                <td data-label="Name"><A href=href.clone()>{t.display_name.clone()}</A></td>
+                                <td data-label="Email">{t.email}</td>
+                                <td data-label="Phone" class="muted">{if t.phone.is_empty() { "—".to_owned() } else { t.phone }}</td>
+                                <td data-label="Tenants">{if t.tenants == 0 { "None".to_owned() } else { t.tenants.to_string() }}</td>
+                                <td data-label="Status">{if t.active {
+                                    view! { <span class="badge success">"Active"</span> }.into_any()
+                                } else {
+                                    view! { <span class="badge danger">"Deactivated"</span> }.into_any()
+                                }}</td>
+                                <td class="actions">
+                                    <RowMenu label=menu_label>
+                                        <a class="menu-item" role="menuitem" href=href.clone()>"Assignments and access"</a>
+                                        <a class="menu-item" role="menuitem" href=format!("{href}#account")>"Edit account"</a>
+                                    </RowMenu>
+                                </td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            <span class="muted">{format!("{first}–{last} of {} · page {} of {pages}", page.total, page.page)}</span>
-            <div class="pager-buttons">
-                <button type="button" class="button secondary" disabled={page.page <= 1} on:click=go_prev>"← Previous"</button>
-                <button type="button" class="button secondary" disabled={page.page >= pages} on:click=go_next>"Next →"</button>
-            </div>
-        </nav>
+        <Pager path=PATH query total/>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_page_sizes_are_the_servers() {
+        let server: Vec<i64> = hub_model::technicians::TECHNICIAN_PAGE_SIZES.to_vec();
+        let table: Vec<i64> = super::PAGE_SIZES.iter().map(|s| i64::from(*s)).collect();
+        assert_eq!(table, server);
+    }
 }

@@ -1,8 +1,9 @@
 //! The tenant detail page: limits and usage, status, technicians, roles; edit and deactivate.
 
+use super::{announce_toggle, toggle_tenant};
 use crate::{
     api::tenants::{get_tenant_detail, SetTenantActive, SetTenantEmailDomains, UpdateTenant},
-    components::{auth_card::action_error, error_view::error_page, meter::Meter},
+    components::{error_view::error_page, meter::Meter, progress::pending, toast::toast_results},
     paths::tenant_page,
 };
 use hub_model::{dates::iso_date_ms, tenants::TenantDetail};
@@ -18,6 +19,7 @@ pub fn TenantDetailPage() -> impl IntoView {
     let update = ServerAction::<UpdateTenant>::new();
     let toggle = ServerAction::<SetTenantActive>::new();
     let domains = ServerAction::<SetTenantEmailDomains>::new();
+    let refresh = RwSignal::new(0_u32);
     let detail = Resource::new(
         move || {
             (
@@ -25,12 +27,16 @@ pub fn TenantDetailPage() -> impl IntoView {
                 update.version().get(),
                 toggle.version().get(),
                 domains.version().get(),
+                refresh.get(),
             )
         },
         |(id, ..)| get_tenant_detail(id),
     );
+    announce_toggle(toggle, refresh);
+    toast_results(update, |tenant| Some(format!("Saved {}.", tenant.name)));
+    toast_results(domains, |_| Some("Saved the email domains.".to_owned()));
     view! {
-        <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Loading the tenant…"</div> }>
+        <Transition set_pending=pending() fallback=|| view! { <div class="panel" aria-busy="true">"Loading the tenant…"</div> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <Detail detail update toggle domains/> }.into_any(),
@@ -50,15 +56,13 @@ fn Detail(
 ) -> impl IntoView {
     let tenant = detail.tenant;
     let domains_id = tenant.id.to_string();
-    let domains_error = action_error(domains);
-    let domains_saved = move || domains.value().with(|v| matches!(v, Some(Ok(_))));
     let domain_list = detail.email_domains.join(", ");
     let max = detail.max_limits;
-    let toggle_id = tenant.id.to_string();
     let edit_id = tenant.id.to_string();
-    let update_error = action_error(update);
-    let toggle_error = action_error(toggle);
-    let saved = move || update.value().with(|v| matches!(v, Some(Ok(_))));
+    let on_toggle = {
+        let tenant = tenant.clone();
+        move |_| toggle_tenant(&tenant, toggle)
+    };
     let limit_row = |label: &'static str, used: i64, limit: i64| {
         view! {
             <div class="limit-row">
@@ -86,16 +90,11 @@ fn Detail(
             </div>
             <div class="header-actions">
                 <a class="button secondary" href=tenant_page(&tenant.slug, "dashboard") rel="external">"Open workspace"</a>
-                <ActionForm action=toggle>
-                    <input type="hidden" name="id" value=toggle_id.clone()/>
-                    <input type="hidden" name="active" value=(!tenant.active).to_string()/>
-                    <button type="submit" class=if tenant.active { "button danger" } else { "button" }>
-                        {if tenant.active { "Deactivate" } else { "Reactivate" }}
-                    </button>
-                </ActionForm>
+                <button type="button" class=if tenant.active { "button danger" } else { "button" } on:click=on_toggle>
+                    {if tenant.active { "Deactivate…" } else { "Reactivate" }}
+                </button>
             </div>
         </header>
-        {move || toggle_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
         {(!tenant.active).then(|| view! {
             <div class="banner warning" role="status">
                 "This tenant is deactivated: nobody but the MSP Admin can reach it. All of its data is kept; reactivate it to restore access."
@@ -151,8 +150,6 @@ fn Detail(
                 <p class="muted field-note">
                     {format!("Your license allows up to {} Automs, {} users and {} AI agents per tenant.", max.automs, max.users, max.agents)}
                 </p>
-                {move || update_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                {move || saved().then(|| view! { <p class="form-success" role="status">"Saved."</p> })}
                 <button type="submit" disabled=move || update.pending().get()>"Save changes"</button>
             </ActionForm>
         </section>
@@ -167,8 +164,6 @@ fn Detail(
                     <span>"Domains"</span>
                     <input type="text" name="domains" value=domain_list placeholder="contoso.com, contoso.co.uk" spellcheck="false" autocomplete="off"/>
                 </label>
-                {move || domains_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                {move || domains_saved().then(|| view! { <p class="form-success" role="status">"Saved."</p> })}
                 <button type="submit" disabled=move || domains.pending().get()>"Save domains"</button>
             </ActionForm>
         </section>

@@ -1,10 +1,23 @@
-//! The Tenant Management page: search, status filter, Sort By and pages (all on the server),
-//! the live "used / allowed" count, one-click creation and deactivation.
+//! The Tenant Management page: the shared data table (search, status filter, sortable
+//! columns, page size and pages, all in the URL and on the server), the live "used / allowed"
+//! count, creation from a name, and deactivation that asks first.
 
+use super::{announce_toggle, toggle_tenant};
 use crate::{
     api::tenants::{list_tenants, CreateTenant, SetTenantActive},
-    components::{auth_card::action_error, error_view::ErrorPanel, meter::Meter},
-    paths::tenant_detail,
+    components::{
+        auth_card::reset_on_success,
+        confirm::{use_confirm, Confirmation},
+        data_table::{
+            use_list_query, ActionsHeader, Filter, FilterOption, ListQuery, ListToolbar, Pager,
+            RowMenu, SortHeader,
+        },
+        error_view::ErrorPanel,
+        meter::Meter,
+        progress::pending,
+        toast::use_toast,
+    },
+    paths::{tenant_detail, tenant_page},
 };
 use hub_model::{
     dates::iso_date_ms,
@@ -12,78 +25,42 @@ use hub_model::{
     tenants::{StatusFilter, TenantPage, TenantSort, TenantSummary, TENANT_PAGE_SIZES},
 };
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::{use_navigate, use_query_map},
-    NavigateOptions,
-};
+use leptos_router::components::A;
+use std::sync::Arc;
 
-/// The list's state, kept in the URL so that it survives reloads and the back button.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct ListState {
-    search: String,
-    status: StatusFilter,
-    sort: TenantSort,
-    descending: bool,
-    page: u32,
-    per_page: u32,
-}
-
-impl ListState {
-    fn href(&self) -> String {
-        let mut url = String::from("/tenants?");
-        let encoded: String = form_urlencoded::Serializer::new(String::new())
-            .append_pair("q", &self.search)
-            .append_pair("status", self.status.as_str())
-            .append_pair("sort", self.sort.as_str())
-            .append_pair("dir", if self.descending { "desc" } else { "asc" })
-            .append_pair("page", &self.page.to_string())
-            .append_pair("per_page", &self.per_page.to_string())
-            .finish();
-        url.push_str(&encoded);
-        url
-    }
-}
+/// Where the list lives.
+const PATH: &str = "/tenants";
 
 /// `/tenants`
 #[component]
 pub fn TenantsPage() -> impl IntoView {
-    let query = use_query_map();
-    let state = Memo::new(move |_| {
-        query.with(|q| ListState {
-            search: q.get("q").unwrap_or_default(),
-            status: StatusFilter::parse(&q.get("status").unwrap_or_default()),
-            sort: TenantSort::parse(&q.get("sort").unwrap_or_default()),
-            descending: q.get("dir").as_deref() == Some("desc"),
-            page: q
-                .get("page")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(1)
-                .max(1),
-            per_page: q
-                .get("per_page")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(TENANT_PAGE_SIZES[0]),
-        })
-    });
+    let query = use_list_query(&TENANT_PAGE_SIZES);
     let create = ServerAction::<CreateTenant>::new();
     let toggle = ServerAction::<SetTenantActive>::new();
+    // Bumped by an undo, which calls the server itself: the toast may outlive this page.
+    let refresh = RwSignal::new(0_u32);
     let tenants = Resource::new(
-        move || (state.get(), create.version().get(), toggle.version().get()),
-        |(s, _, _)| {
+        move || {
+            (
+                query.get(),
+                create.version().get(),
+                toggle.version().get(),
+                refresh.get(),
+            )
+        },
+        |(q, ..)| {
             list_tenants(
-                s.search,
-                s.status.as_str().to_owned(),
-                s.sort.as_str().to_owned(),
-                s.descending,
-                s.page,
-                s.per_page,
+                q.search.clone(),
+                StatusFilter::parse(q.filter("status")).as_str().to_owned(),
+                TenantSort::parse(&q.sort).as_str().to_owned(),
+                q.descending,
+                q.page,
+                q.per_page,
             )
         },
     );
-    let navigate = use_navigate();
-    let go = move |next: ListState| navigate(&next.href(), NavigateOptions::default());
     let license = use_context::<LicenseState>().unwrap_or(LicenseState::Unlicensed);
     let expired = matches!(license, LicenseState::Expired { .. });
     // Whether the license's maximum is reached, as last read by the count below. The create
@@ -91,6 +68,20 @@ pub fn TenantsPage() -> impl IntoView {
     // outside Suspense during server rendering held concurrent page loads until the pool
     // timed out (server/tests/workers.rs is the regression test).
     let at_max = RwSignal::new(false);
+    // The tenant just created: its row is highlighted.
+    let created = RwSignal::new(None::<String>);
+    announce_toggle(toggle, refresh);
+    let status = Filter {
+        name: "status",
+        label: "Status",
+        options: StatusFilter::ALL
+            .into_iter()
+            .map(|f| FilterOption {
+                value: f.as_str(),
+                label: f.label(),
+            })
+            .collect(),
+    };
 
     view! {
         <Title text="Tenants"/>
@@ -112,48 +103,100 @@ pub fn TenantsPage() -> impl IntoView {
                 })}
             </Transition>
         </header>
-        <CreateTenantForm create expired at_max/>
-        <Toolbar state go=go.clone()/>
-        <Transition fallback=|| view! { <div class="panel" aria-busy="true">"Loading tenants…"</div> }>
-            {move || {
-                let go = go.clone();
-                Suspend::new(async move {
-                    match tenants.await {
-                        Ok(page) => view! { <TenantTable page state=state.get_untracked() toggle go/> }.into_any(),
-                        Err(e) => view! { <ErrorPanel message=e.to_string()/> }.into_any(),
-                    }
-                })
-            }}
+        <CreateTenantForm create expired at_max created/>
+        <ListToolbar path=PATH query placeholder="Search by name or slug" label="Search tenants"
+            page_sizes=&TENANT_PAGE_SIZES filters=vec![status]/>
+        <Transition set_pending=pending() fallback=|| view! { <div class="panel" aria-busy="true">"Loading tenants…"</div> }>
+            {move || Suspend::new(async move {
+                match tenants.await {
+                    Ok(page) => view! { <TenantTable page query=query.get_untracked() toggle created/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel message=e.to_string()/> }.into_any(),
+                }
+            })}
         </Transition>
     }
 }
 
+/// Creates a tenant from a name. A name another tenant already has asks first (two tenants
+/// may share a name, but it is rarely meant); the box clears after creating, and the new row
+/// is highlighted in the list.
 #[component]
 fn CreateTenantForm(
     create: ServerAction<CreateTenant>,
     expired: bool,
     at_max: RwSignal<bool>,
+    created: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let error = action_error(create);
     let at_max = move || at_max.get();
-    let created = move || {
-        create.value().with(|v| {
-            v.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .map(|t| (t.name.clone(), t.id))
-        })
+    let form = NodeRef::<leptos::html::Form>::new();
+    let name_box = NodeRef::<leptos::html::Input>::new();
+    reset_on_success(create, form);
+    let toaster = use_toast();
+    let confirmer = use_confirm();
+    Effect::new(move |_| {
+        create.value().with(|last| match last {
+            Some(Ok(tenant)) => {
+                created.set(Some(tenant.id.to_string()));
+                toaster.success(format!(
+                    "Created {} with its default roles and dashboard.",
+                    tenant.name
+                ));
+            }
+            Some(Err(error)) => toaster.error(error.to_string()),
+            None => {}
+        });
+    });
+    // After hydration the form checks for a tenant of the same name before creating; before
+    // hydration it posts as a plain form.
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(name) = name_box.get_untracked().map(|input| input.value()) else {
+            return;
+        };
+        let name = name.trim().to_owned();
+        if name.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let clash = list_tenants(name.clone(), "all".into(), "name".into(), false, 1, 100)
+                .await
+                .ok()
+                .and_then(|page| {
+                    page.items
+                        .into_iter()
+                        .find(|t| t.name.eq_ignore_ascii_case(&name))
+                });
+            let input = CreateTenant { name: name.clone() };
+            match clash {
+                None => {
+                    create.dispatch(input);
+                }
+                Some(existing) => confirmer.ask(Confirmation {
+                    title: format!("Another tenant named {}?", existing.name),
+                    body: format!(
+                        "A tenant named {} already exists (slug {}). Create a second one with the same name?",
+                        existing.name, existing.slug
+                    ),
+                    confirm: "Create another".to_owned(),
+                    destructive: false,
+                    run: Arc::new(move || {
+                        create.dispatch(input.clone());
+                    }),
+                }),
+            }
+        });
     };
     view! {
         <section class="panel create-panel">
-            <ActionForm action=create attr:class="inline-form">
+            <form class="inline-form" node_ref=form method="post" action=CreateTenant::url() on:submit=on_submit>
                 <label class="field grow">
                     <span>"New tenant"</span>
-                    <input type="text" name="name" placeholder="Customer name, e.g. Contoso Ltd" required maxlength="100" autocomplete="off"/>
+                    <input node_ref=name_box type="text" name="name" placeholder="Customer name, e.g. Contoso Ltd" required maxlength="100" autocomplete="off"/>
                 </label>
                 <button type="submit" disabled=move || create.pending().get() || expired || at_max()>
                     {move || if create.pending().get() { "Creating…" } else { "Create tenant" }}
                 </button>
-            </ActionForm>
+            </form>
             {expired.then(|| view! {
                 <p class="form-warning" role="alert">
                     "Your MSP license has expired, so new tenants cannot be created. Existing tenants keep working. "
@@ -166,211 +209,103 @@ fn CreateTenantForm(
                     <a href="/license">"License page"</a> ". Deactivated tenants still count, because they keep their data."
                 </p>
             })}
-            {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-            {move || created().map(|(name, id)| view! {
-                <p class="form-success" role="status">
-                    "Created " <a href=tenant_detail(id)>{name}</a> " with its default roles and dashboard."
-                </p>
-            })}
         </section>
     }
 }
 
 #[component]
-fn Toolbar<F>(state: Memo<ListState>, go: F) -> impl IntoView
-where
-    F: Fn(ListState) + Clone + Send + Sync + 'static,
-{
-    let search = RwSignal::new(state.get_untracked().search);
-    let on_search = {
-        let go = go.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            go(ListState {
-                search: search.get_untracked(),
-                page: 1,
-                ..state.get_untracked()
-            });
-        }
-    };
-    let on_status = {
-        let go = go.clone();
-        move |ev| {
-            go(ListState {
-                status: StatusFilter::parse(&event_target_value(&ev)),
-                page: 1,
-                ..state.get_untracked()
-            })
-        }
-    };
-    let on_sort = {
-        let go = go.clone();
-        move |ev| {
-            go(ListState {
-                sort: TenantSort::parse(&event_target_value(&ev)),
-                page: 1,
-                ..state.get_untracked()
-            })
-        }
-    };
-    let on_direction = {
-        let go = go.clone();
-        move |_| {
-            let s = state.get_untracked();
-            go(ListState {
-                descending: !s.descending,
-                page: 1,
-                ..s
-            })
-        }
-    };
-    view! {
-        <div class="toolbar" role="search">
-            <form class="search-form" on:submit=on_search>
-                <label class="visually-hidden" for="tenant-search">"Search tenants"</label>
-                <input
-                    id="tenant-search"
-                    type="search"
-                    placeholder="Search by name or slug"
-                    prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
-                />
-                <button type="submit" class="button secondary">"Search"</button>
-            </form>
-            <label class="select">
-                <span>"Status"</span>
-                <select on:change=on_status aria-label="Status filter">
-                    {StatusFilter::ALL.into_iter().map(|f| view! {
-                        <option value=f.as_str() selected=move || state.get().status == f>{f.label()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <label class="select">
-                <span>"Sort by"</span>
-                <select on:change=on_sort aria-label="Sort by">
-                    {TenantSort::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=move || state.get().sort == s>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <button type="button" class="button secondary" on:click=on_direction
-                aria-label=move || if state.get().descending { "Descending: switch to ascending" } else { "Ascending: switch to descending" }>
-                {move || if state.get().descending { "↓ Descending" } else { "↑ Ascending" }}
-            </button>
-        </div>
-    }
-}
-
-#[component]
-fn TenantTable<F>(
+fn TenantTable(
     page: TenantPage,
-    state: ListState,
+    query: ListQuery,
     toggle: ServerAction<SetTenantActive>,
-    go: F,
-) -> impl IntoView
-where
-    F: Fn(ListState) + Clone + Send + Sync + 'static,
-{
-    let pages = page.pages();
-    let first = (i64::from(page.page) - 1) * i64::from(page.per_page) + 1;
-    let last = first + i64::try_from(page.items.len()).unwrap_or(0) - 1;
-    let toggle_error = action_error(toggle);
+    created: RwSignal<Option<String>>,
+) -> impl IntoView {
     if page.items.is_empty() {
-        let message = if state.search.is_empty() && state.status == StatusFilter::All {
+        let message = if query.search.is_empty()
+            && StatusFilter::parse(query.filter("status")) == StatusFilter::All
+        {
             "No tenants yet. Create the first one above."
         } else {
             "No tenant matches this search and filter."
         };
         return view! { <div class="panel empty-state" data-testid="tenant-empty"><p>{message}</p></div> }.into_any();
     }
-    let go_prev = {
-        let go = go.clone();
-        let state = state.clone();
-        move |_: leptos::ev::MouseEvent| {
-            go(ListState {
-                page: state.page.saturating_sub(1).max(1),
-                ..state.clone()
-            })
-        }
-    };
-    let go_next = {
-        let go = go.clone();
-        let state = state.clone();
-        move |_: leptos::ev::MouseEvent| {
-            go(ListState {
-                page: state.page + 1,
-                ..state.clone()
-            })
-        }
-    };
+    let list = use_list_query(&TENANT_PAGE_SIZES);
+    let current = TenantSort::parse(&query.sort).as_str();
+    let total = page.total;
     view! {
-        {move || toggle_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
         <div class="panel table-panel">
             <table class="data-table" data-testid="tenant-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Slug"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Usage"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        <SortHeader path=PATH query=list key="name" label="Name" current/>
+                        <SortHeader path=PATH query=list key="status" label="Status" current/>
+                        <SortHeader path=PATH query=list key="usage" label="Usage" current/>
+                        <SortHeader path=PATH query=list key="created" label="Created" current/>
+                        <ActionsHeader/>
                     </tr>
                 </thead>
                 <tbody>
-                    {page.items.into_iter().map(|tenant| view! { <TenantRow tenant toggle/> }).collect_view()}
+                    {page.items.into_iter().map(|tenant| view! { <TenantRow tenant toggle created/> }).collect_view()}
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            <span class="muted" data-testid="pager-status">
-                {format!("{first}–{last} of {} · page {} of {pages}", page.total, page.page)}
-            </span>
-            <div class="pager-buttons">
-                <button type="button" class="button secondary" disabled={page.page <= 1} on:click=go_prev>"← Previous"</button>
-                <button type="button" class="button secondary" disabled={page.page >= pages} on:click=go_next>"Next →"</button>
-            </div>
-        </nav>
+        <Pager path=PATH query total/>
     }
     .into_any()
 }
 
 #[component]
-fn TenantRow(tenant: TenantSummary, toggle: ServerAction<SetTenantActive>) -> impl IntoView {
+fn TenantRow(
+    tenant: TenantSummary,
+    toggle: ServerAction<SetTenantActive>,
+    created: RwSignal<Option<String>>,
+) -> impl IntoView {
     let usage = tenant.usage;
     let limits = tenant.limits;
     let id = tenant.id.to_string();
-    let next_active = !tenant.active;
     let meter_label = format!("Usage of {}", tenant.name);
+    let just_created = {
+        let id = id.clone();
+        move || created.with(|c| c.as_deref() == Some(id.as_str()))
+    };
+    let on_toggle = {
+        let tenant = tenant.clone();
+        move |_| toggle_tenant(&tenant, toggle)
+    };
+    let workspace = tenant_page(&tenant.slug, "dashboard");
+    let (menu_label, active) = (tenant.name.clone(), tenant.active);
     view! {
-        <tr data-testid="tenant-row" class:inactive=!tenant.active>
-            <td>
-                <A href=tenant_detail(&id)>{tenant.name.clone()}</A>
-                {tenant.is_default.then(|| view! { <span class="badge neutral">"Default"</span> })}
+        <tr data-testid="tenant-row" class:inactive=!tenant.active class:just-created=just_created>
+            <td data-label="Name">
+                <div class="cell-title">
+                    <A href=tenant_detail(&id)>{tenant.name.clone()}</A>
+                    {tenant.is_default.then(|| view! { <span class="badge neutral">"Default"</span> })}
+                </div>
+                <div class="cell-sub mono">{tenant.slug.clone()}</div>
             </td>
-            <td class="mono muted">{tenant.slug.clone()}</td>
-            <td>
+            <td data-label="Status">
                 {if tenant.active {
                     view! { <span class="badge success">"Active"</span> }.into_any()
                 } else {
                     view! { <span class="badge danger">"Deactivated"</span> }.into_any()
                 }}
             </td>
-            <td class="usage-cell">
+            <td data-label="Usage" class="usage-cell">
                 <span title="Automs">{format!("{}/{} Automs", usage.automs, limits.automs)}</span>
                 <span title="Users">{format!("{}/{} users", usage.users, limits.users)}</span>
                 <span title="AI agents">{format!("{}/{} agents", usage.agents, limits.agents)}</span>
                 <Meter used=usage.total() limit=limits.automs + limits.users + limits.agents label=meter_label/>
             </td>
-            <td class="muted">{iso_date_ms(tenant.created_at_ms)}</td>
+            <td data-label="Created" class="muted nowrap">{iso_date_ms(tenant.created_at_ms)}</td>
             <td class="actions">
-                <ActionForm action=toggle>
-                    <input type="hidden" name="id" value=id.clone()/>
-                    <input type="hidden" name="active" value=next_active.to_string()/>
-                    <button type="submit" class="button secondary small">
-                        {if next_active { "Reactivate" } else { "Deactivate" }}
+                <RowMenu label=menu_label>
+                    <a class="menu-item" role="menuitem" href=tenant_detail(&id)>"Open details"</a>
+                    <a class="menu-item" role="menuitem" href=workspace>"Open workspace"</a>
+                    <button type="button" role="menuitem" class="menu-item" class:danger=active on:click=on_toggle>
+                        {if active { "Deactivate…" } else { "Reactivate" }}
                     </button>
-                </ActionForm>
+                </RowMenu>
             </td>
         </tr>
     }
