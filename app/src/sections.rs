@@ -1,25 +1,33 @@
 //! The sections of the hub (DESIGN §5): one list drives the sidebar and the routes.
 
-use hub_model::permissions::{Action, Permission, PermissionSet, ResourceKind};
+use hub_model::{
+    permissions::{Action, Permission, PermissionSet, ResourceKind},
+    session::SystemRole,
+};
 
-/// What a tenant page needs before the sidebar shows it (the server checks again).
+/// What a page needs before the sidebar shows it (the server checks again).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Needs {
-    /// Nothing beyond entering the tenant.
+    /// Nothing beyond being signed in (or, for a tenant page, entering the tenant).
     Nothing,
-    /// View on this resource kind.
+    /// View on this resource kind in the tenant.
     View(ResourceKind),
-    /// The MSP Admin (API keys and the audit log are never a technician's).
+    /// The MSP Admin. API keys and the audit log are never a technician's, nor a tenant
+    /// user's: the audit log records the MSP's own staff at work (technicians' actions and
+    /// refusals), which is the MSP's governance, not the customer's (README, "Who sees what").
     MspAdmin,
+    /// Whoever administers the hub: the MSP Admin, or before a license the Administrator.
+    HubAdmin,
 }
 
 impl Needs {
-    /// Whether someone with `permissions` here (and `msp_admin` or not) may open the page.
-    pub fn met(self, permissions: PermissionSet, msp_admin: bool) -> bool {
+    /// Whether someone of `role`, with `permissions` in the tenant at hand, may open the page.
+    pub fn met(self, permissions: PermissionSet, role: SystemRole) -> bool {
         match self {
             Self::Nothing => true,
             Self::View(resource) => permissions.allows(Permission::new(resource, Action::View)),
-            Self::MspAdmin => msp_admin,
+            Self::MspAdmin => role == SystemRole::MspAdmin,
+            Self::HubAdmin => role.is_hub_admin(),
         }
     }
 }
@@ -39,7 +47,7 @@ pub struct Section {
 
 /// Pages of the MSP as a whole (MSP Admin).
 pub const MSP_SECTIONS: &[Section] = &[
-    Section { slug: "", title: "Overview", summary: "Your organization at a glance.", needs: Needs::MspAdmin },
+    Section { slug: "", title: "Overview", summary: "Your organization at a glance.", needs: Needs::Nothing },
     Section {
         slug: "tenants",
         title: "Tenants",
@@ -62,7 +70,7 @@ pub const MSP_SECTIONS: &[Section] = &[
         slug: "license",
         title: "License",
         summary: "MSP license status, expiry, tenant count and default limits.",
-        needs: Needs::MspAdmin,
+        needs: Needs::HubAdmin,
     },
     Section {
         slug: "branding",

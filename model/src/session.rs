@@ -79,6 +79,9 @@ pub struct SessionInfo {
     pub license: LicenseState,
     /// Whether the one-time MSP License Activation Notice awaits the MSP Admin.
     pub activation_notice: bool,
+    /// The tenant the user opened last, while still visible to them: the shell's Workspace
+    /// links follow it on pages outside any tenant.
+    pub last_tenant: Option<crate::workspace::WorkspaceEntry>,
 }
 
 /// Minimum password length for every account.

@@ -363,6 +363,21 @@ fn cases() -> Vec<Case> {
             targets: NONE,
             body: Body::Empty,
         },
+        // Pages whose reach is a decision of its own: the audit log and the API keys of a
+        // tenant are the MSP Admin's only (README, "Who sees what"): a technician or a
+        // tenant's own admin gets 403 in a tenant they may enter, 404 in any other.
+        Case {
+            method: "GET",
+            path: "/t/{tenant}/audit",
+            targets: BOTH,
+            body: Body::Empty,
+        },
+        Case {
+            method: "GET",
+            path: "/t/{tenant}/api-keys",
+            targets: BOTH,
+            body: Body::Empty,
+        },
     ]
 }
 
@@ -561,7 +576,10 @@ async fn status(server: &TestServer, who: Who, case: &Case, target: Target, ids:
     let client = client_for(server, who).await;
     let denied_before = denied_count(&ids.owner).await;
     let allowed_before = allowed_count(&ids.owner).await;
-    let path = case.path.replace("{file}", &ids.logo_path);
+    let path = case
+        .path
+        .replace("{file}", &ids.logo_path)
+        .replace("{tenant}", &tenant.slug);
     let request = match case.method {
         "GET" => client.get(server.url(&path)),
         _ => client.post(server.url(&path)),
@@ -616,6 +634,8 @@ const READS: &[&str] = &[
     "/api/t/api_keys",
     "/api/v1/whoami",
     "/api/v1/openapi.json",
+    "/t/{tenant}/audit",
+    "/t/{tenant}/api-keys",
 ];
 
 /// The key a key principal sends.

@@ -21,9 +21,14 @@ pub async fn get_session() -> Result<SessionInfo, HubError> {
     } else {
         (LicenseState::Unlicensed, false)
     };
+    let last_tenant = match &principal {
+        Some(p) if !setup_required => hub.last_tenant(p).await?,
+        _ => None,
+    };
     Ok(SessionInfo {
         setup_required,
         organization_name,
+        last_tenant,
         user: principal.map(|p| p.current_user()),
         brand,
         license,
@@ -78,7 +83,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let request = ssr::request_context();
     let signed_in = hub.login(&email, &password, &request.client).await?;
     ssr::set_cookie(&ssr::session_cookie(&signed_in.token, request.secure));
-    // Without a page to return to, land in the tenant opened last (while still allowed).
+    // Without a page to return to: the overview, the technician's last tenant, or the tenant
+    // user's tenant (`Hub::landing_path`).
     let target = match next {
         Some(next) => next.to_owned(),
         None => hub

@@ -12,20 +12,29 @@ use super::{
     user_menu::UserMenu,
 };
 use crate::{
-    api::{auth::get_session, license::DismissActivationNotice, workspace::list_workspaces},
-    context::{BrandState, CurrentTenant, Viewer, Workspaces},
+    api::{
+        auth::get_session,
+        license::DismissActivationNotice,
+        workspace::{get_tenant_context, list_workspaces},
+    },
+    context::{BrandState, CurrentTenant, TenantResource, Viewer, Workspaces},
     paths::{msp_page, tenant_in_path, tenant_page},
     sections::{MSP_SECTIONS, TENANT_SECTIONS},
 };
 use hub_model::{
-    license::LicenseState, session::SessionInfo, tenant_users::TenantContext,
+    license::LicenseState,
+    permissions::PermissionSet,
+    session::{SessionInfo, SystemRole},
+    tenant_users::TenantContext,
     workspace::WorkspaceList,
+    HubError,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, reactive::computed::suspense::SuspenseContext};
 use leptos_router::{
     components::{Outlet, A},
     hooks::use_location,
 };
+use slotmap::SlotMap;
 
 /// Loads the session and the workspaces, then renders the frame (or asks to sign in).
 ///
@@ -73,6 +82,39 @@ pub fn AppShell() -> impl IntoView {
     }
 }
 
+/// Keeps the shell's record of the current tenant (the switcher's label) and of the tenant
+/// opened last (the Workspace links outside any tenant) in step with the tenant context.
+///
+/// The effect runs under an owner of its own holding an inert suspense context. A resource
+/// remembers every suspense boundary it was read under and suspends each again on every
+/// refetch: read here, under the shell's boundary, it made every tenant switch replace the
+/// whole app with the shell's loading state. The sidebar and the pages read the same resource
+/// inside their own `<Transition>`, which keeps them on screen meanwhile.
+fn follow_the_tenant(
+    context: Resource<Result<TenantContext, HubError>>,
+    current: RwSignal<Option<TenantContext>>,
+    last_opened: RwSignal<Option<String>>,
+) {
+    let detached = Owner::new();
+    detached.with(|| {
+        provide_context(SuspenseContext {
+            tasks: ArcRwSignal::new(SlotMap::new()),
+        });
+        Effect::new(move |_| {
+            let read = context.get().and_then(Result::ok);
+            if let Some(ctx) = read.as_ref().filter(|c| c.active) {
+                if last_opened.get_untracked().as_deref() != Some(ctx.slug.as_str()) {
+                    last_opened.set(Some(ctx.slug.clone()));
+                }
+            }
+            if current.get_untracked() != read {
+                current.set(read);
+            }
+        });
+    });
+    on_cleanup(move || detached.cleanup());
+}
+
 /// Asks the server on every navigation whether the brand changed (the session token says
 /// which version this browser has), and applies a new one in place.
 fn refresh_brand_on_navigation(brand: RwSignal<hub_model::branding::Brand>) {
@@ -101,66 +143,155 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
     refresh_brand_on_navigation(brand);
     let location = use_location();
     let progress = expect_context::<Progress>();
-    let current_tenant = RwSignal::new(None::<TenantContext>);
-    provide_context(CurrentTenant(current_tenant));
     Confirmer::provide();
     Toaster::provide();
-    // The workspace the tenant pages link to: the one in the URL, else the first listed.
-    let first = workspaces.entries.first().map(|e| e.slug.clone());
-    let workspace =
-        Memo::new(move |_| tenant_in_path(&location.pathname.get()).or_else(|| first.clone()));
+    let role = viewer.user.role;
     let is_admin = viewer.is_hub_admin();
-    let organization = viewer.organization.clone();
+
+    // The workspace the Workspace links point at: the tenant in the URL; outside any tenant,
+    // the one opened last (in this tab, else in the last session) while it is active; else
+    // the first active one. Never a deactivated one outside its own pages.
+    let entries = workspaces.entries.clone();
+    let inactive: Vec<String> = entries
+        .iter()
+        .filter(|e| !e.active)
+        .map(|e| e.slug.clone())
+        .collect();
+    let first_active = entries.iter().find(|e| e.active).map(|e| e.slug.clone());
+    let last_opened = RwSignal::new(
+        info.last_tenant
+            .as_ref()
+            .filter(|e| e.active)
+            .map(|e| e.slug.clone()),
+    );
+    let workspace = Memo::new(move |_| {
+        tenant_in_path(&location.pathname.get())
+            .or_else(|| last_opened.get().filter(|slug| !inactive.contains(slug)))
+            .or_else(|| first_active.clone())
+    });
+    // The tenant of the page (or of the Workspace links) and the principal's permissions in
+    // it, asked of the server on every navigation inside a tenant (permissions act on the next
+    // request) and once per tenant elsewhere. The sidebar and the tenant pages share it; each
+    // reads it inside its own `<Transition>`, so a refetch keeps both on screen.
+    let context_key = Memo::new(move |_| {
+        let path = location.pathname.get();
+        if tenant_in_path(&path).is_some() {
+            Some(path)
+        } else {
+            workspace.get().map(|slug| tenant_page(&slug, ""))
+        }
+    });
+    let context = Resource::new(
+        move || context_key.get(),
+        |key| async move {
+            match key.as_deref().and_then(tenant_in_path) {
+                Some(slug) => get_tenant_context(slug).await,
+                None => Err(HubError::not_found("Tenant")),
+            }
+        },
+    );
+    provide_context(TenantResource(context));
+    let current_tenant = RwSignal::new(None::<TenantContext>);
+    provide_context(CurrentTenant(current_tenant));
+    follow_the_tenant(context, current_tenant, last_opened);
+
+    let single_tenant = !is_admin && workspaces.total == 1;
     let no_workspace = workspaces.entries.is_empty();
     let tenant_nav = move || {
-        let Some(slug) = workspace.get() else {
-            return view! {
-                <p class="nav-empty" data-testid="no-tenants">
-                    {if no_workspace { "No tenant is open to you yet. Ask your MSP Admin for access." } else { "" }}
-                </p>
+        Suspend::new(async move {
+            let ctx = context.await.ok();
+            let Some(ctx) = ctx else {
+                return view! {
+                    <p class="nav-empty" data-testid="no-tenants">
+                        {if no_workspace { "No tenant is open to you yet. Ask your MSP Admin for access." } else { "" }}
+                    </p>
+                }
+                .into_any();
+            };
+            let slug = ctx.slug.clone();
+            let links = TENANT_SECTIONS
+                .iter()
+                .filter(|section| section.needs.met(ctx.permissions, role))
+                .map(|section| {
+                    let href = tenant_page(&slug, section.slug);
+                    view! { <li><A href=href>{section.title}</A></li> }
+                })
+                .collect_view();
+            view! {
+                <h2 class="nav-heading" data-testid="workspace-heading">
+                    <span>"Workspace"</span>
+                    {(!single_tenant).then(|| view! { <span class="nav-tenant">{ctx.name.clone()}</span> })}
+                </h2>
+                <ul data-testid="workspace-nav">{links}</ul>
             }
-            .into_any();
-        };
-        // Until the tenant's permissions are read, every page is listed; then only those they open.
-        let permissions =
-            current_tenant.with(|c| c.as_ref().filter(|c| c.slug == slug).map(|c| c.permissions));
-        TENANT_SECTIONS
-            .iter()
-            .filter(|section| permissions.is_none_or(|p| section.needs.met(p, is_admin)))
-            .map(|section| {
-                let href = tenant_page(&slug, section.slug);
-                view! { <li><A href=href>{section.title}</A></li> }
-            })
-            .collect_view()
             .into_any()
+        })
+    };
+    let hub_sections: Vec<_> = MSP_SECTIONS
+        .iter()
+        .filter(|section| section.needs.met(PermissionSet::empty(), role))
+        .collect();
+    let hub_heading = match role {
+        SystemRole::MspAdmin => "MSP",
+        SystemRole::Administrator => "Organization",
+        _ => "Home",
+    };
+    let menu_open = RwSignal::new(false);
+    // A navigation closes the phone menu.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let organization = viewer.organization.clone();
+    let switcher = if single_tenant {
+        let name = workspaces
+            .entries
+            .first()
+            .map(|e| e.name.clone())
+            .unwrap_or_default();
+        view! {
+            <div class="switcher single" data-testid="single-tenant">
+                <span class="switcher-label">"Tenant"</span>
+                <span class="switcher-current">{name}</span>
+            </div>
+        }
+        .into_any()
+    } else if no_workspace && !is_admin {
+        ().into_any()
+    } else {
+        view! { <TenantSwitcher workspaces/> }.into_any()
     };
     let sidebar = view! {
-            <aside class="sidebar">
+            <aside class="sidebar" id="sidebar" class:open=move || menu_open.get()>
                 <BrandMark brand subtitle=organization/>
-                <TenantSwitcher workspaces/>
-                <nav class="nav" aria-label="Workspace">
-                    <h2 class="nav-heading">"Workspace"</h2>
-                    <ul>{tenant_nav}</ul>
+                {switcher}
+                <nav class="nav" aria-label=hub_heading>
+                    <h2 class="nav-heading">{hub_heading}</h2>
+                    <ul>
+                        {hub_sections
+                            .into_iter()
+                            .map(|section| {
+                                let href = msp_page(section.slug);
+                                view! { <li><A href=href exact=true>{section.title}</A></li> }
+                            })
+                            .collect_view()}
+                    </ul>
                 </nav>
-                <Show when=move || is_admin>
-                    <nav class="nav" aria-label="MSP">
-                        <h2 class="nav-heading">"MSP"</h2>
-                        <ul>
-                            {MSP_SECTIONS
-                                .iter()
-                                .map(|section| {
-                                    let href = msp_page(section.slug);
-                                    view! { <li><A href=href exact=true>{section.title}</A></li> }
-                                })
-                                .collect_view()}
-                        </ul>
-                    </nav>
-                </Show>
+                <nav class="nav" aria-label="Workspace">
+                    <Transition fallback=|| ()>{tenant_nav}</Transition>
+                </nav>
             </aside>
+            <div class="sidebar-scrim" class:open=move || menu_open.get() on:click=move |_| menu_open.set(false)></div>
     }
     .into_any();
     let topbar = view! {
         <header class="topbar">
+            <button type="button" class="menu-button" aria-controls="sidebar" data-testid="menu-button"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|o| *o = !*o)>
+                <span aria-hidden="true">"☰"</span>
+                <span class="visually-hidden">"Menu"</span>
+            </button>
             <span class="topbar-title">{viewer.organization.clone()}</span>
             <UserMenu user=viewer.user.clone()/>
         </header>

@@ -1,4 +1,7 @@
-//! The searchable tenant switcher in the sidebar (a keyboard-operable combobox).
+//! The searchable tenant switcher in the sidebar (a keyboard-operable combobox), built for
+//! people who switch all day: Ctrl+K (or ⌘K, or "/" outside a text field) opens it from
+//! anywhere; the tenants opened recently in this browser come first; the highlight starts on
+//! the current tenant; deactivated tenants come last and are marked; each entry shows its slug.
 //!
 //! Switching keeps the kind of page you are on and changes the URL to `/t/{slug}/...`;
 //! the router swaps the page in place, with no document reload. When the principal may see
@@ -11,6 +14,83 @@ use crate::{
 };
 use hub_model::workspace::{WorkspaceEntry, WorkspaceList, ORGANIZATION_SLUG};
 use leptos::{ev::KeyboardEvent, html, prelude::*};
+
+/// How many recently opened tenants come first.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const RECENT: usize = 5;
+/// Where this browser keeps them (slugs only; the list itself is always the server's).
+#[cfg(feature = "hydrate")]
+const RECENT_KEY: &str = "msp-hub.recent-tenants";
+
+/// The switcher's order: recently opened first (most recent first), then the rest by name;
+/// deactivated tenants after every active one, in the same order.
+fn switcher_order(mut entries: Vec<WorkspaceEntry>, recent: &[String]) -> Vec<WorkspaceEntry> {
+    let rank = |e: &WorkspaceEntry| {
+        recent
+            .iter()
+            .position(|r| *r == e.slug)
+            .unwrap_or(usize::MAX)
+    };
+    entries.sort_by(|a, b| {
+        b.active
+            .cmp(&a.active)
+            .then_with(|| rank(a).cmp(&rank(b)))
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+    entries
+}
+
+/// The recent list with `slug` in front.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn remember(mut recent: Vec<String>, slug: &str) -> Vec<String> {
+    recent.retain(|s| s != slug);
+    recent.insert(0, slug.to_owned());
+    recent.truncate(RECENT);
+    recent
+}
+
+#[cfg(feature = "hydrate")]
+fn stored_recent() -> Vec<String> {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|storage| storage.get_item(RECENT_KEY).ok().flatten())
+        .map(|text| {
+            text.split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(feature = "hydrate")]
+fn store_recent(recent: &[String]) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(RECENT_KEY, &recent.join(","));
+    }
+}
+
+/// Whether a key press should open the switcher: Ctrl+K / ⌘K anywhere, "/" outside text fields.
+#[cfg(feature = "hydrate")]
+fn is_switcher_shortcut(ev: &KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast as _;
+    if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
+        return true;
+    }
+    if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        return false;
+    }
+    let typing = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        });
+    !typing
+}
 use leptos_router::hooks::{use_location, use_navigate};
 
 /// The switcher: a button showing the current workspace that opens a searchable list.
@@ -30,6 +110,8 @@ pub fn TenantSwitcher(
     // Server results for the current query (only when the loaded list is incomplete).
     let remote: RwSignal<Option<(String, Vec<WorkspaceEntry>)>> = RwSignal::new(None);
     let current_tenant = use_context::<CurrentTenant>().map(|c| c.0);
+    // Loaded after hydration (the list renders only when opened, so server and client agree).
+    let recent = RwSignal::new(Vec::<String>::new());
 
     let current_slug = Memo::new(move |_| {
         tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
@@ -42,14 +124,16 @@ pub fn TenantSwitcher(
                 _ => Vec::new(),
             });
         }
-        all.get_value()
+        let found = all
+            .get_value()
             .into_iter()
             .filter(|e| {
                 needle.is_empty()
                     || e.name.to_lowercase().contains(&needle)
                     || e.slug.contains(&needle)
             })
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        recent.with(|r| switcher_order(found, r))
     });
     let searching = move || {
         let needle = query.get().trim().to_lowercase();
@@ -109,11 +193,34 @@ pub fn TenantSwitcher(
 
     Effect::new(move |_| {
         if open.get() {
+            // The highlight starts on the current tenant.
+            let current = current_slug.get_untracked();
+            let at = matches.with_untracked(|m| m.iter().position(|e| e.slug == current));
+            highlighted.set(at.unwrap_or(0));
             if let Some(input) = input_ref.get() {
                 let _ = input.focus();
             }
         }
     });
+    #[cfg(feature = "hydrate")]
+    {
+        recent.set(stored_recent());
+        Effect::new(move |_| {
+            let slug = current_slug.get();
+            if slug != ORGANIZATION_SLUG && all.with_value(|a| a.iter().any(|e| e.slug == slug)) {
+                let next = remember(recent.get_untracked(), &slug);
+                store_recent(&next);
+                recent.set(next);
+            }
+        });
+        let shortcut = window_event_listener(leptos::ev::keydown, move |ev| {
+            if is_switcher_shortcut(&ev) {
+                ev.prevent_default();
+                open.set(true);
+            }
+        });
+        on_cleanup(move || shortcut.remove());
+    }
 
     let on_keydown = {
         let choose = choose.clone();
@@ -157,6 +264,8 @@ pub fn TenantSwitcher(
                 aria-haspopup="listbox"
                 aria-expanded=move || open.get().to_string()
                 aria-labelledby="switcher-label switcher-current"
+                aria-keyshortcuts="Control+K /"
+                title="Switch tenant (Ctrl+K or /)"
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 <span id="switcher-current" class="switcher-current">{current_name}</span>
@@ -201,19 +310,25 @@ pub fn TenantSwitcher(
                                         let choose = choose.clone();
                                         let slug = entry.slug.clone();
                                         let is_current = entry.slug == current_slug.get_untracked();
+                                        let is_recent = recent.with_untracked(|r| r.contains(&entry.slug));
                                         view! {
                                             <li
                                                 id=format!("switcher-option-{index}")
                                                 role="option"
                                                 class="switcher-option"
                                                 class:highlighted=move || highlighted.get() == index
+                                                class:inactive=!entry.active
                                                 aria-selected=move || (highlighted.get() == index).to_string()
                                                 on:mousedown=move |ev| {
                                                     ev.prevent_default();
                                                     choose(slug.clone());
                                                 }
                                             >
-                                                <span>{entry.name}</span>
+                                                <span class="switcher-entry">
+                                                    <span class="switcher-name">{entry.name}</span>
+                                                    <span class="switcher-slug mono">{entry.slug.clone()}</span>
+                                                </span>
+                                                {(is_recent && entry.active).then(|| view! { <span class="switcher-recent">"recent"</span> })}
                                                 {(!entry.active).then(|| view! { <span class="switcher-inactive">"deactivated"</span> })}
                                                 {is_current.then(|| view! { <span class="switcher-check" aria-label="current">"✓"</span> })}
                                             </li>
@@ -229,4 +344,43 @@ pub fn TenantSwitcher(
         </div>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(slug: &str, active: bool) -> WorkspaceEntry {
+        WorkspaceEntry {
+            slug: slug.to_owned(),
+            name: slug.to_uppercase(),
+            active,
+        }
+    }
+
+    #[test]
+    fn recent_tenants_come_first_and_deactivated_ones_last() {
+        let entries = vec![
+            entry("alpha", true),
+            entry("bravo", false),
+            entry("charlie", true),
+            entry("delta", true),
+        ];
+        let recent = remember(remember(Vec::new(), "delta"), "bravo");
+        assert_eq!(recent, vec!["bravo".to_owned(), "delta".to_owned()]);
+        let order: Vec<String> = switcher_order(entries, &recent)
+            .into_iter()
+            .map(|e| e.slug)
+            .collect();
+        assert_eq!(order, ["delta", "alpha", "charlie", "bravo"]);
+    }
+
+    #[test]
+    fn the_recent_list_is_short_and_has_no_repeats() {
+        let mut recent = Vec::new();
+        for slug in ["a", "b", "c", "a", "d", "e", "f", "g"] {
+            recent = remember(recent, slug);
+        }
+        assert_eq!(recent, ["g", "f", "e", "d", "a"]);
+    }
 }

@@ -124,14 +124,15 @@ impl Hub {
         })
     }
 
-    /// Where a sign-in lands: the tenant last opened, while the user may still enter it.
-    pub async fn landing_path(&self, principal: &Principal) -> HubResult<Option<String>> {
+    /// The tenant this user opened last, while they may still see it (deactivated tenants
+    /// are listed for the MSP Admin only, marked).
+    pub async fn last_tenant(&self, principal: &Principal) -> HubResult<Option<WorkspaceEntry>> {
         let slug: Option<String> = sqlx::query_scalar(
             "SELECT t.slug FROM users u JOIN tenants t ON t.id = u.last_tenant_id WHERE u.id = $1",
         )
         .bind(principal.user_id.to_string())
         .fetch_optional(
-            self.system_conn(crate::SystemTask::new("find the landing page"))
+            self.system_conn(crate::SystemTask::new("find the last tenant"))
                 .await?
                 .conn(),
         )
@@ -141,10 +142,29 @@ impl Hub {
             return Ok(None);
         };
         let visible = self.workspaces_for(principal, Some(&slug), &slug).await?;
-        Ok(visible
-            .entries
-            .iter()
-            .any(|e| e.slug == slug && (e.active || principal.role == SystemRole::MspAdmin))
-            .then(|| format!("/t/{slug}/dashboard")))
+        Ok(visible.entries.into_iter().find(|e| e.slug == slug))
+    }
+
+    /// Where a sign-in without a `next` lands: the MSP Admin (and the unlicensed
+    /// Administrator) on the overview; a technician in the tenant they opened last, while they
+    /// may still enter it; a tenant user in their tenant. `None` is the overview.
+    pub async fn landing_path(&self, principal: &Principal) -> HubResult<Option<String>> {
+        let dashboard = |slug: &str| format!("/t/{slug}/dashboard");
+        match principal.role {
+            SystemRole::MspAdmin | SystemRole::Administrator => Ok(None),
+            SystemRole::Technician => Ok(self
+                .last_tenant(principal)
+                .await?
+                .filter(|e| e.active)
+                .map(|e| dashboard(&e.slug))),
+            SystemRole::TenantUser => {
+                let theirs = self.workspaces_for(principal, None, "").await?;
+                Ok(theirs
+                    .entries
+                    .first()
+                    .filter(|e| e.active)
+                    .map(|e| dashboard(&e.slug)))
+            }
+        }
     }
 }

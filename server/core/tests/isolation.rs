@@ -646,19 +646,25 @@ conformance!(
         );
         assert!(hub.tenant_users(&admin, &slug_a).await.is_ok());
 
-        // The last tenant opened is where the next sign-in lands.
+        // A tenant user's sign-in lands in their tenant, opened or not; the MSP Admin's on
+        // the overview, whatever they opened last (which the shell's links still follow).
         hub.set_tenant_active(&admin, a, true)
             .await
             .expect("reactivate");
+        assert_eq!(
+            hub.landing_path(&alice).await.expect("landing"),
+            Some(format!("/t/{slug_a}/dashboard"))
+        );
         hub.tenant_context(&alice, &slug_a).await.expect("open");
         assert_eq!(
             hub.landing_path(&alice).await.expect("landing"),
             Some(format!("/t/{slug_a}/dashboard"))
         );
         hub.tenant_context(&admin, &slug_b).await.expect("open b");
+        assert_eq!(hub.landing_path(&admin).await.expect("landing"), None);
         assert_eq!(
-            hub.landing_path(&admin).await.expect("landing"),
-            Some(format!("/t/{slug_b}/dashboard"))
+            hub.last_tenant(&admin).await.expect("last").map(|e| e.slug),
+            Some(slug_b.clone())
         );
     }
 );

@@ -2,12 +2,19 @@
 //! sidebar shows it to no one else, and the server refuses everyone else).
 
 use super::{in_tenant, opening, NoAccess};
-use crate::components::progress::pending;
-use crate::context::TenantResource;
 use crate::{
     api::api_keys::{get_api_keys, CreateApiKey, RevokeApiKey},
-    components::{auth_card::action_error, error_view::ErrorPanel},
-    context::Viewer,
+    components::{
+        confirm::{use_confirm, Confirmation},
+        data_table::{
+            page_in_memory, use_list_query, ActionsHeader, ListToolbar, Pager, RowMenu, SortHeader,
+        },
+        error_view::ErrorPanel,
+        progress::pending,
+        toast::{toast_results, use_toast},
+    },
+    context::{TenantResource, Viewer},
+    paths::tenant_page,
 };
 use hub_model::{
     api_keys::{ApiKeyStatus, ApiKeySummary, ApiScope, CreatedApiKey},
@@ -16,6 +23,7 @@ use hub_model::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use std::{cmp::Ordering, sync::Arc};
 
 /// The expiries the form offers, in days (`None`: never).
 const EXPIRIES: [(Option<i64>, &str); 4] = [
@@ -24,6 +32,9 @@ const EXPIRIES: [(Option<i64>, &str); 4] = [
     (Some(365), "1 year"),
     (None, "Never"),
 ];
+
+/// Page sizes of the key list.
+const PAGE_SIZES: &[u32] = &[25, 50, 100];
 
 /// `/t/{tenant}/api-keys`
 #[component]
@@ -34,6 +45,12 @@ pub fn ApiKeysPage() -> impl IntoView {
     let slug = Memo::new(move |_| params.with(|p| p.get("tenant").unwrap_or_default()));
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
+    toast_results(revoke, |key: &ApiKeySummary| {
+        Some(format!(
+            "Revoked \u{201c}{}\u{201d}. Runners using it are refused from now on.",
+            key.name
+        ))
+    });
     let msp_admin = viewer.user.role == hub_model::session::SystemRole::MspAdmin;
     // The key just created, shown until dismissed or until another tenant's page opens. It
     // lives here, above the list that reloads, and is taken out of the action at once, so
@@ -105,7 +122,12 @@ fn NewKeyForm(tenant: String, create: ServerAction<CreateApiKey>) -> impl IntoVi
     let name = RwSignal::new(String::new());
     let scopes = RwSignal::new(vec![ApiScope::RunsWrite]);
     let expiry = RwSignal::new(String::from("90"));
-    let error = action_error(create);
+    let toaster = use_toast();
+    Effect::new(move |_| {
+        if let Some(Err(error)) = create.value().get() {
+            toaster.error(error.to_string());
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let scopes = scopes
@@ -160,7 +182,6 @@ fn NewKeyForm(tenant: String, create: ServerAction<CreateApiKey>) -> impl IntoVi
                     <button type="submit" disabled=move || create.pending().get()>"Create key"</button>
                 </div>
             </form>
-            {move || error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </section>
     }
 }
@@ -195,33 +216,74 @@ fn NewKeySecret(created: CreatedApiKey, on_done: impl Fn() + 'static) -> impl In
     }
 }
 
+/// The key list's order for a sort key.
+fn compare_keys(a: &ApiKeySummary, b: &ApiKeySummary, key: &str) -> Ordering {
+    match key {
+        "name" => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        "last_used" => a.last_used_at.cmp(&b.last_used_at),
+        // Keys that never expire sort last.
+        "expires" => a
+            .expires_at
+            .unwrap_or(i64::MAX)
+            .cmp(&b.expires_at.unwrap_or(i64::MAX)),
+        "status" => (a.status != ApiKeyStatus::Active).cmp(&(b.status != ApiKeyStatus::Active)),
+        _ => a.created_at.cmp(&b.created_at),
+    }
+    .then_with(|| a.public_id.cmp(&b.public_id))
+}
+
 #[component]
 fn KeyTable(
     keys: Vec<ApiKeySummary>,
     tenant: String,
     revoke: ServerAction<RevokeApiKey>,
 ) -> impl IntoView {
-    let error = action_error(revoke);
+    let query = use_list_query(PAGE_SIZES);
+    let listed = query.get_untracked();
+    let path = tenant_page(&tenant, "api-keys");
+    let everyone = keys.len();
+    let (keys, total) = page_in_memory(
+        keys,
+        &listed,
+        "created",
+        |k, needle| k.name.to_lowercase().contains(needle) || k.public_id.contains(needle),
+        compare_keys,
+    );
+    let sort = if listed.sort.is_empty() {
+        "created"
+    } else {
+        listed.sort.as_str()
+    };
+    let current: &'static str = ["name", "created", "last_used", "expires", "status"]
+        .into_iter()
+        .find(|k| *k == sort)
+        .unwrap_or("created");
     view! {
         <section class="panel form-panel">
             <h2>"Keys"</h2>
-            {move || error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-            {if keys.is_empty() {
+            {if everyone == 0 {
                 view! { <p class="muted" data-testid="no-keys">"No keys yet. Create one for each runner, so that each can be revoked on its own."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <ListToolbar path=path.clone() query placeholder="Search by name or public id" label="Search keys" page_sizes=PAGE_SIZES/>
+                    {keys.is_empty().then(|| view! { <p class="muted">"No key matches this search."</p> })}
+                    <div class="table-panel flush">
                     <table class="data-table" data-testid="key-table">
                         <thead><tr>
-                            <th scope="col">"Name"</th><th scope="col">"Tenant"</th><th scope="col">"Scopes"</th>
-                            <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"Expires"</th>
-                            <th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            <SortHeader path=path.clone() query key="name" label="Name" current/>
+                            <th scope="col">"Scopes"</th>
+                            <SortHeader path=path.clone() query key="created" label="Created" current/>
+                            <SortHeader path=path.clone() query key="last_used" label="Last used" current/>
+                            <SortHeader path=path.clone() query key="expires" label="Expires" current/>
+                            <SortHeader path=path.clone() query key="status" label="Status" current/>
+                            <ActionsHeader/>
                         </tr></thead>
                         <tbody>
                             {keys.into_iter().map(|key| view! { <KeyRow key tenant=tenant.clone() revoke/> }).collect_view()}
                         </tbody>
                     </table>
                     </div>
+                    <Pager path=path.clone() query=listed.clone() total/>
                 }.into_any()
             }}
         </section>
@@ -230,7 +292,7 @@ fn KeyTable(
 
 #[component]
 fn KeyRow(key: ApiKeySummary, tenant: String, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
+    let confirmer = use_confirm();
     let id = key.id.to_string();
     let name = key.name.clone();
     let status = match key.status {
@@ -238,35 +300,48 @@ fn KeyRow(key: ApiKeySummary, tenant: String, revoke: ServerAction<RevokeApiKey>
         other => view! { <span class="badge danger">{other.label()}</span> }.into_any(),
     };
     let active = key.status == ApiKeyStatus::Active;
+    let on_revoke = {
+        let (tenant, id, name, key_tenant) = (
+            tenant.clone(),
+            id.clone(),
+            name.clone(),
+            key.tenant_name.clone(),
+        );
+        move |_| {
+            let input = RevokeApiKey {
+                tenant: tenant.clone(),
+                id: id.clone(),
+            };
+            confirmer.ask(Confirmation {
+                title: format!("Revoke \u{201c}{name}\u{201d}?"),
+                body: format!(
+                    "Runners at {key_tenant} using this key are refused from their very next request. A revoked key cannot be turned back on; create a new one instead."
+                ),
+                confirm: format!("Revoke \u{201c}{name}\u{201d}"),
+                destructive: true,
+                run: Arc::new(move || {
+                    revoke.dispatch(input.clone());
+                }),
+            });
+        }
+    };
     view! {
         <tr data-testid="key-row" data-key=key.public_id.clone() class:inactive=!active>
-            <td>{key.name.clone()}<br/><span class="muted mono">{format!("msphub_{}_…", key.public_id)}</span></td>
-            <td>{key.tenant_name.clone()}</td>
-            <td>{key.scopes.iter().map(|s| view! { <span class="badge neutral">{s.as_str()}</span>" " }).collect_view()}</td>
-            <td><span class="nowrap">{iso_date_ms(key.created_at)}</span><br/><span class="muted">{format!("by {}", key.created_by)}</span></td>
-            <td class="nowrap">{key.last_used_at.map_or_else(|| "Never".to_owned(), iso_date_ms)}</td>
-            <td class="nowrap">{key.expires_at.map_or_else(|| "Never".to_owned(), iso_date_ms)}</td>
-            <td>{status}</td>
+            <td data-label="Name">
+                <div class="cell-title">{key.name.clone()}</div>
+                <div class="cell-sub mono">{format!("msphub_{}_…", key.public_id)}</div>
+                <div class="cell-sub">{key.tenant_name.clone()}</div>
+            </td>
+            <td data-label="Scopes">{key.scopes.iter().map(|s| view! { <span class="badge neutral">{s.as_str()}</span>" " }).collect_view()}</td>
+            <td data-label="Created"><span class="nowrap">{iso_date_ms(key.created_at)}</span><div class="cell-sub">{format!("by {}", key.created_by)}</div></td>
+            <td data-label="Last used" class="nowrap">{key.last_used_at.map_or_else(|| "Never".to_owned(), iso_date_ms)}</td>
+            <td data-label="Expires" class="nowrap">{key.expires_at.map_or_else(|| "Never".to_owned(), iso_date_ms)}</td>
+            <td data-label="Status">{status}</td>
             <td class="actions">
                 {active.then(|| view! {
-                    <Show when=move || confirming.get() fallback=move || view! {
-                        <button type="button" class="button secondary small" on:click=move |_| confirming.set(true)>"Revoke"</button>
-                    }>
-                        {
-                            let (tenant, id, name) = (tenant.clone(), id.clone(), name.clone());
-                            view! {
-                                <span class="confirm-inline" role="group" aria-label="Confirm revoking">
-                                    <span>{format!("Revoke \u{201c}{name}\u{201d}? Runners using it are refused from their next request.")}</span>
-                                    <button type="button" class="button danger small" data-testid="confirm-revoke"
-                                        on:click={
-                                            let (tenant, id) = (tenant.clone(), id.clone());
-                                            move |_| { revoke.dispatch(RevokeApiKey { tenant: tenant.clone(), id: id.clone() }); }
-                                        }>"Revoke key"</button>
-                                    <button type="button" class="button secondary small" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                                </span>
-                            }
-                        }
-                    </Show>
+                    <RowMenu label=name.clone()>
+                        <button type="button" role="menuitem" class="menu-item danger" data-testid="revoke-key" on:click=on_revoke.clone()>"Revoke…"</button>
+                    </RowMenu>
                 })}
             </td>
         </tr>

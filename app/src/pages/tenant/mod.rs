@@ -1,20 +1,17 @@
 //! Pages inside one tenant: `/t/{tenant}/{section}`.
 //!
-//! [`TenantScope`] asks the server, on every navigation, which tenant the URL names and what
-//! the principal may do there (`t/context`): switching tenants or a changed assignment
-//! refreshes permissions and data in place, with no document reload. A tenant the principal
-//! may not enter answers 404, exactly like one that does not exist.
+//! The shell asks the server, on every navigation, which tenant the URL names and what the
+//! principal may do there (`t/context`, provided as `TenantResource`): switching tenants or a
+//! changed assignment refreshes permissions and data in place, with no document reload. A
+//! tenant the principal may not enter answers 404, exactly like one that does not exist.
 
 pub mod api_keys;
 pub mod users;
 
 use super::{msp::EmptySection, not_found::NotFoundPanel};
-use crate::components::progress::pending;
 use crate::{
-    api::workspace::get_tenant_context,
-    components::{error_view::error_page, permission_matrix::PermissionGrid},
-    context::{CurrentTenant, TenantResource, Viewer},
-    paths::tenant_in_path,
+    components::{error_view::error_page, permission_matrix::PermissionGrid, progress::pending},
+    context::{TenantResource, Viewer},
     sections::{tenant_section, Needs},
 };
 use hub_model::{
@@ -22,55 +19,14 @@ use hub_model::{
     tenant_users::TenantContext,
     HubError,
 };
-use leptos::{prelude::*, reactive::computed::suspense::SuspenseContext};
-use leptos_router::{components::Outlet, hooks::use_location};
-use slotmap::SlotMap;
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
 
-/// Reads, on the server, whether the principal may enter the tenant in the URL and with which
-/// permissions; the pages below show 404 when not, exactly as for a tenant that does not exist.
+/// The pages inside a tenant. The shell asks the server, on every navigation, whether the
+/// principal may enter the tenant in the URL and with which permissions (`TenantResource`);
+/// the pages below show 404 when not, exactly as for a tenant that does not exist.
 #[component]
 pub fn TenantScope() -> impl IntoView {
-    let location = use_location();
-    let current = expect_context::<CurrentTenant>().0;
-    // Re-read on every navigation inside the tenant too: permissions act on the next request.
-    // Paths outside any tenant (leaving the scope, signing out) keep the last one, so the
-    // scope being torn down asks nothing.
-    let scoped_path = Memo::new(move |previous: Option<&String>| {
-        let path = location.pathname.get();
-        match previous {
-            Some(previous) if tenant_in_path(&path).is_none() => previous.clone(),
-            _ => path,
-        }
-    });
-    let context = Resource::new(
-        move || scoped_path.get(),
-        |path| get_tenant_context(tenant_in_path(&path).unwrap_or_default()),
-    );
-    provide_context(TenantResource(context));
-    // The sidebar follows the tenant's permissions once they are read; set from an effect
-    // (never while rendering), so the server's HTML and the hydrating client agree.
-    //
-    // The effect runs under an owner of its own that holds an inert suspense context. A
-    // resource remembers every suspense boundary it was read under and suspends each of them
-    // again on every refetch: read here, under the shell's boundary, it made every tenant
-    // switch replace the whole app with the shell's loading state. The pages await the same
-    // resource inside their own `<Transition>`, which keeps them on screen meanwhile.
-    let detached = Owner::new();
-    detached.with(|| {
-        provide_context(SuspenseContext {
-            tasks: ArcRwSignal::new(SlotMap::new()),
-        });
-        Effect::new(move |_| {
-            let read = context.get().and_then(Result::ok);
-            if current.get_untracked() != read {
-                current.set(read);
-            }
-        });
-    });
-    on_cleanup(move || {
-        detached.cleanup();
-        current.set(None);
-    });
     view! { <Outlet/> }
 }
 
@@ -94,7 +50,7 @@ pub fn opening() -> impl IntoView {
 
 /// Whether the viewer may open a page with these needs in this tenant.
 pub fn may_open(needs: Needs, ctx: &TenantContext, viewer: &Viewer) -> bool {
-    needs.met(ctx.permissions, viewer.user.role.is_hub_admin())
+    needs.met(ctx.permissions, viewer.user.role)
 }
 
 /// A workspace page whose feature is not in this version yet: its header, what the
