@@ -58,6 +58,8 @@ pub enum AuditAction {
     TenantEmailDomains,
     /// `tenant.open`: Open a tenant.
     TenantOpen,
+    /// `tenant.list_mine`: List my tenants (a technician's overview).
+    TenantListMine,
     /// `technician.list`: List technicians.
     TechnicianList,
     /// `technician.view`: View a technician.
@@ -110,7 +112,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 50] = [
+    pub const ALL: [Self; 51] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -137,6 +139,7 @@ impl AuditAction {
         Self::TenantReactivate,
         Self::TenantEmailDomains,
         Self::TenantOpen,
+        Self::TenantListMine,
         Self::TechnicianList,
         Self::TechnicianView,
         Self::TechnicianCreate,
@@ -192,6 +195,7 @@ impl AuditAction {
             Self::TenantReactivate => "tenant.reactivate",
             Self::TenantEmailDomains => "tenant.email_domains",
             Self::TenantOpen => "tenant.open",
+            Self::TenantListMine => "tenant.list_mine",
             Self::TechnicianList => "technician.list",
             Self::TechnicianView => "technician.view",
             Self::TechnicianCreate => "technician.create",
@@ -248,6 +252,7 @@ impl AuditAction {
             Self::TenantReactivate => "Reactivate a tenant",
             Self::TenantEmailDomains => "Set a tenant's email domains",
             Self::TenantOpen => "Open a tenant",
+            Self::TenantListMine => "List my tenants",
             Self::TechnicianList => "List technicians",
             Self::TechnicianView => "View a technician",
             Self::TechnicianCreate => "Create a technician",

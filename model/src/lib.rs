@@ -9,6 +9,7 @@ pub mod dates;
 pub mod error;
 pub mod ids;
 pub mod license;
+pub mod overview;
 pub mod permissions;
 pub mod security;
 pub mod session;

@@ -150,6 +150,8 @@ fn cases() -> Vec<Case> {
         ),
         post("/api/license/dismiss_notice", Body::Empty),
         post("/api/security/throttles", Body::Empty),
+        post("/api/overview/attention", Body::Empty),
+        post("/api/overview/my_tenants", Body::Empty),
         post(
             "/api/tenants/list",
             Body::Form(&[
@@ -621,6 +623,8 @@ const READS: &[&str] = &[
     "/api/t/context",
     "/api/license",
     "/api/security/throttles",
+    "/api/overview/attention",
+    "/api/overview/my_tenants",
     "/api/tenants/list",
     "/api/tenants/detail",
     "/api/technicians/list",

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod branding;
 pub mod license;
+pub mod overview;
 pub mod security;
 pub mod technicians;
 pub mod tenant_users;

@@ -18,6 +18,7 @@ use crate::{
         workspace::{get_tenant_context, list_workspaces},
     },
     context::{BrandState, CurrentTenant, TenantResource, Viewer, Workspaces},
+    pages::not_found::{NotFoundPanel, UnknownPage},
     paths::{msp_page, tenant_in_path, tenant_page},
     sections::{MSP_SECTIONS, TENANT_SECTIONS},
 };
@@ -147,6 +148,7 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
     Toaster::provide();
     let role = viewer.user.role;
     let is_admin = viewer.is_hub_admin();
+    let unknown_page = use_context::<UnknownPage>().is_some();
 
     // The workspace the Workspace links point at: the tenant in the URL; outside any tenant,
     // the one opened last (in this tab, else in the last session) while it is active; else
@@ -322,7 +324,11 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
                 <ProgressBar/>
                 <main class="content" id="content" aria-busy=move || progress.active().to_string()>
                     <ErrorBoundary fallback=error_fallback>
-                        <Outlet/>
+                        {if unknown_page {
+                            view! { <NotFoundPanel what="Page"/> }.into_any()
+                        } else {
+                            view! { <Outlet/> }.into_any()
+                        }}
                     </ErrorBoundary>
                 </main>
             </div>

@@ -49,6 +49,12 @@ fn remember(mut recent: Vec<String>, slug: &str) -> Vec<String> {
     recent
 }
 
+/// The tenants opened recently in this browser, most recent first (slugs).
+#[cfg(feature = "hydrate")]
+pub fn recent_tenants() -> Vec<String> {
+    stored_recent()
+}
+
 #[cfg(feature = "hydrate")]
 fn stored_recent() -> Vec<String> {
     window()

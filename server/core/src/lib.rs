@@ -13,6 +13,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod license;
+pub mod overview;
 pub mod secrets;
 pub mod setup;
 pub mod technicians;

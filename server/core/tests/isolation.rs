@@ -912,3 +912,121 @@ conformance!(
         drop(hub);
     }
 );
+
+// The overview: what needs the MSP Admin's attention is read from the data as it is, and a
+// technician's overview lists exactly their tenants with their access; neither is anyone
+// else's.
+conformance!(
+    the_overview_shows_what_needs_attention_and_a_technicians_tenants,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 5).await;
+        let ((a, slug_a), (b, _)) = two_tenants(&hub, &admin).await;
+        let quiet = hub.msp_attention(&admin).await.expect("attention");
+        assert_eq!(
+            (
+                quiet.near_limit_count,
+                quiet.deactivated_count,
+                quiet.idle_technician_count
+            ),
+            (0, 0, 0)
+        );
+        assert_eq!((quiet.tenants_used, quiet.tenants_allowed), (2, 5));
+        assert!(quiet.license_days_left > 0, "{}", quiet.license_days_left);
+
+        // A: one user seat, taken; B: deactivated; Ivy: no tenant; Tom: A only.
+        hub.update_tenant(
+            &admin,
+            a,
+            "Tenant A",
+            TenantLimits {
+                automs: 5,
+                users: 1,
+                agents: 1,
+            },
+        )
+        .await
+        .expect("limit");
+        let viewer = hub
+            .tenant_users(&admin, &slug_a)
+            .await
+            .expect("a")
+            .roles
+            .into_iter()
+            .find(|r| r.name == "Viewer")
+            .expect("viewer")
+            .id;
+        hub.create_tenant_user(
+            &admin,
+            &slug_a,
+            &NewTenantUser {
+                display_name: "Val".to_owned(),
+                email: "val@a.example".to_owned(),
+                password: PASSWORD.to_owned(),
+                role_id: viewer,
+            },
+        )
+        .await
+        .expect("user");
+        hub.set_tenant_active(&admin, b, false)
+            .await
+            .expect("deactivate");
+        let tom = hub
+            .create_technician(&admin, &profile("Tom Tech", "tom@msp.example"), PASSWORD)
+            .await
+            .expect("tom");
+        hub.create_technician(&admin, &profile("Ivy Idle", "ivy@msp.example"), PASSWORD)
+            .await
+            .expect("ivy");
+        let grant = PermissionSet::view_only();
+        hub.assign_tenants(&admin, tom.id, &[a], grant)
+            .await
+            .expect("assign");
+
+        let seen = hub.msp_attention(&admin).await.expect("attention");
+        assert_eq!(
+            seen.near_limit.iter().map(|t| t.id).collect::<Vec<_>>(),
+            vec![a]
+        );
+        assert_eq!(
+            seen.near_limit[0].technicians, 1,
+            "the summary counts assignments"
+        );
+        assert_eq!(
+            seen.deactivated.iter().map(|t| t.id).collect::<Vec<_>>(),
+            vec![b]
+        );
+        assert_eq!(
+            seen.idle_technicians
+                .iter()
+                .map(|t| t.email.as_str())
+                .collect::<Vec<_>>(),
+            vec!["ivy@msp.example"]
+        );
+        assert_eq!(
+            (
+                seen.near_limit_count,
+                seen.deactivated_count,
+                seen.idle_technician_count
+            ),
+            (1, 1, 1)
+        );
+
+        let tom_signed_in = sign_in(&hub, "tom@msp.example", PASSWORD).await;
+        let theirs = hub.my_tenants(&tom_signed_in).await.expect("mine");
+        assert_eq!(theirs.len(), 1);
+        assert_eq!(
+            (theirs[0].slug.as_str(), theirs[0].permissions),
+            (slug_a.as_str(), grant)
+        );
+        assert_eq!(
+            hub.msp_attention(&tom_signed_in).await.err(),
+            Some(HubError::Forbidden)
+        );
+        assert_eq!(
+            hub.my_tenants(&admin).await.err(),
+            Some(HubError::Forbidden)
+        );
+    }
+);

@@ -8,7 +8,12 @@ pub mod overview;
 pub mod technicians;
 pub mod tenants;
 
-use crate::{components::error_view::ErrorPanel, context::Viewer, sections::msp_section};
+use crate::{
+    components::error_view::{Problem, ProblemKind},
+    context::Viewer,
+    pages::not_found::NotFoundPanel,
+    sections::msp_section,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -17,10 +22,13 @@ use leptos_meta::Title;
 pub fn MspSectionPage(slug: &'static str) -> impl IntoView {
     let viewer = expect_context::<Viewer>();
     let Some(section) = msp_section(slug) else {
-        return view! { <ErrorPanel message="This page does not exist."/> }.into_any();
+        return view! { <NotFoundPanel what="Page"/> }.into_any();
     };
-    if !viewer.is_hub_admin() {
-        return view! { <ErrorPanel message="You do not have permission to do that."/> }.into_any();
+    if !section.needs.met(
+        hub_model::permissions::PermissionSet::empty(),
+        viewer.user.role,
+    ) {
+        return not_yours(section.title);
     }
     view! { <EmptySection title=section.title summary=section.summary/> }.into_any()
 }
@@ -37,8 +45,20 @@ where
     if viewer.is_hub_admin() {
         page().into_any()
     } else {
-        view! { <ErrorPanel message="You do not have permission to do that."/> }.into_any()
+        not_yours("This page")
     }
+}
+
+/// An MSP page someone else opened: 403, in the shell's one problem design.
+fn not_yours(title: &'static str) -> AnyView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_status(http::StatusCode::FORBIDDEN);
+    view! {
+        <Problem kind=ProblemKind::Forbidden title=title
+            detail="Only your MSP Admin can open this page."
+            hint="Your tenants are in the switcher and on the overview."/>
+    }
+    .into_any()
 }
 
 /// The header and empty state of a page whose feature is not in this version yet.

@@ -10,7 +10,11 @@ pub mod users;
 
 use super::{msp::EmptySection, not_found::NotFoundPanel};
 use crate::{
-    components::{error_view::error_page, permission_matrix::PermissionGrid, progress::pending},
+    components::{
+        error_view::{error_page, Problem, ProblemKind},
+        permission_matrix::PermissionGrid,
+        progress::pending,
+    },
     context::{TenantResource, Viewer},
     sections::{tenant_section, Needs},
 };
@@ -118,10 +122,8 @@ pub fn NoAccess(title: &'static str, tenant: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::ssr::set_status(http::StatusCode::FORBIDDEN);
     view! {
-        <div class="panel error-panel" data-testid="no-access">
-            <h1>{title}</h1>
-            <p>{format!("You do not have permission to open {title} in {tenant}.")}</p>
-            <p class="muted">"Ask your MSP Admin if you need it."</p>
-        </div>
+        <Problem kind=ProblemKind::Forbidden title=title
+            detail=format!("You do not have permission to open {title} in {tenant}.")
+            hint="Ask your MSP Admin if you need it."/>
     }
 }
