@@ -82,14 +82,18 @@ pub fn App() -> impl IntoView {
     let shared_brand = ArcRwSignal::new(Brand::default());
     let brand = RwSignal::from(shared_brand.clone());
     provide_context(BrandState(brand));
-    let progress = Progress::provide();
+    // The pages' transitions report to the progress bar. Not the router's `set_is_routing`:
+    // setting it switches leptos_router 0.8 to transition mode, whose disposal order left
+    // the previous page's reactive values in use after they were disposed (a panic on the
+    // first navigation into the shell).
+    Progress::provide();
     view! {
         <Title formatter=move |page: String| {
             let product = shared_brand.with(|b| b.product_name.clone());
             let title = if page.is_empty() { product } else { format!("{page} · {product}") };
             title_text(title)
         }/>
-        <Router set_is_routing=progress.source()>
+        <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()}/>
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>

@@ -64,44 +64,86 @@ test('tenants: create, search, sort, page through, deactivate and reactivate', a
   for (const name of ['Acme Corporation', 'Zenith Labs']) {
     await page.getByLabel('New tenant').fill(name);
     await page.getByRole('button', { name: 'Create tenant' }).click();
-    await expect(page.getByRole('status').filter({ hasText: `Created ${name}` })).toBeVisible();
+    await expect(page.getByTestId('toast').filter({ hasText: `Created ${name}` })).toBeVisible();
+    // The name box clears after creating.
+    await expect(page.getByLabel('New tenant')).toHaveValue('');
   }
   await expect(page.getByTestId('tenant-count')).toContainText('33 / 40');
+  // The row just created is highlighted (Zenith Labs is on page 2; Acme on page 1 is not).
+  await expect(page.locator('tr.just-created')).toHaveCount(0);
 
-  // 33 tenants by name: page 1 of 2.
+  // A name that exists already asks first; cancelling creates nothing.
+  await page.getByLabel('New tenant').fill('acme corporation');
+  await page.getByRole('button', { name: 'Create tenant' }).click();
+  const dialog = page.getByTestId('confirm-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('A tenant named Acme Corporation already exists');
+  await dialog.getByTestId('confirm-cancel').click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('tenant-count')).toContainText('33 / 40');
+
+  // 33 tenants by name: page 1 of 2; Next is a link.
   await expect(page.getByTestId('pager-status')).toContainText('of 33 · page 1 of 2');
   await expect(page.getByTestId('tenant-row').first()).toContainText('Acme Corporation');
-  await page.getByRole('button', { name: 'Next →' }).click();
+  await expect(page.getByTestId('tenant-row').first()).toContainText('acme-corporation');
+  await page.getByRole('link', { name: 'Next →' }).click();
   await expect(page.getByTestId('pager-status')).toContainText('page 2 of 2');
   await expect(page.getByTestId('tenant-row')).toHaveCount(8);
   await expect(page).toHaveURL(/page=2/);
+  await expect(page.locator('tr.just-created')).toContainText('Zenith Labs');
 
-  // Sort by name, descending.
-  await page.getByLabel('Sort by').selectOption('name');
-  await page.getByRole('button', { name: /Ascending/ }).click();
+  // The Name header sorts; it shows the sort, and again flips it.
+  const nameHeader = page.locator('th', { has: page.getByTestId('sort-name') });
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'ascending');
+  await page.getByTestId('sort-name').click();
+  await expect(nameHeader).toHaveAttribute('aria-sort', 'descending');
   await expect(page.getByTestId('tenant-row').first()).toContainText('Zenith Labs');
+  await expect(page).toHaveURL(/sort=name&dir=desc/);
 
-  // Search by name, then by slug.
+  // Search as you type (kept in the URL), by name, then by slug.
   await page.getByLabel('Search tenants').fill('client 1');
-  await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByTestId('tenant-row')).toHaveCount(10);
+  await expect(page).toHaveURL(/q=client\+1/);
   await page.getByLabel('Search tenants').fill('acme-corp');
-  await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByTestId('tenant-row')).toHaveCount(1);
 
-  // Deactivate it, find it under the status filter, reactivate it.
+  // Deactivating asks first and says what it takes away; Cancel changes nothing.
   const row = page.getByTestId('tenant-row').first();
-  await row.getByRole('button', { name: 'Deactivate' }).click();
+  const openMenu = async () => {
+    await row.getByTestId('row-menu').locator('summary').click();
+  };
+  await openMenu();
+  await row.getByRole('menuitem', { name: 'Deactivate…' }).click();
+  await expect(dialog).toContainText('Deactivate Acme Corporation?');
+  await expect(dialog).toContainText('0 technicians and 0 users lose access to it; nothing is deleted');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(row).toContainText('Active');
+
+  // Confirmed: deactivated, with a toast that can undo it.
+  await openMenu();
+  await row.getByRole('menuitem', { name: 'Deactivate…' }).click();
+  await dialog.getByRole('button', { name: 'Deactivate Acme Corporation' }).click();
   await expect(row).toContainText('Deactivated');
+  const toast = page.getByTestId('toast').filter({ hasText: 'Acme Corporation is deactivated' });
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(row).toContainText('Active');
+  await openMenu();
+  await row.getByRole('menuitem', { name: 'Deactivate…' }).click();
+  await dialog.getByRole('button', { name: 'Deactivate Acme Corporation' }).click();
+  await expect(row).toContainText('Deactivated');
+
+  // Find it under the status filter, reactivate it (no question: nothing is lost by that).
   await page.getByLabel('Search tenants').fill('');
-  await page.getByRole('button', { name: 'Search' }).click();
-  await page.getByLabel('Status filter').selectOption('inactive');
+  await expect(page.getByTestId('tenant-row')).toHaveCount(25);
+  await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('inactive');
   await expect(page.getByTestId('tenant-row')).toHaveCount(1);
   await expect(page.getByTestId('tenant-row').first()).toContainText('Acme Corporation');
-  await page.getByTestId('tenant-row').first().getByRole('button', { name: 'Reactivate' }).click();
+  await page.getByTestId('tenant-row').first().getByTestId('row-menu').locator('summary').click();
+  await page.getByTestId('tenant-row').first().getByRole('menuitem', { name: 'Reactivate' }).click();
   await expect(page.getByTestId('tenant-empty')).toBeVisible();
-  await page.getByLabel('Status filter').selectOption('all');
-  await page.getByLabel('Sort by').selectOption('status');
+  await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('all');
+  await page.getByTestId('sort-status').click();
   await expect(page.getByTestId('tenant-row').first()).toContainText('Active');
 
   // All of it happened in place: no document reload.

@@ -55,10 +55,13 @@ test('the MSP Admin creates a key, copies it once, a runner uses it, and revokin
   await expect(shown).toHaveCount(0);
 
   // Revoking asks first, then acts on the runner's very next request.
-  await page.getByTestId('key-row').getByRole('button', { name: 'Revoke' }).click();
-  await expect(page.getByTestId('key-row')).toContainText('Runners using it are refused');
-  await page.getByTestId('confirm-revoke').click();
+  await page.getByTestId('key-row').getByTestId('row-menu').locator('summary').click();
+  await page.getByTestId('revoke-key').click();
+  const dialog = page.getByTestId('confirm-dialog');
+  await expect(dialog).toContainText('refused from their very next request');
+  await dialog.getByRole('button', { name: 'Revoke “Office runner”' }).click();
   await expect(page.getByTestId('key-row')).toContainText('Revoked');
+  await expect(page.getByTestId('toast').filter({ hasText: 'Revoked “Office runner”' })).toBeVisible();
   await expect(page.getByTestId('new-key')).toHaveCount(0);
   expect(await page.content()).not.toContain(secret.slice(20));
   await page.reload();

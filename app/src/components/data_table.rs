@@ -389,6 +389,7 @@ pub fn RowMenu(
     children: Children,
 ) -> impl IntoView {
     let menu = NodeRef::<leptos::html::Details>::new();
+    let menu_name = format!("Actions for {label}");
     let close = move || {
         if let Some(menu) = menu.get_untracked() {
             menu.set_open(false);
@@ -397,10 +398,10 @@ pub fn RowMenu(
     view! {
         <details class="row-menu" node_ref=menu data-testid="row-menu"
             on:keydown=move |event: ev::KeyboardEvent| if event.key() == "Escape" { close() }>
-            <summary class="row-menu-button" aria-label=format!("Actions for {label}") title="Actions">
+            <summary class="row-menu-button" aria-label=format!("Actions for {label}") title="Actions" aria-haspopup="menu">
                 <span aria-hidden="true">"⋯"</span>
             </summary>
-            <div class="row-menu-items" on:click=move |_| close()>
+            <div class="row-menu-items" role="menu" aria-label=menu_name on:click=move |_| close()>
                 {children()}
             </div>
         </details>

@@ -1,6 +1,5 @@
-//! The slim progress bar at the top of the content area. It is on while the router loads a
-//! page's code or while any page replaces its data (every page's `<Transition>` reports to it
-//! through [`pending`]). What is on screen stays there meanwhile: navigation never blanks
+//! The slim progress bar at the top of the content area. It is on while any page loads or
+//! replaces its data (every page's `<Transition>` reports to it through [`pending`]). What is on screen stays there meanwhile: navigation never blanks
 //! the app, it shows this bar and swaps the content when the new data is ready.
 
 use leptos::prelude::*;
@@ -9,7 +8,7 @@ use std::sync::{
     Arc,
 };
 
-/// How many sources (the router, page transitions) are loading right now.
+/// How many sources (page transitions) are loading right now.
 #[derive(Clone, Copy, Debug)]
 pub struct Progress(RwSignal<u32>);
 

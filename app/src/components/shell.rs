@@ -50,8 +50,11 @@ pub fn AppShell() -> impl IntoView {
     let workspaces =
         Resource::new_blocking(|| (), move |()| list_workspaces(current.clone(), None));
     let brand = expect_context::<BrandState>().0;
+    // Read untracked: the frame sets the brand when it renders, and a tracked read here
+    // would make the boundary render the frame again (disposing the first one under its
+    // still-scheduled effects).
     let loading = move || {
-        let product = brand.with(|b| b.product_name.clone());
+        let product = brand.with_untracked(|b| b.product_name.clone());
         view! { <div class="boot" aria-busy="true">{format!("Loading {product}…")}</div> }
     };
     view! {
@@ -175,12 +178,17 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
     // it, asked of the server on every navigation inside a tenant (permissions act on the next
     // request) and once per tenant elsewhere. The sidebar and the tenant pages share it; each
     // reads it inside its own `<Transition>`, so a refetch keeps both on screen.
-    let context_key = Memo::new(move |_| {
+    // Outside any tenant the key stays as it was while the Workspace links' tenant is the same:
+    // leaving a tenant (for an MSP page, or signing out) asks nothing.
+    let context_key = Memo::new(move |previous: Option<&Option<String>>| {
         let path = location.pathname.get();
         if tenant_in_path(&path).is_some() {
-            Some(path)
-        } else {
-            workspace.get().map(|slug| tenant_page(&slug, ""))
+            return Some(path);
+        }
+        let slug = workspace.get();
+        match previous {
+            Some(Some(key)) if tenant_in_path(key) == slug => Some(key.clone()),
+            _ => slug.map(|slug| tenant_page(&slug, "")),
         }
     });
     let context = Resource::new(

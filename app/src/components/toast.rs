@@ -121,27 +121,26 @@ pub fn ToastHost() -> impl IntoView {
     let toaster = expect_context::<Toaster>();
     view! {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
-            <For each=move || toaster.toasts.get() key=|toast| toast.id let(toast)>
-                {
-                    let id = toast.id;
-                    let undo = toast.undo.map(|undo| view! {
-                        <button type="button" class="toast-undo" on:click=move |_| {
-                            toaster.dismiss(id);
-                            undo();
-                        }>"Undo"</button>
-                    });
-                    view! {
-                        <div class="toast" class:error=toast.kind == ToastKind::Error
-                            role=if toast.kind == ToastKind::Error { "alert" } else { "none" }
-                            data-testid="toast">
-                            <span>{toast.message}</span>
-                            {undo}
-                            <button type="button" class="toast-close" aria-label="Close"
-                                on:click=move |_| toaster.dismiss(id)>"×"</button>
-                        </div>
-                    }
+            // A handful at most: re-rendered whole on a change (a keyed list costs more code
+            // in every page's bundle than it saves here).
+            {move || toaster.toasts.get().into_iter().map(|toast| {
+                let id = toast.id;
+                let undo = toast.undo.map(|undo| view! {
+                    <button type="button" class="toast-undo" on:click=move |_| {
+                        toaster.dismiss(id);
+                        undo();
+                    }>"Undo"</button>
+                });
+                let error = toast.kind == ToastKind::Error;
+                view! {
+                    <div class="toast" class:error=error role=if error { "alert" } else { "none" } data-testid="toast">
+                        <span>{toast.message}</span>
+                        {undo}
+                        <button type="button" class="toast-close" aria-label="Close"
+                            on:click=move |_| toaster.dismiss(id)>"×"</button>
+                    </div>
                 }
-            </For>
+            }).collect_view()}
         </div>
     }
 }

@@ -3,9 +3,10 @@
 //! The demo shows every feature that exists: an activated MSP license (signed with the
 //! repository's development key), the Default Tenant, a few dozen customer tenants with
 //! some deactivated, technicians with per-tenant permissions (one deactivated, one not yet
-//! assigned), tenant users under the built-in and a custom role, API keys of a tenant (one
-//! revoked; the live one printed once at start-up for trying the API), and the activation
-//! notice waiting to be read.
+//! assigned), tenant users under the built-in and a custom role (the first tenant near its
+//! user limit), API keys of a tenant (one revoked; the live one printed once at start-up for
+//! trying the API), and the activation notice waiting to be read: the overview has something
+//! in every list.
 
 use crate::{
     license::{LicenseClaims, LicenseIssuer, DEVELOPMENT_PRIVATE_KEY, DEVELOPMENT_PUBLIC_KEY},
@@ -282,6 +283,12 @@ impl Hub {
                 "adatum-demo-helpdesk",
                 helpdesk.id,
             ),
+            (
+                "Omar Okafor",
+                "omar@adatum.example",
+                "adatum-demo-viewer-2",
+                role("Viewer")?,
+            ),
         ] {
             let user = NewTenantUser {
                 display_name: name.to_owned(),
@@ -291,8 +298,15 @@ impl Hub {
             };
             self.create_tenant_user(admin, first, &user).await?;
         }
-        // Adatum's admins may only add users at Adatum's own domain.
+        // Adatum's admins may only add users at Adatum's own domain; with 4 of 5 seats used,
+        // Adatum is near its user limit (the overview lists it).
         self.set_tenant_email_domains(admin, tenants[0].id, "adatum.example")
+            .await?;
+        let limits = TenantLimits {
+            users: 5,
+            ..tenants[0].limits
+        };
+        self.update_tenant(admin, tenants[0].id, &tenants[0].name, limits)
             .await?;
         Ok(())
     }

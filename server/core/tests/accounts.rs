@@ -426,9 +426,21 @@ conformance!(
             hub.seed_demo().await.expect("seed"),
             DemoSeed::AlreadyPopulated
         );
-        hub.login(DEMO_ADMIN.email, DEMO_ADMIN.password, &client("10.0.0.1"))
+        let admin = hub
+            .login(DEMO_ADMIN.email, DEMO_ADMIN.password, &client("10.0.0.1"))
             .await
-            .expect("demo login");
+            .expect("demo login")
+            .principal;
+        // The overview has something in every list.
+        let attention = hub.msp_attention(&admin).await.expect("attention");
+        assert_eq!(
+            (
+                attention.near_limit_count,
+                attention.deactivated_count,
+                attention.idle_technician_count
+            ),
+            (1, 2, 1)
+        );
         // Every printed login works, and the demo shows technicians and tenant users.
         for login in DEMO_LOGINS {
             let signed_in = hub

@@ -46,20 +46,15 @@ pub fn OverviewPage() -> impl IntoView {
         .into_any(),
         SystemRole::TenantUser => view! { <TenantUserHome/> }.into_any(),
     };
+    let who = format!("{} · {}", viewer.organization, viewer.user.role);
     let subtitle = match (&license, viewer.user.role) {
         (LicenseState::Active { expires_on }, SystemRole::MspAdmin) => {
-            format!(
-                "{} · MSP license active until {expires_on}",
-                viewer.organization
-            )
+            format!("{who} · MSP license active until {expires_on}")
         }
         (LicenseState::Expired { expired_on }, SystemRole::MspAdmin) => {
-            format!(
-                "{} · MSP license expired on {expired_on}",
-                viewer.organization
-            )
+            format!("{who} · MSP license expired on {expired_on}")
         }
-        _ => viewer.organization.clone(),
+        _ => who,
     };
     view! {
         <Title text="Overview"/>
