@@ -86,6 +86,21 @@ pub fn AppShell() -> impl IntoView {
     }
 }
 
+/// The routed page, under a suspense context of its own that nothing waits on. A page on
+/// its way in (its lazy route's code, or data it reads outside its own `<Transition>`)
+/// would otherwise suspend the shell's `<Suspense>`, whose fallback replaces the whole app:
+/// that is what made every navigation flash the loading screen. Each page awaits its data in
+/// its own `<Transition>`, which keeps it on screen and drives the progress bar. Only a
+/// context: no boundary and no markup, so server rendering and hydration are unchanged (a
+/// second boundary around the outlet made hydration fail).
+#[component]
+fn RoutedPage() -> impl IntoView {
+    provide_context(SuspenseContext {
+        tasks: ArcRwSignal::new(SlotMap::new()),
+    });
+    view! { <Outlet/> }
+}
+
 /// Keeps the shell's record of the current tenant (the switcher's label) and of the tenant
 /// opened last (the Workspace links outside any tenant) in step with the tenant context.
 ///
@@ -335,7 +350,7 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
                         {if unknown_page {
                             view! { <NotFoundPanel what="Page"/> }.into_any()
                         } else {
-                            view! { <Outlet/> }.into_any()
+                            view! { <RoutedPage/> }.into_any()
                         }}
                     </ErrorBoundary>
                 </main>
