@@ -85,13 +85,27 @@ pub fn TechnicianDetailPage() -> impl IntoView {
         Some(format!("Saved {}.", t.display_name))
     });
     announce_toggle(toggle, refresh);
+    // The technician's name, for the editor's questions and answers (set by the header).
+    let name = RwSignal::new(String::new());
+    // Three parts, each awaiting its data in its own boundary (a boundary nested inside
+    // another's view broke hydration): who and what they may open; the assignment editor;
+    // the account.
     view! {
         <Transition set_pending=pending() fallback=|| view! { <div class="panel" aria-busy="true">"Loading the technician…"</div> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <Detail detail update toggle assign unassign/> }.into_any(),
+                    Ok(detail) => {
+                        name.set(detail.technician.display_name.clone());
+                        view! { <Header detail toggle/> }.into_any()
+                    }
                     Err(e) => error_page(&e),
                 }
+            })}
+        </Transition>
+        <Assignments id name assign unassign/>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                detail.await.ok().map(|detail| view! { <Account detail update/> })
             })}
         </Transition>
     }
@@ -131,48 +145,17 @@ fn announce_toggle(toggle: ServerAction<SetTechnicianActive>, refresh: RwSignal<
     });
 }
 
+/// Who the technician is, the tenants they may open and their access in each.
 #[component]
-fn Detail(
-    detail: TechnicianDetail,
-    update: ServerAction<UpdateTechnician>,
-    toggle: ServerAction<SetTechnicianActive>,
-    assign: ServerAction<AssignTenants>,
-    unassign: ServerAction<UnassignTenants>,
-) -> impl IntoView {
+fn Header(detail: TechnicianDetail, toggle: ServerAction<SetTechnicianActive>) -> impl IntoView {
     let t = detail.technician;
     let id = t.id.to_string();
-    let id_memo = Memo::new({
-        let id = id.clone();
-        move |_| id.clone()
-    });
-    let reset = ServerAction::<ResetTechnicianPassword>::new();
-    let delete = ServerAction::<DeleteTechnician>::new();
-    let reset_form = NodeRef::new();
-    reset_on_success(reset, reset_form);
-    toast_results(reset, |()| {
-        Some("Password reset. Their sessions have ended.".to_owned())
-    });
-    let navigate = use_navigate();
-    let toaster = use_toast();
     let confirmer = use_confirm();
     let name = t.display_name.clone();
-    Effect::new({
-        let name = name.clone();
-        move |_| {
-            delete.value().with(|last| match last {
-                Some(Ok(())) => {
-                    toaster.success(format!("Deleted {name}."));
-                    navigate("/technicians", Default::default());
-                }
-                Some(Err(error)) => toaster.error(error.to_string()),
-                None => {}
-            });
-        }
-    });
     let assigned = detail.assignments;
     let tenant_count = assigned.len();
     let on_toggle = {
-        let (id, name, active) = (id.clone(), name.clone(), t.active);
+        let (id, name, active) = (id, name, t.active);
         move |_| {
             let input = SetTechnicianActive {
                 id: id.clone(),
@@ -196,25 +179,6 @@ fn Detail(
             });
         }
     };
-    let on_delete = {
-        let (id, name) = (id.clone(), name.clone());
-        move |_| {
-            let input = DeleteTechnician { id: id.clone() };
-            confirmer.ask(Confirmation {
-                title: format!("Delete {name}?"),
-                body: format!(
-                    "Their account and its {tenant_count} tenant assignment{} are deleted for good. The audit log keeps what they did.",
-                    if tenant_count == 1 { "" } else { "s" }
-                ),
-                confirm: format!("Delete {name}"),
-                destructive: true,
-                run: Arc::new(move || {
-                    delete.dispatch(input.clone());
-                }),
-            });
-        }
-    };
-    let (id_update, id_reset) = (id.clone(), id.clone());
     view! {
         <Title text=t.display_name.clone()/>
         <header class="page-header split">
@@ -253,7 +217,60 @@ fn Detail(
                 }.into_any()
             }}
         </section>
-        <Assignments id=id_memo name=name.clone() assign unassign/>
+    }
+    .into_any()
+}
+
+/// The account: profile, password, delete.
+#[component]
+fn Account(detail: TechnicianDetail, update: ServerAction<UpdateTechnician>) -> impl IntoView {
+    let t = detail.technician;
+    let tenant_count = detail.assignments.len();
+    let id = t.id.to_string();
+    let reset = ServerAction::<ResetTechnicianPassword>::new();
+    let delete = ServerAction::<DeleteTechnician>::new();
+    let reset_form = NodeRef::new();
+    reset_on_success(reset, reset_form);
+    toast_results(reset, |()| {
+        Some("Password reset. Their sessions have ended.".to_owned())
+    });
+    let navigate = use_navigate();
+    let toaster = use_toast();
+    let confirmer = use_confirm();
+    let name = t.display_name.clone();
+    Effect::new({
+        let name = name.clone();
+        move |_| {
+            delete.value().with(|last| match last {
+                Some(Ok(())) => {
+                    toaster.success(format!("Deleted {name}."));
+                    navigate("/technicians", Default::default());
+                }
+                Some(Err(error)) => toaster.error(error.to_string()),
+                None => {}
+            });
+        }
+    });
+    let on_delete = {
+        let (id, name) = (id.clone(), name.clone());
+        move |_| {
+            let input = DeleteTechnician { id: id.clone() };
+            confirmer.ask(Confirmation {
+                title: format!("Delete {name}?"),
+                body: format!(
+                    "Their account and its {tenant_count} tenant assignment{} are deleted for good. The audit log keeps what they did.",
+                    if tenant_count == 1 { "" } else { "s" }
+                ),
+                confirm: format!("Delete {name}"),
+                destructive: true,
+                run: Arc::new(move || {
+                    delete.dispatch(input.clone());
+                }),
+            });
+        }
+    };
+    let (id_update, id_reset) = (id.clone(), id);
+    view! {
         <div class="two-columns" id="account">
             <section class="panel form-panel">
                 <h2>"Profile"</h2>
@@ -287,7 +304,7 @@ fn Detail(
 fn Assignments(
     id: Memo<String>,
     /// The technician's name, for the questions and answers.
-    name: String,
+    name: RwSignal<String>,
     assign: ServerAction<AssignTenants>,
     unassign: ServerAction<UnassignTenants>,
 ) -> impl IntoView {
@@ -313,10 +330,10 @@ fn Assignments(
     // After a change the selection is done with; the answer names what changed.
     let last_applied = StoredValue::new(Vec::<Picked>::new());
     Effect::new({
-        let name = name.clone();
         move |_| {
             assign.value().with(|last| match last {
                 Some(Ok(_)) => {
+                    let name = name.get_untracked();
                     let picked = last_applied.get_value();
                     toaster.success(format!(
                         "Applied the permissions to {} for {name}.",
@@ -330,10 +347,10 @@ fn Assignments(
         }
     });
     Effect::new({
-        let name = name.clone();
         move |_| {
             unassign.value().with(|last| match last {
                 Some(Ok(_)) => {
+                    let name = name.get_untracked();
                     let picked = last_applied.get_value();
                     toaster.success(format!(
                         "Unassigned {} from {name}.",
@@ -372,8 +389,8 @@ fn Assignments(
         });
     };
     let on_unassign = {
-        let name = name.clone();
         move |_| {
+            let name = name.get_untracked();
             let picked = selected.get_untracked();
             let input = UnassignTenants {
                 id: id.get_untracked(),
