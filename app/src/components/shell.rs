@@ -49,6 +49,7 @@ pub fn AppShell() -> impl IntoView {
     let current = tenant_in_path(&use_location().pathname.get_untracked());
     let workspaces =
         Resource::new_blocking(|| (), move |()| list_workspaces(current.clone(), None));
+    let unknown_page = use_context::<UnknownPage>().is_some();
     let brand = expect_context::<BrandState>().0;
     // Read untracked: the frame sets the brand when it renders, and a tracked read here
     // would make the boundary render the frame again (disposing the first one under its
@@ -65,6 +66,20 @@ pub fn AppShell() -> impl IntoView {
                     Err(error) => return view! { <ErrorPanel message=error.to_string()/> }.into_any(),
                 };
                 let Some(user) = info.user.clone() else {
+                    // Signed out at an address the hub does not know: say that, not only
+                    // "signed out" (the status is 404 either way).
+                    if unknown_page {
+                        return view! {
+                            <AuthCard>
+                                <div data-testid="not-found">
+                                    <h1>"Page not found"</h1>
+                                    <p class="muted">"There is nothing at this address, or it is not visible to you."</p>
+                                    <a class="button" href="/login">"Sign in"</a>
+                                </div>
+                            </AuthCard>
+                        }
+                        .into_any();
+                    }
                     return view! {
                         <AuthCard>
                             <h1>"You are signed out"</h1>

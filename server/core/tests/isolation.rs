@@ -932,7 +932,8 @@ conformance!(
             ),
             (0, 0, 0)
         );
-        assert_eq!((quiet.tenants_used, quiet.tenants_allowed), (2, 5));
+        // The Default Tenant (the organization before the license) counts too.
+        assert_eq!((quiet.tenants_used, quiet.tenants_allowed), (3, 5));
         assert!(quiet.license_days_left > 0, "{}", quiet.license_days_left);
 
         // A: one user seat, taken; B: deactivated; Ivy: no tenant; Tom: A only.
