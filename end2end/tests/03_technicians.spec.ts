@@ -204,6 +204,12 @@ test('a tenant has its own roles and users; a tenant user sees only their tenant
   await expect(page.getByTestId('toast').filter({ hasText: 'Created the role Helpdesk' })).toBeVisible();
   await expect(page.getByTestId('role-row')).toHaveCount(3);
   await expect(page.getByTestId('role-table')).toContainText('Helpdesk');
+  // Roles sort by their own URL parameters; the same header again flips the order.
+  await page.getByTestId('role-sort-name').click();
+  await expect(page).toHaveURL(/roles_sort=name&roles_dir=desc/);
+  await expect(page.getByTestId('role-row').first()).toContainText('Viewer');
+  await page.getByTestId('role-sort-name').click();
+  await expect(page.getByTestId('role-row').first()).toContainText('Helpdesk');
   await expect(page.getByLabel('Role name')).toHaveValue('');
 
   await page.getByLabel('Name', { exact: true }).fill('Ursula Ueda');

@@ -119,8 +119,11 @@ pub fn TenantSwitcher(
     // Loaded after hydration (the list renders only when opened, so server and client agree).
     let recent = RwSignal::new(Vec::<String>::new());
 
+    // The tenant in the URL; on other pages the one the Workspace links point at.
     let current_slug = Memo::new(move |_| {
-        tenant_in_path(&location.pathname.get()).unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
+        tenant_in_path(&location.pathname.get())
+            .or_else(|| current_tenant.and_then(|c| c.with(|c| c.as_ref().map(|c| c.slug.clone()))))
+            .unwrap_or_else(|| ORGANIZATION_SLUG.to_owned())
     });
     let matches = Memo::new(move |_| {
         let needle = query.get().trim().to_lowercase();

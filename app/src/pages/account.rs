@@ -2,7 +2,10 @@
 
 use crate::{
     api::account::{ChangePassword, UpdateDisplayName},
-    components::auth_card::action_error,
+    components::{
+        auth_card::{action_error, reset_on_success},
+        toast::use_toast,
+    },
     context::Viewer,
 };
 use hub_model::session::MIN_PASSWORD_LEN;
@@ -17,12 +20,20 @@ pub fn AccountPage() -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let rename_error = action_error(rename);
     let password_error = action_error(password);
-    let renamed = move || {
-        rename
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().ok()).cloned())
-    };
-    let changed = move || password.value().with(|v| matches!(v, Some(Ok(()))));
+    // Successes answer in the toast area (errors stay by their form until corrected).
+    let toaster = use_toast();
+    Effect::new(move |_| {
+        if let Some(Ok(name)) = rename.value().get() {
+            toaster.success(format!("Saved as {name}."));
+        }
+    });
+    Effect::new(move |_| {
+        if password.value().with(|v| matches!(v, Some(Ok(())))) {
+            toaster.success("Password changed. Your other sessions have ended.");
+        }
+    });
+    let password_form = NodeRef::new();
+    reset_on_success(password, password_form);
     view! {
         <Title text="Your account"/>
         <header class="page-header">
@@ -38,13 +49,12 @@ pub fn AccountPage() -> impl IntoView {
                         <input type="text" name="display_name" value=viewer.user.display_name.clone() required maxlength="100" autocomplete="name"/>
                     </label>
                     {move || rename_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                    {move || renamed().map(|name| view! { <p class="form-success" role="status">"Saved as " {name} "."</p> })}
                     <button type="submit" disabled=move || rename.pending().get()>"Save name"</button>
                 </ActionForm>
             </section>
             <section class="panel form-panel">
                 <h2>"Password"</h2>
-                <ActionForm action=password>
+                <ActionForm action=password node_ref=password_form>
                     <label class="field">
                         <span>"Current password"</span>
                         <input type="password" name="current_password" required autocomplete="current-password"/>
@@ -55,7 +65,6 @@ pub fn AccountPage() -> impl IntoView {
                     </label>
                     <span class="field-hint muted">{format!("At least {MIN_PASSWORD_LEN} characters. Your other sessions end; this one stays signed in.")}</span>
                     {move || password_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                    {move || changed().then(|| view! { <p class="form-success" role="status">"Password changed."</p> })}
                     <button type="submit" disabled=move || password.pending().get()>"Change password"</button>
                 </ActionForm>
             </section>

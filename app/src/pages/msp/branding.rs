@@ -3,7 +3,7 @@
 
 use crate::{
     api::branding::{ResetBrand, SaveBrand},
-    components::{auth_card::action_error, brand::BrandMark},
+    components::{auth_card::action_error, brand::BrandMark, toast::use_toast},
     context::BrandState,
 };
 use hub_model::branding::{Brand, MAX_LOGO_BYTES};
@@ -42,7 +42,12 @@ pub fn BrandingPage() -> impl IntoView {
     });
     let save_error = action_error(save);
     let reset_error = action_error(reset);
-    let saved = move || save.value().with(|v| matches!(v, Some(Ok(_))));
+    let toaster = use_toast();
+    Effect::new(move |_| {
+        if save.value().with(|v| matches!(v, Some(Ok(_)))) {
+            toaster.success("Saved. Other signed-in users see it on their next page.");
+        }
+    });
     let upload = RwSignal::new(Upload::Idle);
     let current = brand.get_untracked();
     view! {
@@ -70,7 +75,6 @@ pub fn BrandingPage() -> impl IntoView {
                         </label>
                     </div>
                     {move || save_error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                    {move || saved().then(|| view! { <p class="form-success" role="status">"Saved. Other signed-in users see it on their next page."</p> })}
                     <button type="submit" disabled=move || save.pending().get()>"Save"</button>
                 </ActionForm>
             </section>

@@ -1,9 +1,11 @@
 //! The License page: status, licensee, expiry, tenant count and default limits; activation.
 
-use crate::components::progress::pending;
 use crate::{
     api::license::{get_license_overview, ActivateLicense},
-    components::{auth_card::action_error, error_view::ErrorPanel, meter::Meter},
+    components::{
+        auth_card::action_error, error_view::ErrorPanel, meter::Meter, progress::pending,
+        toast::use_toast,
+    },
 };
 use hub_model::license::{Activation, ActiveLicense, LicenseOverview, LicenseVerification};
 use leptos::prelude::*;
@@ -24,11 +26,15 @@ pub fn LicensePage() -> impl IntoView {
         }
     });
     let error = action_error(activate);
-    let updated = move || {
-        activate
+    let toaster = use_toast();
+    Effect::new(move |_| {
+        if activate
             .value()
             .with(|v| matches!(v, Some(Ok(Activation::Updated))))
-    };
+        {
+            toaster.success("License updated: the new license and limits are in force.");
+        }
+    });
     view! {
         <Title text="License"/>
         <header class="page-header">
@@ -69,7 +75,6 @@ pub fn LicensePage() -> impl IntoView {
                     <textarea name="license_key" rows="4" required spellcheck="false" autocomplete="off" class="mono"></textarea>
                 </label>
                 {move || error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                {move || updated().then(|| view! { <p class="form-success" role="status">"License updated: the new license and limits are in force."</p> })}
                 <button type="submit" disabled=move || activate.pending().get()>
                     {move || if activate.pending().get() { "Activating…" } else { "Activate" }}
                 </button>

@@ -239,25 +239,54 @@ fn KeyTable(
     revoke: ServerAction<RevokeApiKey>,
 ) -> impl IntoView {
     let query = use_list_query(PAGE_SIZES);
-    let listed = query.get_untracked();
     let path = tenant_page(&tenant, "api-keys");
     let everyone = keys.len();
-    let (keys, total) = page_in_memory(
-        keys,
-        &listed,
-        "created",
-        |k, needle| k.name.to_lowercase().contains(needle) || k.public_id.contains(needle),
-        compare_keys,
-    );
-    let sort = if listed.sort.is_empty() {
-        "created"
-    } else {
-        listed.sort.as_str()
+    // Searched, sorted and paged again whenever the URL changes.
+    let all = StoredValue::new(keys);
+    let table = {
+        let path = path.clone();
+        move || {
+            let listed = query.get();
+            let (keys, total) = page_in_memory(
+                all.get_value(),
+                &listed,
+                "created",
+                |k, needle| k.name.to_lowercase().contains(needle) || k.public_id.contains(needle),
+                compare_keys,
+            );
+            let sort = if listed.sort.is_empty() {
+                "created"
+            } else {
+                listed.sort.as_str()
+            };
+            let current: &'static str = ["name", "created", "last_used", "expires", "status"]
+                .into_iter()
+                .find(|k| *k == sort)
+                .unwrap_or("created");
+            let tenant = tenant.clone();
+            view! {
+                {keys.is_empty().then(|| view! { <p class="muted">"No key matches this search."</p> })}
+                <div class="table-panel flush">
+                <table class="data-table" data-testid="key-table">
+                    <thead><tr>
+                        <SortHeader path=path.clone() query key="name" label="Name" current/>
+                        <th scope="col">"Scopes"</th>
+                        <SortHeader path=path.clone() query key="created" label="Created" current/>
+                        <SortHeader path=path.clone() query key="last_used" label="Last used" current/>
+                        <SortHeader path=path.clone() query key="expires" label="Expires" current/>
+                        <SortHeader path=path.clone() query key="status" label="Status" current/>
+                        <ActionsHeader/>
+                    </tr></thead>
+                    <tbody>
+                        {keys.into_iter().map(|key| view! { <KeyRow key tenant=tenant.clone() revoke/> }).collect_view()}
+                    </tbody>
+                </table>
+                </div>
+                <Pager path=path.clone() query=listed.clone() total/>
+            }
+            .into_any()
+        }
     };
-    let current: &'static str = ["name", "created", "last_used", "expires", "status"]
-        .into_iter()
-        .find(|k| *k == sort)
-        .unwrap_or("created");
     view! {
         <section class="panel form-panel">
             <h2>"Keys"</h2>
@@ -266,24 +295,7 @@ fn KeyTable(
             } else {
                 view! {
                     <ListToolbar path=path.clone() query placeholder="Search by name or public id" label="Search keys" page_sizes=PAGE_SIZES/>
-                    {keys.is_empty().then(|| view! { <p class="muted">"No key matches this search."</p> })}
-                    <div class="table-panel flush">
-                    <table class="data-table" data-testid="key-table">
-                        <thead><tr>
-                            <SortHeader path=path.clone() query key="name" label="Name" current/>
-                            <th scope="col">"Scopes"</th>
-                            <SortHeader path=path.clone() query key="created" label="Created" current/>
-                            <SortHeader path=path.clone() query key="last_used" label="Last used" current/>
-                            <SortHeader path=path.clone() query key="expires" label="Expires" current/>
-                            <SortHeader path=path.clone() query key="status" label="Status" current/>
-                            <ActionsHeader/>
-                        </tr></thead>
-                        <tbody>
-                            {keys.into_iter().map(|key| view! { <KeyRow key tenant=tenant.clone() revoke/> }).collect_view()}
-                        </tbody>
-                    </table>
-                    </div>
-                    <Pager path=path.clone() query=listed.clone() total/>
+                    {table}
                 }.into_any()
             }}
         </section>

@@ -155,6 +155,71 @@ fn compare_members(a: &TenantMember, b: &TenantMember, key: &str) -> Ordering {
     .then_with(|| a.id.cmp(&b.id))
 }
 
+/// The roles' own sort, in the URL beside the user list's (`roles_sort`, `roles_dir`).
+fn role_sort(listed: &ListQuery) -> (&str, bool) {
+    let key = match listed.filter("roles_sort") {
+        key @ ("permissions" | "users") => key,
+        _ => "name",
+    };
+    (key, listed.filter("roles_dir") == "desc")
+}
+
+/// The roles in their sort: by name, by how much they grant, or by how many hold them.
+fn sorted_roles(roles: &[TenantRole], listed: &ListQuery) -> Vec<TenantRole> {
+    let (key, descending) = role_sort(listed);
+    let mut roles = roles.to_vec();
+    roles.sort_by(|a, b| {
+        let by_name = a.name.to_lowercase().cmp(&b.name.to_lowercase());
+        let order = match key {
+            "permissions" => a
+                .permissions
+                .count()
+                .cmp(&b.permissions.count())
+                .then(by_name),
+            "users" => a.members.cmp(&b.members).then(by_name),
+            _ => by_name,
+        };
+        if descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    roles
+}
+
+/// A roles column header: a link that sorts by `key` (again: the other way), showing the sort.
+fn role_header(listed: &ListQuery, path: &str, key: &'static str, label: &'static str) -> AnyView {
+    let (current, descending) = role_sort(listed);
+    let active = current == key;
+    let mut next = listed.clone();
+    next.filters
+        .retain(|(name, _)| name != "roles_sort" && name != "roles_dir");
+    next.filters.push(("roles_sort".to_owned(), key.to_owned()));
+    if active && !descending {
+        next.filters
+            .push(("roles_dir".to_owned(), "desc".to_owned()));
+    }
+    let aria = match (active, descending) {
+        (false, _) => "none",
+        (true, false) => "ascending",
+        (true, true) => "descending",
+    };
+    let mark = match (active, descending) {
+        (false, _) => "↕",
+        (true, false) => "↑",
+        (true, true) => "↓",
+    };
+    view! {
+        <th scope="col" aria-sort=aria>
+            <a class="sort-link" href=next.href(path) data-testid=format!("role-sort-{key}")>
+                {label}<span class="sort-mark" aria-hidden="true">{mark}</span>
+            </a>
+        </th>
+    }
+    .into_any()
+}
+
 #[component]
 fn UsersAndRoles(
     data: TenantUsers,
@@ -168,31 +233,91 @@ fn UsersAndRoles(
         can(Action::Update),
         can(Action::Delete),
     );
+    let grantable = ctx.permissions;
     let at_limit = data.used >= data.limit;
     let tenant = ctx.slug.clone();
     let path = tenant_page(&tenant, "users");
     let roles = data.roles.clone();
-    let listed = query.get_untracked();
     let everyone = data.members.len();
-    let (members, total) = page_in_memory(
-        data.members,
-        &listed,
-        "name",
-        |m, needle| {
-            m.display_name.to_lowercase().contains(needle)
-                || m.email.to_lowercase().contains(needle)
-        },
-        compare_members,
-    );
-    let sort = if listed.sort.is_empty() {
-        "name"
-    } else {
-        listed.sort.as_str()
+    // Held here and searched, sorted and paged again whenever the URL changes (a search,
+    // a sort or a page is a client-side navigation to the same page).
+    let members_all = StoredValue::new(data.members);
+    let roles_all = StoredValue::new(data.roles);
+    let members_view = {
+        let (tenant, path) = (tenant.clone(), path.clone());
+        move || {
+            let listed = query.get();
+            let (members, total) = page_in_memory(
+                members_all.get_value(),
+                &listed,
+                "name",
+                |m, needle| {
+                    m.display_name.to_lowercase().contains(needle)
+                        || m.email.to_lowercase().contains(needle)
+                },
+                compare_members,
+            );
+            let sort = if listed.sort.is_empty() {
+                "name"
+            } else {
+                listed.sort.as_str()
+            };
+            let current: &'static str = ["name", "email", "role", "status"]
+                .into_iter()
+                .find(|k| *k == sort)
+                .unwrap_or("name");
+            if everyone == 0 {
+                return view! { <p class="muted" data-testid="member-empty">"No users yet."</p> }
+                    .into_any();
+            }
+            if members.is_empty() {
+                return view! { <p class="muted" data-testid="member-empty">"No user matches this search."</p> }.into_any();
+            }
+            let roles = roles_all.get_value();
+            let tenant = tenant.clone();
+            view! {
+                <div class="table-panel flush">
+                    <table class="data-table" data-testid="member-table">
+                        <thead><tr>
+                            <SortHeader path=path.clone() query key="name" label="Name" current/>
+                            <SortHeader path=path.clone() query key="role" label="Role" current/>
+                            <SortHeader path=path.clone() query key="status" label="Status" current/>
+                            <ActionsHeader/>
+                        </tr></thead>
+                        <tbody>
+                            {members.into_iter().map(|m| view! {
+                                <MemberRow member=m roles=roles.clone() tenant=tenant.clone() actions can_update can_delete/>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <Pager path=path.clone() query=listed.clone() total/>
+            }
+            .into_any()
+        }
     };
-    let current: &'static str = ["name", "email", "role", "status"]
-        .into_iter()
-        .find(|k| *k == sort)
-        .unwrap_or("name");
+    let roles_view = {
+        let (tenant, path) = (tenant.clone(), path.clone());
+        move || {
+            let listed = query.get();
+            let tenant = tenant.clone();
+            view! {
+                <table class="data-table" data-testid="role-table">
+                    <thead><tr>
+                        {role_header(&listed, &path, "name", "Role")}
+                        {role_header(&listed, &path, "permissions", "Permissions")}
+                        {role_header(&listed, &path, "users", "Users")}
+                        <ActionsHeader/></tr></thead>
+                    <tbody>
+                        {sorted_roles(&roles_all.get_value(), &listed).into_iter().map(|r| view! {
+                            <RoleRow role=r tenant=tenant.clone() actions can_update can_delete grantable/>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any()
+        }
+    };
     view! {
         <section class="panel form-panel">
             <div class="split">
@@ -205,51 +330,16 @@ fn UsersAndRoles(
             {(everyone > 0).then(|| view! {
                 <ListToolbar path=path.clone() query placeholder="Search by name or email" label="Search users" page_sizes=PAGE_SIZES/>
             })}
-            {if everyone == 0 {
-                view! { <p class="muted" data-testid="member-empty">"No users yet."</p> }.into_any()
-            } else if members.is_empty() {
-                view! { <p class="muted" data-testid="member-empty">"No user matches this search."</p> }.into_any()
-            } else {
-                let tenant = tenant.clone();
-                let roles = roles.clone();
-                view! {
-                    <div class="table-panel flush">
-                        <table class="data-table" data-testid="member-table">
-                            <thead><tr>
-                                <SortHeader path=path.clone() query key="name" label="Name" current/>
-                                <SortHeader path=path.clone() query key="role" label="Role" current/>
-                                <SortHeader path=path.clone() query key="status" label="Status" current/>
-                                <ActionsHeader/>
-                            </tr></thead>
-                            <tbody>
-                                {members.into_iter().map(|m| view! {
-                                    <MemberRow member=m roles=roles.clone() tenant=tenant.clone() actions can_update can_delete/>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    <Pager path=path.clone() query=listed.clone() total/>
-                }.into_any()
-            }}
+            {members_view}
         </section>
         {can_create.then(|| view! {
-            <NewUserForm tenant=tenant.clone() roles=roles.clone() at_limit limit=data.limit grantable=ctx.permissions domains=data.email_domains.clone() actions/>
+            <NewUserForm tenant=tenant.clone() roles=roles.clone() at_limit limit=data.limit grantable domains=data.email_domains.clone() actions/>
         })}
         <section class="panel form-panel">
             <h2>"Roles"</h2>
-            <div class="table-panel flush">
-                <table class="data-table" data-testid="role-table">
-                    <thead><tr><th scope="col">"Role"</th><th scope="col">"Permissions"</th><th scope="col">"Users"</th>
-                        <ActionsHeader/></tr></thead>
-                    <tbody>
-                        {roles.iter().cloned().map(|r| view! {
-                            <RoleRow role=r tenant=tenant.clone() actions can_update can_delete grantable=ctx.permissions/>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <div class="table-panel flush">{roles_view}</div>
         </section>
-        {can_create.then(|| view! { <NewRoleForm tenant=tenant.clone() grantable=ctx.permissions actions/> })}
+        {can_create.then(|| view! { <NewRoleForm tenant=tenant.clone() grantable actions/> })}
     }
     .into_any()
 }
@@ -631,6 +721,41 @@ mod tests {
             permissions,
             members: 0,
         }
+    }
+
+    #[test]
+    fn roles_sort_by_name_grants_or_holders_from_their_own_url_parameters() {
+        let mut few = role("Helpdesk", PermissionSet::view_only(), false);
+        few.members = 4;
+        let all = role("Tenant Admin", PermissionSet::all(), true);
+        let none = role("Auditor", PermissionSet::empty(), false);
+        let roles = vec![few, all, none];
+        let names = |listed: &ListQuery| -> Vec<String> {
+            sorted_roles(&roles, listed)
+                .into_iter()
+                .map(|r| r.name)
+                .collect()
+        };
+        let with = |pairs: &[(&str, &str)]| ListQuery {
+            filters: pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..ListQuery::default()
+        };
+        assert_eq!(names(&with(&[])), ["Auditor", "Helpdesk", "Tenant Admin"]);
+        assert_eq!(
+            names(&with(&[("roles_sort", "users"), ("roles_dir", "desc")]))[0],
+            "Helpdesk"
+        );
+        assert_eq!(
+            names(&with(&[("roles_sort", "permissions")])),
+            ["Auditor", "Helpdesk", "Tenant Admin"]
+        );
+        assert_eq!(
+            names(&with(&[("roles_sort", "drop table")])),
+            ["Auditor", "Helpdesk", "Tenant Admin"]
+        );
     }
 
     #[test]
