@@ -70,6 +70,14 @@ impl ListQuery {
         }
     }
 
+    /// The sort in force: the URL's when it is one of `keys`, else the first (the default).
+    pub fn sort_in(&self, keys: &[&'static str]) -> &'static str {
+        keys.iter()
+            .copied()
+            .find(|key| *key == self.sort)
+            .unwrap_or(keys[0])
+    }
+
     /// The value of one of the list's filters (empty when unset).
     pub fn filter(&self, name: &str) -> &str {
         self.filters
@@ -522,6 +530,18 @@ mod tests {
             back.insert(key.into_owned(), value.into_owned());
         }
         assert_eq!(ListQuery::from_params(&back, sizes), state);
+    }
+
+    #[test]
+    fn the_sort_in_force_is_one_the_list_offers() {
+        let keys = ["created", "name"];
+        let with = |sort: &str| ListQuery {
+            sort: sort.to_owned(),
+            ..ListQuery::default()
+        };
+        assert_eq!(with("name").sort_in(&keys), "name");
+        assert_eq!(with("").sort_in(&keys), "created");
+        assert_eq!(with("password_hash").sort_in(&keys), "created");
     }
 
     #[test]

@@ -254,15 +254,7 @@ fn KeyTable(
                 |k, needle| k.name.to_lowercase().contains(needle) || k.public_id.contains(needle),
                 compare_keys,
             );
-            let sort = if listed.sort.is_empty() {
-                "created"
-            } else {
-                listed.sort.as_str()
-            };
-            let current: &'static str = ["name", "created", "last_used", "expires", "status"]
-                .into_iter()
-                .find(|k| *k == sort)
-                .unwrap_or("created");
+            let current = listed.sort_in(&["created", "name", "last_used", "expires", "status"]);
             let tenant = tenant.clone();
             view! {
                 {keys.is_empty().then(|| view! { <p class="muted">"No key matches this search."</p> })}

@@ -257,15 +257,7 @@ fn UsersAndRoles(
                 },
                 compare_members,
             );
-            let sort = if listed.sort.is_empty() {
-                "name"
-            } else {
-                listed.sort.as_str()
-            };
-            let current: &'static str = ["name", "email", "role", "status"]
-                .into_iter()
-                .find(|k| *k == sort)
-                .unwrap_or("name");
+            let current = listed.sort_in(&["name", "email", "role", "status"]);
             if everyone == 0 {
                 return view! { <p class="muted" data-testid="member-empty">"No users yet."</p> }
                     .into_any();
