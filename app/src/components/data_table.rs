@@ -255,10 +255,19 @@ pub fn ListToolbar(
             let go = go.clone();
             let name = filter.name;
             let current = initial.filter(name).to_owned();
+            // An unset filter shows its first choice (the default).
+            let default = filter.options.first().map_or("", |o| o.value);
+            let shown = move || {
+                query.with(|q| match q.filter(name) {
+                    "" => default.to_owned(),
+                    value => value.to_owned(),
+                })
+            };
             view! {
                 <label class="select">
                     <span>{filter.label}</span>
-                    <select name=name on:change=move |event| go(query.get_untracked().with_param(name, event_target_value(&event)))>
+                    <select name=name prop:value=shown
+                        on:change=move |event| go(query.get_untracked().with_param(name, event_target_value(&event)))>
                         {filter.options.into_iter().map(|option| view! {
                             <option value=option.value selected=option.value == current>{option.label}</option>
                         }).collect_view()}
@@ -273,13 +282,15 @@ pub fn ListToolbar(
             <div class="search-form">
                 <label class="visually-hidden" for=search_id.clone()>{label}</label>
                 <input node_ref=search_box id=search_id type="search" name="q" placeholder=placeholder
-                    value=initial.search.clone() autocomplete="off" on:input=on_input/>
+                    value=initial.search.clone() prop:value=move || query.with(|q| q.search.clone())
+                    autocomplete="off" on:input=on_input/>
                 <button type="submit" class="button secondary">"Search"</button>
             </div>
             {selects}
             <label class="select">
                 <span>"Per page"</span>
-                <select name="per_page" on:change=move |event| go(query.get_untracked().with_param("per_page", event_target_value(&event)))>
+                <select name="per_page" prop:value=move || query.with(|q| q.per_page.to_string())
+                    on:change=move |event| go(query.get_untracked().with_param("per_page", event_target_value(&event)))>
                     {page_sizes.iter().map(|size| view! {
                         <option value=size.to_string() selected=*size == per_page>{size.to_string()}</option>
                     }).collect_view()}
@@ -291,32 +302,21 @@ pub fn ListToolbar(
 }
 
 /// A column header that sorts the list by `key`: a link, with the sort shown as an arrow and
-/// as `aria-sort`. `current` is the list's effective sort key (its default when the URL has
-/// none), so the default order is shown too.
+/// as `aria-sort`. `current` is the list's effective sort key (the URL's when the list offers
+/// it, else its default), so the order in force is shown whatever the URL says.
 #[component]
 pub fn SortHeader(
     #[prop(into)] path: String,
     query: Memo<ListQuery>,
     key: &'static str,
     label: &'static str,
-    /// The sort in force, e.g. `"name"` when the URL names none.
+    /// The sort in force, e.g. `"name"` when the URL names none (or one the list lacks).
     current: &'static str,
     #[prop(optional)] class: &'static str,
 ) -> impl IntoView {
-    let active = move || {
-        query.with(|q| if q.sort.is_empty() { current } else { q.sort.as_str() } == key)
-    };
+    let active = move || current == key;
     let descending = move || query.with(|q| q.descending);
-    let href = move || {
-        query.with(|q| {
-            let effective = if q.sort.is_empty() {
-                current
-            } else {
-                q.sort.as_str()
-            };
-            q.sorted_by(key, effective).href(&path)
-        })
-    };
+    let href = move || query.with(|q| q.sorted_by(key, current).href(&path));
     let aria = move || match (active(), descending()) {
         (false, _) => "none",
         (true, false) => "ascending",
@@ -384,6 +384,28 @@ pub fn Pager(#[prop(into)] path: String, query: ListQuery, total: i64) -> impl I
                 {link(page + 1, "Next →", page < pages, "next")}
             </div>
         </nav>
+    }
+}
+
+/// A page past the end of a list (an old link, or its last row just went): says so and
+/// links to the last page, instead of claiming the list is empty.
+#[component]
+pub fn PastTheEnd(
+    #[prop(into)] path: String,
+    query: ListQuery,
+    total: i64,
+    /// What the list holds, e.g. "tenants".
+    what: &'static str,
+    test_id: &'static str,
+) -> impl IntoView {
+    let per_page = i64::from(query.per_page.max(1));
+    let last = u32::try_from((total + per_page - 1) / per_page).unwrap_or(1);
+    let href = query.at_page(last).href(&path);
+    view! {
+        <div class="panel empty-state" data-testid=test_id>
+            <p>{format!("No {what} on this page.")}</p>
+            <a class="button secondary" href=href>"Go to the last page"</a>
+        </div>
     }
 }
 

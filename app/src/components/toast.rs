@@ -114,13 +114,13 @@ pub fn toast_results<S>(
     });
 }
 
-/// The area itself, rendered once by the shell: a polite live region, so screen readers
-/// hear each message.
+/// The area itself, rendered once by the shell. Each toast is its own live region (a
+/// success a polite `status`, a failure an `alert`), so screen readers hear it once.
 #[component]
 pub fn ToastHost() -> impl IntoView {
     let toaster = expect_context::<Toaster>();
     view! {
-        <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
+        <div class="toasts" data-testid="toasts">
             // A handful at most: re-rendered whole on a change (a keyed list costs more code
             // in every page's bundle than it saves here).
             {move || toaster.toasts.get().into_iter().map(|toast| {
@@ -133,7 +133,7 @@ pub fn ToastHost() -> impl IntoView {
                 });
                 let error = toast.kind == ToastKind::Error;
                 view! {
-                    <div class="toast" class:error=error role=if error { "alert" } else { "none" } data-testid="toast">
+                    <div class="toast" class:error=error role=if error { "alert" } else { "status" } data-testid="toast">
                         <span>{toast.message}</span>
                         {undo}
                         <button type="button" class="toast-close" aria-label="Close"

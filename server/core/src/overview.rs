@@ -33,6 +33,20 @@ fn near_limit_filter() -> String {
     )
 }
 
+/// The largest share (percent) of any one of a tenant's limits, in SQL both databases run
+/// (no `GREATEST`, which SQLite lacks; no two-argument `MAX`, which PostgreSQL lacks).
+fn tightest_share() -> String {
+    let share = |used: &str, max: &str| {
+        format!("(CASE WHEN {max} > 0 THEN {used} * 100 / {max} ELSE 0 END)")
+    };
+    let (a, b, c) = (
+        share("used_automs", "max_automs"),
+        share("used_users", "max_users"),
+        share("used_agents", "max_agents"),
+    );
+    format!("(CASE WHEN {a} >= {b} AND {a} >= {c} THEN {a} WHEN {b} >= {c} THEN {b} ELSE {c} END)")
+}
+
 #[derive(sqlx::FromRow)]
 struct IdleRow {
     id: String,
@@ -56,9 +70,10 @@ impl Hub {
             .await?;
         let near = near_limit_filter();
         // Most used first: the largest share of any one limit.
+        let share = tightest_share();
         let near_rows: Vec<SummaryRow> = sqlx::query_as(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM tenants WHERE kind = 'tenant' AND active = 1 AND {near} \
-             ORDER BY (used_automs + used_users + used_agents) DESC, name_key, id LIMIT $1"
+             ORDER BY {share} DESC, name_key, id LIMIT $1"
         ))
         .bind(ATTENTION_LIST_LEN)
         .fetch_all(&mut *tx)

@@ -973,6 +973,43 @@ conformance!(
         hub.set_tenant_active(&admin, b, false)
             .await
             .expect("deactivate");
+        // C: four of five seats (80%, the larger raw usage); A, one of one (100%) comes first.
+        let c = hub.create_tenant(&admin, "Tenant C").await.expect("c");
+        hub.update_tenant(
+            &admin,
+            c.id,
+            "Tenant C",
+            TenantLimits {
+                automs: 5,
+                users: 5,
+                agents: 1,
+            },
+        )
+        .await
+        .expect("limit c");
+        let viewer_c = hub
+            .tenant_users(&admin, &c.slug)
+            .await
+            .expect("c")
+            .roles
+            .into_iter()
+            .find(|r| r.name == "Viewer")
+            .expect("viewer")
+            .id;
+        for n in 0..4 {
+            hub.create_tenant_user(
+                &admin,
+                &c.slug,
+                &NewTenantUser {
+                    display_name: format!("C user {n}"),
+                    email: format!("user{n}@c.example"),
+                    password: PASSWORD.to_owned(),
+                    role_id: viewer_c,
+                },
+            )
+            .await
+            .expect("c user");
+        }
         let tom = hub
             .create_technician(&admin, &profile("Tom Tech", "tom@msp.example"), PASSWORD)
             .await
@@ -986,9 +1023,10 @@ conformance!(
             .expect("assign");
 
         let seen = hub.msp_attention(&admin).await.expect("attention");
+        // Ordered by the tightest share of a limit, not by raw usage (regression).
         assert_eq!(
             seen.near_limit.iter().map(|t| t.id).collect::<Vec<_>>(),
-            vec![a]
+            vec![a, c.id]
         );
         assert_eq!(
             seen.near_limit[0].technicians, 1,
@@ -1011,7 +1049,7 @@ conformance!(
                 seen.deactivated_count,
                 seen.idle_technician_count
             ),
-            (1, 1, 1)
+            (2, 1, 1)
         );
 
         let tom_signed_in = sign_in(&hub, "tom@msp.example", PASSWORD).await;

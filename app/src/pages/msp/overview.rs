@@ -127,10 +127,9 @@ fn Attention(data: MspAttention) -> impl IntoView {
             </li>
         }
     };
-    let more = |shown: usize, total: i64, href: &'static str| {
+    let more = |shown: usize, total: i64, href: &'static str, what: &'static str| {
         let shown = i64::try_from(shown).unwrap_or(i64::MAX);
-        (total > shown)
-            .then(|| view! { <a class="more-link" href=href>{format!("All {total}")}</a> })
+        (total > shown).then(|| view! { <a class="more-link" href=href>{what}</a> })
     };
     view! {
         <div class="cards attention" data-testid="attention">
@@ -151,7 +150,7 @@ fn Attention(data: MspAttention) -> impl IntoView {
                         <ul class="plain attention-list">
                             {data.near_limit.into_iter().map(|t| { let d = tightest(&t); tenant_item(t, d) }).collect_view()}
                         </ul>
-                        {more(shown, data.near_limit_count, "/tenants?sort=usage&dir=desc")}
+                        {more(shown, data.near_limit_count, "/tenants?sort=usage&dir=desc", "Every tenant by usage")}
                     }.into_any()
                 }}
             </section>
@@ -167,7 +166,7 @@ fn Attention(data: MspAttention) -> impl IntoView {
                         <ul class="plain attention-list">
                             {data.deactivated.into_iter().map(|t| tenant_item(t, String::new())).collect_view()}
                         </ul>
-                        {more(shown, data.deactivated_count, "/tenants?status=inactive")}
+                        {more(shown, data.deactivated_count, "/tenants?status=inactive", "All deactivated tenants")}
                     }.into_any()
                 }}
             </section>

@@ -327,6 +327,19 @@ fn Assignments(
     );
     let toaster = use_toast();
     let confirmer = use_confirm();
+    // Another technician's page (the same page, another id): nothing picked for the one
+    // before carries over.
+    Effect::new(move |previous: Option<String>| {
+        let current = id.get();
+        if previous.is_some_and(|previous| previous != current) {
+            selected.set(Vec::new());
+            matrix.set(PermissionSet::view_only());
+            search.set(String::new());
+            applied_search.set(String::new());
+            page.set(1);
+        }
+        current
+    });
     // After a change the selection is done with; the answer names what changed.
     let last_applied = StoredValue::new(Vec::<Picked>::new());
     Effect::new({

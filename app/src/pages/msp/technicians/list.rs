@@ -5,7 +5,8 @@ use crate::{
     components::{
         auth_card::reset_on_success,
         data_table::{
-            use_list_query, ActionsHeader, ListQuery, ListToolbar, Pager, RowMenu, SortHeader,
+            use_list_query, ActionsHeader, ListQuery, ListToolbar, Pager, PastTheEnd, RowMenu,
+            SortHeader,
         },
         error_view::ErrorPanel,
         progress::pending,
@@ -111,6 +112,10 @@ fn TechnicianTable(
     query: ListQuery,
     created: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    if page.items.is_empty() && page.total > 0 {
+        let total = page.total;
+        return view! { <PastTheEnd path=PATH query total what="technicians" test_id="technician-empty"/> }.into_any();
+    }
     if page.items.is_empty() {
         let message = if query.search.is_empty() {
             "No technicians yet. Create the first one above."

@@ -10,7 +10,7 @@ use crate::{
         confirm::{use_confirm, Confirmation},
         data_table::{
             use_list_query, ActionsHeader, Filter, FilterOption, ListQuery, ListToolbar, Pager,
-            RowMenu, SortHeader,
+            PastTheEnd, RowMenu, SortHeader,
         },
         error_view::ErrorPanel,
         meter::Meter,
@@ -220,6 +220,11 @@ fn TenantTable(
     toggle: ServerAction<SetTenantActive>,
     created: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    if page.items.is_empty() && page.total > 0 {
+        let total = page.total;
+        return view! { <PastTheEnd path=PATH query total what="tenants" test_id="tenant-empty"/> }
+            .into_any();
+    }
     if page.items.is_empty() {
         let message = if query.search.is_empty()
             && StatusFilter::parse(query.filter("status")) == StatusFilter::All
