@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn, ADMIN } from './fixtures';
+import { test, expect, hydrated, signIn, signInAs, ADMIN } from './fixtures';
 import { Browser, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -10,14 +10,6 @@ test.describe.configure({ mode: 'serial' });
 const shots = path.join(__dirname, '..', 'screenshots');
 const TECH = { name: 'Tom Tran', email: 'tom@contoso-msp.example', phone: '+1 206 555 0100', password: 'technician long password' };
 
-async function signInAs(page: Page, email: string, password: string) {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('app-shell')).toBeVisible();
-}
 
 /** Opens the switcher and picks a tenant by typing and pressing Enter (keyboard only). */
 async function switchTo(page: Page, text: string) {

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn } from './fixtures';
+import { test, expect, hydrated, signIn, signInAs } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, Page } from '@playwright/test';
 import path from 'node:path';
@@ -13,14 +13,6 @@ const shots = path.join(__dirname, '..', 'screenshots', 'pages');
 const TOM = { email: 'tom@contoso-msp.example', password: 'technician long password' };
 const URSULA = { email: 'ursula@client01.example', password: 'tenant user long password' };
 
-async function signInAs(page: Page, email: string, password: string) {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('app-shell')).toBeVisible();
-}
 
 /** Opens a row's actions menu. */
 async function rowMenu(row: ReturnType<Page['getByTestId']>) {

@@ -39,12 +39,17 @@ export const ADMIN = {
   password: 'correct horse battery staple',
 };
 
-/** Signs the ADMIN in through the login page and waits for the shell. */
-export async function signIn(page: Page) {
+/** Signs someone in through the login page and waits for the shell. */
+export async function signInAs(page: Page, email: string, password: string) {
   await page.goto('/login');
   await hydrated(page);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('app-shell')).toBeVisible();
+}
+
+/** Signs the ADMIN in. */
+export async function signIn(page: Page) {
+  await signInAs(page, ADMIN.email, ADMIN.password);
 }

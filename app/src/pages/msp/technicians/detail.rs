@@ -16,7 +16,7 @@ use crate::{
         error_view::{error_page, ErrorPanel},
         permission_matrix::PermissionMatrix,
         progress::pending,
-        toast::{toast_results, use_toast},
+        toast::{settle, toast_results, use_toast},
     },
 };
 use hub_model::{
@@ -126,16 +126,14 @@ fn announce_toggle(toggle: ServerAction<SetTechnicianActive>, refresh: RwSignal<
                 toaster.success_with_undo(
                     format!("{name} is deactivated and signed out."),
                     Arc::new(move || {
-                        let (id, name) = (id.clone(), name.clone());
-                        leptos::task::spawn_local(async move {
-                            match set_technician_active(id, true).await {
-                                Ok(_) => {
-                                    refresh.try_update(|n| *n += 1);
-                                    toaster.success(format!("{name} is active again."));
-                                }
-                                Err(error) => toaster.error(error.to_string()),
-                            }
-                        });
+                        let name = name.clone();
+                        settle(
+                            set_technician_active(id.clone(), true),
+                            move |_| format!("{name} is active again."),
+                            move || {
+                                refresh.try_update(|n| *n += 1);
+                            },
+                        );
                     }),
                 );
             }

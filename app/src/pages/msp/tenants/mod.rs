@@ -9,7 +9,7 @@ use crate::{
     api::tenants::{set_tenant_active, SetTenantActive},
     components::{
         confirm::{use_confirm, Confirmation},
-        toast::use_toast,
+        toast::{settle, use_toast},
     },
 };
 use hub_model::tenants::TenantSummary;
@@ -64,16 +64,14 @@ pub fn announce_toggle(toggle: ServerAction<SetTenantActive>, refresh: RwSignal<
                 toaster.success_with_undo(
                     format!("{name} is deactivated. Its data is kept."),
                     Arc::new(move || {
-                        let (id, name) = (id.clone(), name.clone());
-                        leptos::task::spawn_local(async move {
-                            match set_tenant_active(id, true).await {
-                                Ok(_) => {
-                                    refresh.try_update(|n| *n += 1);
-                                    toaster.success(format!("{name} is active again."));
-                                }
-                                Err(error) => toaster.error(error.to_string()),
-                            }
-                        });
+                        let name = name.clone();
+                        settle(
+                            set_tenant_active(id.clone(), true),
+                            move |_| format!("{name} is active again."),
+                            move || {
+                                refresh.try_update(|n| *n += 1);
+                            },
+                        );
                     }),
                 );
             }
