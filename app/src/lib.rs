@@ -15,7 +15,7 @@ pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use components::{progress::Progress, shell::AppShell};
+use components::progress::Progress;
 use context::BrandState;
 use hub_model::branding::Brand;
 use leptos::prelude::*;
@@ -26,12 +26,12 @@ use leptos_router::{
 };
 use pages::{
     msp::MspSectionPage,
-    not_found::NotFound,
     tenant::{TenantScope, TenantSectionPage},
 };
 use routes::{
     AccountRoute, ApiKeysRoute, BrandingRoute, LicenseRoute, LoginRoute, OverviewRoute, SetupRoute,
-    TechnicianDetailRoute, TechniciansRoute, TenantDetailRoute, TenantUsersRoute, TenantsRoute,
+    ShellRoute, TechnicianDetailRoute, TechniciansRoute, TenantDetailRoute, TenantUsersRoute,
+    TenantsRoute, UnknownRoute,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -94,10 +94,12 @@ pub fn App() -> impl IntoView {
             title_text(title)
         }/>
         <Router>
-            <Routes fallback=NotFound>
+            // Every address matches a route (the last one catches the rest), so the
+            // fallback is never shown; the not-found page is a lazy route like the shell.
+            <Routes fallback=|| "Page not found.">
                 <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()}/>
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
-                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
+                <ParentRoute path=path!("") view={Lazy::<ShellRoute>::new()} ssr=SsrMode::Async>
                     <Route ssr=SsrMode::Async path=path!("") view={Lazy::<OverviewRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/tenants") view={Lazy::<TenantsRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/tenants/:id") view={Lazy::<TenantDetailRoute>::new()}/>
@@ -118,6 +120,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <TenantSectionPage slug="audit"/> }/>
                     </ParentRoute>
                 </ParentRoute>
+                <Route ssr=SsrMode::Async path=path!("/*any") view={Lazy::<UnknownRoute>::new()}/>
             </Routes>
         </Router>
     }

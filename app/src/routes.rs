@@ -13,6 +13,7 @@
 //! Later visits find the chunk loaded. Server rendering is unaffected: the server has no
 //! chunks, and it names the chunks a page needs in the HTML so the browser preloads them.
 
+use crate::components::shell::AppShell;
 use crate::pages::{
     account::AccountPage,
     login::LoginPage,
@@ -24,6 +25,7 @@ use crate::pages::{
         tenants::{detail::TenantDetailPage, list::TenantsPage},
         MspPage,
     },
+    not_found::NotFound,
     setup::SetupPage,
     tenant::{api_keys::ApiKeysPage, users::TenantUsersPage},
 };
@@ -72,9 +74,17 @@ fn msp_pages(page: MspPageKind) -> AnyView {
 }
 
 /// Pages any signed-in person opens: the overview everyone lands on, their own account and
-/// the pages inside a tenant (the sections still to be built join this group).
+/// the pages inside a tenant (the sections still to be built join this group), and the
+/// signed-in frame itself: the shell (sidebar, switcher, toasts, confirm dialog) is a lazy
+/// parent route, so a signed-out visitor of `/login` never downloads it. It shares this
+/// group because every page inside it is opened from here first (an own split point made
+/// the splitter cut more shared chunks than the request budget allows; BENCHMARKS.md).
 #[derive(Clone, Copy, Debug)]
 pub enum WorkPage {
+    /// The frame around every signed-in page.
+    Shell,
+    /// An address the hub does not know, in the frame (404).
+    Unknown,
     Overview,
     Account,
     TenantUsers,
@@ -83,6 +93,8 @@ pub enum WorkPage {
 #[leptos::lazy]
 fn work_pages(page: WorkPage) -> AnyView {
     match page {
+        WorkPage::Shell => view! { <AppShell/> }.into_any(),
+        WorkPage::Unknown => view! { <NotFound/> }.into_any(),
         WorkPage::Overview => view! { <OverviewPage/> }.into_any(),
         WorkPage::Account => view! { <AccountPage/> }.into_any(),
         WorkPage::TenantUsers => view! { <TenantUsersPage/> }.into_any(),
@@ -123,6 +135,14 @@ lazy_page!(
 lazy_page!(
     /// `/login`
     LoginRoute => auth_pages(AuthPage::Login), __preload_auth_pages
+);
+lazy_page!(
+    /// The signed-in frame, the parent of every page but signing in.
+    ShellRoute => work_pages(WorkPage::Shell), __preload_work_pages
+);
+lazy_page!(
+    /// Any address no other route matches.
+    UnknownRoute => work_pages(WorkPage::Unknown), __preload_work_pages
 );
 lazy_page!(
     /// `/`

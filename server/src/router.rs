@@ -22,12 +22,9 @@ pub fn build(hub: Hub, config: &Config) -> Router {
     let options = state.leptos_options.clone();
 
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            context.clone(),
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(&state, page_routes(), context.clone(), move || {
+            shell(options.clone())
+        })
         .route_layer(from_fn_with_state(state.clone(), middleware::pages::gate))
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
@@ -64,6 +61,16 @@ pub fn build(hub: Hub, config: &Config) -> Router {
         .with_state(state)
 }
 
+/// The app's routes but its catch-all: an address no page claims reaches the fallback
+/// below, which serves a static file by that name if there is one and otherwise renders the
+/// app, whose router shows the not-found page (404).
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    generate_route_list(App)
+        .into_iter()
+        .filter(|route| !route.path().contains('*'))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use app::sections::{MSP_SECTIONS, TENANT_SECTIONS};
@@ -81,7 +88,7 @@ mod tests {
 
     #[test]
     fn the_sidebar_and_the_router_agree() {
-        let routes: BTreeSet<String> = leptos_axum::generate_route_list(app::App)
+        let routes: BTreeSet<String> = super::page_routes()
             .iter()
             .map(|route| route.path().to_owned())
             .filter(|path| !NOT_SECTIONS.contains(&path.as_str()))

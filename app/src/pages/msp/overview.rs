@@ -176,12 +176,14 @@ fn Attention(data: MspAttention) -> impl IntoView {
                 {if data.idle_technicians.is_empty() {
                     view! { <p class="muted">"Every active technician has at least one tenant."</p> }.into_any()
                 } else {
+                    let shown = data.idle_technicians.len();
                     view! {
                         <ul class="plain attention-list">
                             {data.idle_technicians.into_iter().map(|t| view! {
                                 <li><a href=technician_detail(t.id)>{t.display_name}</a> <span class="muted">{t.email}</span></li>
                             }).collect_view()}
                         </ul>
+                        {more(shown, data.idle_technician_count, "/technicians?sort=tenants&dir=asc", "Every technician by tenant count")}
                     }.into_any()
                 }}
             </section>
