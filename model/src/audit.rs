@@ -108,11 +108,43 @@ pub enum AuditAction {
     ApiWhoami,
     /// `api.authenticate`: Present an API key.
     ApiAuthenticate,
+    /// `autom.list`: List Automs.
+    AutomList,
+    /// `autom.view`: View an Autom.
+    AutomView,
+    /// `autom.create`: Create an Autom.
+    AutomCreate,
+    /// `autom.update`: Edit an Autom.
+    AutomUpdate,
+    /// `autom.set_enabled`: Enable or disable an Autom.
+    AutomSetEnabled,
+    /// `autom.delete`: Delete an Autom.
+    AutomDelete,
+    /// `autom.reveal_webhook`: Show an Autom's webhook address.
+    AutomRevealWebhook,
+    /// `autom.rotate_webhook`: Replace an Autom's webhook address.
+    AutomRotateWebhook,
+    /// `autom.run`: Run an Autom now.
+    AutomRun,
+    /// `run.list`: List runs.
+    RunList,
+    /// `run.view`: View a run.
+    RunView,
+    /// `run.cancel`: Cancel a run.
+    RunCancel,
+    /// `run.claim`: Claim a run (runner).
+    RunClaim,
+    /// `run.heartbeat`: Keep a run (runner).
+    RunHeartbeat,
+    /// `run.log`: Write a run's log (runner).
+    RunLog,
+    /// `run.complete`: Complete a run (runner).
+    RunComplete,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 51] = [
+    pub const ALL: [Self; 67] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -164,6 +196,22 @@ impl AuditAction {
         Self::ApiKeyRevoke,
         Self::ApiWhoami,
         Self::ApiAuthenticate,
+        Self::AutomList,
+        Self::AutomView,
+        Self::AutomCreate,
+        Self::AutomUpdate,
+        Self::AutomSetEnabled,
+        Self::AutomDelete,
+        Self::AutomRevealWebhook,
+        Self::AutomRotateWebhook,
+        Self::AutomRun,
+        Self::RunList,
+        Self::RunView,
+        Self::RunCancel,
+        Self::RunClaim,
+        Self::RunHeartbeat,
+        Self::RunLog,
+        Self::RunComplete,
     ];
 
     /// The stored name (never changes once released).
@@ -220,6 +268,22 @@ impl AuditAction {
             Self::ApiKeyRevoke => "api_key.revoke",
             Self::ApiWhoami => "api.whoami",
             Self::ApiAuthenticate => "api.authenticate",
+            Self::AutomList => "autom.list",
+            Self::AutomView => "autom.view",
+            Self::AutomCreate => "autom.create",
+            Self::AutomUpdate => "autom.update",
+            Self::AutomSetEnabled => "autom.set_enabled",
+            Self::AutomDelete => "autom.delete",
+            Self::AutomRevealWebhook => "autom.reveal_webhook",
+            Self::AutomRotateWebhook => "autom.rotate_webhook",
+            Self::AutomRun => "autom.run",
+            Self::RunList => "run.list",
+            Self::RunView => "run.view",
+            Self::RunCancel => "run.cancel",
+            Self::RunClaim => "run.claim",
+            Self::RunHeartbeat => "run.heartbeat",
+            Self::RunLog => "run.log",
+            Self::RunComplete => "run.complete",
         }
     }
 
@@ -277,6 +341,22 @@ impl AuditAction {
             Self::ApiKeyRevoke => "Revoke an API key",
             Self::ApiWhoami => "Identify an API key (API)",
             Self::ApiAuthenticate => "Present an API key",
+            Self::AutomList => "List Automs",
+            Self::AutomView => "View an Autom",
+            Self::AutomCreate => "Create an Autom",
+            Self::AutomUpdate => "Edit an Autom",
+            Self::AutomSetEnabled => "Enable or disable an Autom",
+            Self::AutomDelete => "Delete an Autom",
+            Self::AutomRevealWebhook => "Show an Autom's webhook address",
+            Self::AutomRotateWebhook => "Replace an Autom's webhook address",
+            Self::AutomRun => "Run an Autom now",
+            Self::RunList => "List runs",
+            Self::RunView => "View a run",
+            Self::RunCancel => "Cancel a run",
+            Self::RunClaim => "Claim a run (runner)",
+            Self::RunHeartbeat => "Keep a run (runner)",
+            Self::RunLog => "Write a run's log (runner)",
+            Self::RunComplete => "Complete a run (runner)",
         }
     }
 

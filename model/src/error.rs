@@ -78,6 +78,10 @@ pub enum HubError {
     /// A permission may only be granted by someone who holds it.
     #[error("You cannot grant permissions you do not have yourself.")]
     PermissionEscalation,
+    /// The request does not fit the current state of what it names (a run another runner
+    /// holds, one that already ended); nothing was changed.
+    #[error("{message}")]
+    Conflict { message: String },
     /// Something failed on the server; the reference finds the details in the server log.
     #[error("Something went wrong on our side. Reference: {reference}.")]
     Internal { reference: String },
@@ -116,7 +120,8 @@ impl HubError {
             | Self::SetupRequired
             | Self::LicenseRequired
             | Self::LicenseExpired { .. }
-            | Self::LimitReached { .. } => 409,
+            | Self::LimitReached { .. }
+            | Self::Conflict { .. } => 409,
             Self::MethodNotAllowed { .. } => 405,
             Self::PayloadTooLarge { .. } => 413,
             Self::RateLimited { .. } => 429,

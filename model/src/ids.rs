@@ -46,3 +46,11 @@ typed_id!(
     /// A role inside one tenant (its permission matrix for the tenant's users).
     RoleId
 );
+typed_id!(
+    /// An Autom (a tenant's automation).
+    AutomId
+);
+typed_id!(
+    /// One run of an Autom.
+    RunId
+);

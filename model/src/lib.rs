@@ -2,8 +2,10 @@
 //!
 //! This crate compiles for the server and for the browser (WASM), so it holds no I/O.
 
+pub mod alerts;
 pub mod api_keys;
 pub mod audit;
+pub mod automs;
 pub mod branding;
 pub mod dates;
 pub mod error;
@@ -19,4 +21,4 @@ pub mod tenants;
 pub mod workspace;
 
 pub use error::{HubError, HubResult, LicenseProblem};
-pub use ids::{ApiKeyId, RoleId, SessionId, TenantId, UserId};
+pub use ids::{ApiKeyId, AutomId, RoleId, RunId, SessionId, TenantId, UserId};

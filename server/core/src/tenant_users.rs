@@ -313,28 +313,7 @@ impl Hub {
             let domains = domains_of(scope.conn(), &key).await?;
             check_address(&email, &domains, &scope.context().name)?;
         }
-        // The limit check and the count are one statement: concurrent creations cannot pass it.
-        let counted = sqlx::query(
-            "UPDATE tenants SET used_users = used_users + 1 WHERE id = $1 AND used_users < max_users",
-        )
-        .bind(&key)
-        .execute(scope.conn())
-        .await
-        .db()?
-        .rows_affected();
-        if counted != 1 {
-            let seats: Seats =
-                sqlx::query_as("SELECT used_users, max_users FROM tenants WHERE id = $1")
-                    .bind(&key)
-                    .fetch_one(scope.conn())
-                    .await
-                    .db()?;
-            return Err(HubError::LimitReached {
-                resource: "users".to_owned(),
-                used: seats.used_users,
-                limit: seats.max_users,
-            });
-        }
+        crate::tenants::take_one(&mut scope, crate::tenants::Counted::Users).await?;
         let id = Uuid::new_v4().to_string();
         let now = now_ms();
         sqlx::query(

@@ -3,10 +3,10 @@
 //! Tenants A and B each have users and a custom role. Principals of A (a Tenant Admin, a
 //! Viewer, a technician with full rights and one with view-only rights on A) call every
 //! tenant-scoped and MSP-level operation with generated inputs: each id slot the operation
-//! takes (tenant slug or id, user, role, technician) is A's own, B's, or garbage (random ids,
-//! system role names), and at least one slot is not A's own. Every such call must be refused
+//! takes (tenant slug or id, user, role, technician, Autom or run) is A's own, B's, or
+//! garbage (random ids, system role names), and at least one slot is not A's own. Every such call must be refused
 //! with `NotFound` or `Forbidden` (no data returned), and a fingerprint of every account,
-//! membership, role, tenant, assignment and session must be unchanged. 1,000 cases per run
+//! membership, role, tenant, assignment, session, Autom and run must be unchanged. 1,000 cases per run
 //! on each database.
 
 use hub_core::{
@@ -17,10 +17,11 @@ use hub_core::{
     ClientInfo, Hub, HubError, Principal,
 };
 use hub_model::{
+    automs::{AutomInput, AutomQuery, Trigger},
     permissions::PermissionSet,
     technicians::{TechnicianProfile, TechnicianQuery},
     tenants::TENANT_PAGE_SIZES,
-    RoleId, TenantId, UserId,
+    AutomId, RoleId, RunId, TenantId, UserId,
 };
 use proptest::{
     prelude::*,
@@ -68,10 +69,20 @@ enum Op {
     UnassignTenants,
     Candidates,
     ListTechnicians,
+    ListAutoms,
+    AutomDetail,
+    UpdateAutom,
+    SetAutomEnabled,
+    DeleteAutom,
+    RunAutom,
+    AutomWebhook,
+    ListRuns,
+    RunDetail,
+    CancelRun,
 }
 
 impl Op {
-    const ALL: [Self; 19] = [
+    const ALL: [Self; 29] = [
         Self::Context,
         Self::Users,
         Self::CreateUser,
@@ -91,25 +102,48 @@ impl Op {
         Self::UnassignTenants,
         Self::Candidates,
         Self::ListTechnicians,
+        Self::ListAutoms,
+        Self::AutomDetail,
+        Self::UpdateAutom,
+        Self::SetAutomEnabled,
+        Self::DeleteAutom,
+        Self::RunAutom,
+        Self::AutomWebhook,
+        Self::ListRuns,
+        Self::RunDetail,
+        Self::CancelRun,
     ];
 
-    /// (tenant, user, role, technician) slots used.
-    fn slots(self) -> [bool; 4] {
+    /// (tenant, user, role, technician, Autom or run) slots used.
+    fn slots(self) -> [bool; 5] {
         match self {
-            Self::Context | Self::Users | Self::CreateRole => [true, false, false, false],
-            Self::CreateUser | Self::UpdateRole | Self::DeleteRole => [true, false, true, false],
-            Self::UpdateUser => [true, true, true, false],
-            Self::ResetUserPassword | Self::DeleteUser => [true, true, false, false],
+            Self::Context | Self::Users | Self::CreateRole | Self::ListAutoms => {
+                [true, false, false, false, false]
+            }
+            Self::CreateUser | Self::UpdateRole | Self::DeleteRole => {
+                [true, false, true, false, false]
+            }
+            Self::UpdateUser => [true, true, true, false, false],
+            Self::ResetUserPassword | Self::DeleteUser => [true, true, false, false, false],
             Self::TenantDetail | Self::UpdateTenant | Self::SetTenantActive => {
-                [true, false, false, false]
+                [true, false, false, false, false]
             }
             Self::TechnicianDetail
             | Self::UpdateTechnician
             | Self::DeleteTechnician
-            | Self::Candidates => [false, false, false, true],
-            Self::AssignTenants | Self::UnassignTenants => [true, false, false, true],
+            | Self::Candidates => [false, false, false, true, false],
+            Self::AssignTenants | Self::UnassignTenants => [true, false, false, true, false],
+            Self::AutomDetail
+            | Self::UpdateAutom
+            | Self::SetAutomEnabled
+            | Self::DeleteAutom
+            | Self::RunAutom
+            | Self::AutomWebhook
+            | Self::ListRuns
+            | Self::RunDetail
+            | Self::CancelRun => [true, false, false, false, true],
             // MSP-level and id-free: always refused for these principals.
-            Self::ListTechnicians => [false, false, false, false],
+            Self::ListTechnicians => [false, false, false, false, false],
         }
     }
 }
@@ -122,6 +156,7 @@ struct Case {
     user: Slot,
     role: Slot,
     tech: Slot,
+    autom: Slot,
     permissions: i64,
 }
 
@@ -133,22 +168,24 @@ fn cases() -> impl Strategy<Value = Case> {
         slot(),
         slot(),
         slot(),
+        slot(),
         0_i64..(1 << 24),
     )
         .prop_map(
-            |(principal, op, tenant, user, role, tech, permissions)| Case {
+            |(principal, op, tenant, user, role, tech, autom, permissions)| Case {
                 principal,
                 op,
                 tenant,
                 user,
                 role,
                 tech,
+                autom,
                 permissions,
             },
         )
         .prop_filter("at least one id is not the caller's own", |c| {
             let used = c.op.slots();
-            let slots = [c.tenant, c.user, c.role, c.tech];
+            let slots = [c.tenant, c.user, c.role, c.tech, c.autom];
             used.iter().all(|u| !u) || used.iter().zip(slots).any(|(&u, s)| u && s != Slot::Own)
         })
 }
@@ -159,6 +196,8 @@ struct Side {
     slug: String,
     user: UserId,
     role: RoleId,
+    autom: AutomId,
+    run: RunId,
 }
 
 /// id, email, name, active, password hash, security version, home tenant.
@@ -171,6 +210,16 @@ struct World {
     b: Side,
     tech: UserId,
     principals: Vec<Principal>,
+}
+
+fn autom_input(name: &str, trigger: Trigger) -> AutomInput {
+    AutomInput {
+        name: name.to_owned(),
+        description: String::new(),
+        trigger,
+        definition: r#"{"steps":[{"kind":"log","message":"hi"}]}"#.to_owned(),
+        alert_on_failure: None,
+    }
 }
 
 async fn side(hub: &Hub, admin: &Principal, name: &str, users: &[(&str, &str)]) -> Side {
@@ -202,11 +251,25 @@ async fn side(hub: &Hub, admin: &Principal, name: &str, users: &[(&str, &str)]) 
         .create_tenant_role(admin, &tenant.slug, "Custom", PermissionSet::view_only())
         .await
         .expect("custom role");
+    let autom = hub
+        .create_autom(
+            admin,
+            &tenant.slug,
+            &autom_input("Backup", Trigger::Webhook),
+        )
+        .await
+        .expect("autom");
+    let run = hub
+        .run_autom(admin, &tenant.slug, autom.id, None)
+        .await
+        .expect("run");
     Side {
         id: tenant.id,
         slug: tenant.slug,
         user: first.expect("a user"),
         role: custom.id,
+        autom: autom.id,
+        run: run.id,
     }
 }
 
@@ -328,6 +391,25 @@ impl World {
         }
     }
 
+    fn autom(&self, slot: Slot) -> AutomId {
+        match slot {
+            Slot::Own => self.a.autom,
+            Slot::Foreign => self.b.autom,
+            // A run's id where an Autom's is expected is no Autom either.
+            Slot::Garbage(0) => AutomId(self.a.run.0),
+            Slot::Garbage(_) => AutomId(uuid::Uuid::new_v4()),
+        }
+    }
+
+    fn run(&self, slot: Slot) -> RunId {
+        match slot {
+            Slot::Own => self.a.run,
+            Slot::Foreign => self.b.run,
+            Slot::Garbage(0) => RunId(self.a.autom.0),
+            Slot::Garbage(_) => RunId(uuid::Uuid::new_v4()),
+        }
+    }
+
     /// Everything a call could change, as the owner sees it (row-level security aside).
     async fn fingerprint(&self, owner: &sqlx::AnyPool) -> String {
         let users: Vec<UserRow> = sqlx::query_as(
@@ -365,7 +447,31 @@ impl World {
                 .fetch_all(owner)
                 .await
                 .expect("sessions");
-        format!("{users:?}{members:?}{roles:?}{tenants:?}{assignments:?}{sessions:?}")
+        type AutomRow = (
+            String,
+            String,
+            String,
+            i64,
+            String,
+            Option<String>,
+            Option<i64>,
+            i64,
+        );
+        let automs: Vec<AutomRow> = sqlx::query_as(
+            "SELECT id, tenant_id, name, enabled, definition, webhook_token, next_run_at, updated_at \
+             FROM automs ORDER BY id",
+        )
+        .fetch_all(owner)
+        .await
+        .expect("automs");
+        let runs: Vec<(String, String, String, Option<i64>)> =
+            sqlx::query_as("SELECT id, tenant_id, status, finished_at FROM autom_runs ORDER BY id")
+                .fetch_all(owner)
+                .await
+                .expect("runs");
+        format!(
+            "{users:?}{members:?}{roles:?}{tenants:?}{assignments:?}{sessions:?}{automs:?}{runs:?}"
+        )
     }
 
     /// Runs one case; the error is the first broken promise.
@@ -378,6 +484,8 @@ impl World {
         let user = self.user(case.user);
         let role = self.role(case.role);
         let tech = self.tech(case.tech);
+        let autom = self.autom(case.autom);
+        let run = self.run(case.autom);
         let permissions = PermissionSet::from_bits(case.permissions);
         let profile = TechnicianProfile {
             display_name: "Changed".to_owned(),
@@ -460,6 +568,47 @@ impl World {
                 .map(|v| format!("{v:?}")),
             Op::ListTechnicians => hub
                 .list_technicians(p, &TechnicianQuery::default())
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::ListAutoms => hub
+                .automs(p, &slug, &AutomQuery::default())
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::AutomDetail => hub.autom(p, &slug, autom).await.map(|v| format!("{v:?}")),
+            Op::UpdateAutom => hub
+                .update_autom(p, &slug, autom, &autom_input("Injected", Trigger::Manual))
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::SetAutomEnabled => hub
+                .set_autom_enabled(p, &slug, autom, false)
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::DeleteAutom => hub
+                .delete_autom(p, &slug, autom)
+                .await
+                .map(|()| String::new()),
+            Op::RunAutom => hub
+                .run_autom(p, &slug, autom, None)
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::AutomWebhook => hub
+                .autom_webhook(p, &slug, autom, true)
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::ListRuns => hub
+                .runs(
+                    p,
+                    &slug,
+                    &hub_core::automs::runs::RunQuery {
+                        autom: Some(autom),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::RunDetail => hub.run(p, &slug, run).await.map(|v| format!("{v:?}")),
+            Op::CancelRun => hub
+                .cancel_run(p, &slug, run)
                 .await
                 .map(|v| format!("{v:?}")),
         };

@@ -38,10 +38,10 @@ async fn tenant_rows(db: &TestDb) -> Vec<(String, String, String)> {
     let owner = db.owner_pool().await;
     let mut rows = Vec::new();
     for table in TENANT_TABLES {
-        let key = if *table == "tenant_members" {
-            "user_id"
-        } else {
-            "id"
+        let key = match *table {
+            "tenant_members" => "user_id",
+            "autom_run_log" => "run_id",
+            _ => "id",
         };
         for row in sqlx::query(&format!("SELECT {key}, tenant_id FROM {table}"))
             .fetch_all(&owner)
@@ -850,6 +850,47 @@ async fn postgres_tenant_tables_are_isolated_by_row_level_security() {
         )
         .await
         .expect("member");
+        // An Autom with a run that a runner claimed and logged to: rows in every Autom table.
+        let autom = hub
+            .create_autom(
+                &admin,
+                slug,
+                &hub_model::automs::AutomInput {
+                    name: "Backup".to_owned(),
+                    description: String::new(),
+                    trigger: hub_model::automs::Trigger::Manual,
+                    definition: r#"{"steps":[{"kind":"log","message":"hi"}]}"#.to_owned(),
+                    alert_on_failure: None,
+                },
+            )
+            .await
+            .expect("autom");
+        hub.run_autom(&admin, slug, autom.id, None)
+            .await
+            .expect("run");
+        let created = hub
+            .create_api_key(
+                &admin,
+                slug,
+                &hub_model::api_keys::NewApiKey {
+                    name: "Runner".to_owned(),
+                    scopes: hub_model::api_keys::ApiScopes::new([
+                        hub_model::api_keys::ApiScope::RunsWrite,
+                    ]),
+                    expires_in_days: None,
+                },
+            )
+            .await
+            .expect("key");
+        let key = hub
+            .authenticate_api_key(&created.secret)
+            .await
+            .expect("auth")
+            .expect("live key");
+        let run = hub.claim_run(&key).await.expect("claim").expect("run");
+        hub.append_run_log(&key, run.id, &["hi".to_owned()])
+            .await
+            .expect("log");
     }
     let owner = db.owner_pool().await;
     let pool = hub.db().pool_for_tests();

@@ -381,6 +381,18 @@ impl Hub {
             .await
     }
 
+    /// Begins a transaction that will write, scoped to `tenant` for an API key or the
+    /// system (who name tenants by id); refusals are audited like every refusal.
+    pub(crate) async fn tenant_tx_for_key(
+        &self,
+        caller: Caller,
+        tenant: TenantId,
+        action: AuditAction,
+    ) -> HubResult<TenantTx> {
+        self.enter_tenant_for(caller, TenantKey::Id(tenant), action, true)
+            .await
+    }
+
     /// Refuses a request that names something unreadable (a malformed id) inside tenant
     /// `key`, as if it named a missing thing: audited like every refusal. The caller is
     /// checked first exactly as the operation would check them (entering the tenant, then

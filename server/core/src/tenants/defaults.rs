@@ -6,13 +6,16 @@ use hub_model::{permissions::PermissionSet, HubResult, TenantId};
 use uuid::Uuid;
 
 /// Every table whose rows belong to one tenant: each has a `tenant_id` column and, on
-/// PostgreSQL, a row-level security policy (migration 0003). Tests check this list against
+/// PostgreSQL, a row-level security policy (migrations 0003 and 0011). Tests check this list against
 /// the schema and the policies, so that no new table escapes.
 pub const TENANT_TABLES: &[&str] = &[
     "tenant_roles",
     "dashboards",
     "dashboard_widgets",
     "tenant_members",
+    "automs",
+    "autom_runs",
+    "autom_run_log",
 ];
 
 /// Tables that name a tenant but are not tenant data, each for a reason: the audit log

@@ -644,3 +644,59 @@ mod tests {
         }
     }
 }
+
+/// A per-tenant limit (DESIGN §3) with its usage counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Counted {
+    Users,
+    Automs,
+}
+
+impl Counted {
+    /// (used column, limit column, what the error calls it); fixed strings only reach SQL.
+    fn columns(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::Users => ("used_users", "max_users", "users"),
+            Self::Automs => ("used_automs", "max_automs", "Automs"),
+        }
+    }
+}
+
+/// Counts one more of `counted` in the scope's tenant, or refuses with `LimitReached`
+/// (resource, used, limit). The check and the count are one statement, so concurrent
+/// creations cannot pass the limit together.
+pub(crate) async fn take_one(
+    scope: &mut crate::access::TenantTx,
+    counted: Counted,
+) -> HubResult<()> {
+    let (used, max, resource) = counted.columns();
+    let key = scope.tenant_key();
+    let taken = sqlx::query(&format!(
+        "UPDATE tenants SET {used} = {used} + 1 WHERE id = $1 AND {used} < {max}"
+    ))
+    .bind(&key)
+    .execute(scope.conn())
+    .await
+    .db()?
+    .rows_affected();
+    if taken == 1 {
+        return Ok(());
+    }
+    #[derive(sqlx::FromRow)]
+    struct Usage {
+        used: i64,
+        limit: i64,
+    }
+    let usage: Usage = sqlx::query_as(&format!(
+        "SELECT {used} AS used, {max} AS \"limit\" FROM tenants WHERE id = $1"
+    ))
+    .bind(&key)
+    .fetch_one(scope.conn())
+    .await
+    .db()?;
+    Err(HubError::LimitReached {
+        resource: resource.to_owned(),
+        used: usage.used,
+        limit: usage.limit,
+    })
+}
