@@ -61,3 +61,29 @@ pub fn set_status(status: http::StatusCode) {
         response.set_status(status);
     }
 }
+
+/// The id `text` names (a user, a role, an Autom, a run) inside tenant `tenant`; a malformed
+/// one is refused (and audited) like a missing one, after the principal is checked for the
+/// tenant and for `permission` there exactly as the operation would check them.
+pub async fn id_in_tenant<T>(
+    principal: &Principal,
+    tenant: &str,
+    action: hub_model::audit::AuditAction,
+    permission: hub_model::permissions::Permission,
+    what: &str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, HubError> {
+    match parse(text) {
+        Some(id) => Ok(id),
+        None => Err(hub()?
+            .refuse_unknown_in_tenant(
+                principal,
+                hub_core::access::TenantKey::Slug(tenant),
+                action,
+                permission,
+                what,
+            )
+            .await),
+    }
+}

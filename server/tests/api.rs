@@ -359,3 +359,246 @@ async fn the_openapi_document_matches_the_snapshot_and_covers_every_route() {
         );
     }
 }
+
+/// POSTs `body` (JSON, when given) to `path` with `key` as the bearer.
+async fn call(
+    server: &TestServer,
+    key: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, String, String, serde_json::Value) {
+    let request = server
+        .client()
+        .post(server.url(path))
+        .header(header::AUTHORIZATION, format!("Bearer {key}"));
+    let request = match body {
+        Some(body) => request
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned()),
+        None => request,
+    };
+    let response = request.send().await.expect("request");
+    if response.status() == StatusCode::NO_CONTENT {
+        return (204, String::new(), String::new(), serde_json::Value::Null);
+    }
+    parts(response).await
+}
+
+on_both_databases!(
+    a_runner_claims_logs_and_completes_over_http_and_bad_calls_change_nothing,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let key = create_key(&server, &admin, &slug, "runs:write").await["secret"]
+            .as_str()
+            .expect("secret")
+            .to_owned();
+        let autom = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/automs/create",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("name", "Ping"),
+                        ("description", ""),
+                        ("trigger", "manual"),
+                        ("cron", ""),
+                        ("timezone", ""),
+                        (
+                            "definition",
+                            r#"{"steps":[{"kind":"log","message":"hi {{input.who}}"}]}"#,
+                        ),
+                        ("alert", "none"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        let autom_id = autom["id"].as_str().expect("autom id").to_owned();
+
+        // Nothing queued: an immediate 204, and a bounded wait that also ends in 204.
+        let (status, ..) = call(&server, &key, "/api/v1/runs/claim", None).await;
+        assert_eq!(status, 204);
+        let started = std::time::Instant::now();
+        let (status, ..) = call(&server, &key, "/api/v1/runs/claim?wait=1", None).await;
+        assert_eq!(status, 204);
+        assert!(started.elapsed() >= std::time::Duration::from_millis(700));
+
+        let queued = server
+            .post_form(
+                &admin,
+                "/api/t/automs/run",
+                &[
+                    ("tenant", slug.as_str()),
+                    ("id", autom_id.as_str()),
+                    ("input", r#"{"who":"Ada"}"#),
+                ],
+            )
+            .await;
+        assert_eq!(queued.status(), StatusCode::OK);
+        let (status, _, _, claim) = call(&server, &key, "/api/v1/runs/claim", None).await;
+        assert_eq!(status, 200, "{claim}");
+        assert_eq!(claim["attempt"], 1);
+        assert_eq!(claim["input"]["who"], "Ada");
+        assert_eq!(claim["definition"]["steps"][0]["kind"], "log");
+        let run = claim["run_id"].as_str().expect("run id").to_owned();
+
+        // Bad calls: a malformed id, an unreadable body, an unknown status; each a problem.
+        let (status, content_type, _, problem) =
+            call(&server, &key, "/api/v1/runs/not-a-run/heartbeat", None).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (404, "application/problem+json")
+        );
+        assert_eq!(problem["type"], "urn:msp-hub:problem:not_found");
+        let (status, _, _, problem) = call(
+            &server,
+            &key,
+            &format!("/api/v1/runs/{run}/log"),
+            Some("{\"lines\": 3}"),
+        )
+        .await;
+        assert_eq!(status, 400, "{problem}");
+        let (status, _, _, problem) = call(
+            &server,
+            &key,
+            &format!("/api/v1/runs/{run}/complete"),
+            Some(r#"{"status":"exploded"}"#),
+        )
+        .await;
+        assert_eq!((status, problem["field"].as_str()), (422, Some("status")));
+
+        let (status, _, _, kept) = call(
+            &server,
+            &key,
+            &format!("/api/v1/runs/{run}/log"),
+            Some(r#"{"lines":["step 1 (log): hi Ada"]}"#),
+        )
+        .await;
+        assert_eq!((status, kept["kept"].as_u64()), (200, Some(1)));
+        let (status, _, _, done) = call(
+            &server,
+            &key,
+            &format!("/api/v1/runs/{run}/complete"),
+            Some(r#"{"status":"failed","error":"the backup host did not answer"}"#),
+        )
+        .await;
+        assert_eq!(status, 200, "{done}");
+        assert_eq!(done["status"], "failed");
+
+        // A replayed completion is a 409 problem and changes nothing.
+        let (status, _, _, problem) = call(
+            &server,
+            &key,
+            &format!("/api/v1/runs/{run}/complete"),
+            Some(r#"{"status":"succeeded"}"#),
+        )
+        .await;
+        assert_eq!(status, 409, "{problem}");
+        assert_eq!(problem["type"], "urn:msp-hub:problem:conflict");
+        let detail = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/runs/get",
+                    &[("tenant", slug.as_str()), ("id", run.as_str())],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(detail["summary"]["status"], "failed");
+        assert_eq!(detail["summary"]["error"], "the backup host did not answer");
+        assert_eq!(detail["log"][0]["line"], "step 1 (log): hi Ada");
+
+        // The published definition schema is JSON Schema.
+        let schema = server
+            .client()
+            .get(server.url("/api/v1/schemas/autom-definition.json"))
+            .send()
+            .await
+            .expect("schema");
+        assert_eq!(schema.status(), StatusCode::OK);
+        let schema: serde_json::Value = schema.json().await.expect("schema json");
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+    }
+);
+
+on_both_databases!(
+    a_key_revoked_mid_run_loses_the_run_on_its_next_call,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let created = create_key(&server, &admin, &slug, "runs:write").await;
+        let key = created["secret"].as_str().expect("secret").to_owned();
+        let key_id = created["key"]["id"].as_str().expect("key id").to_owned();
+        let autom = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/automs/create",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("name", "Ping"),
+                        ("description", ""),
+                        ("trigger", "manual"),
+                        ("cron", ""),
+                        ("timezone", ""),
+                        ("definition", r#"{"steps":[{"kind":"log","message":"hi"}]}"#),
+                        ("alert", "none"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        let queued = server
+            .post_form(
+                &admin,
+                "/api/t/automs/run",
+                &[
+                    ("tenant", slug.as_str()),
+                    ("id", autom["id"].as_str().expect("id")),
+                    ("input", ""),
+                ],
+            )
+            .await;
+        assert_eq!(queued.status(), StatusCode::OK);
+        let (status, _, _, claim) = call(&server, &key, "/api/v1/runs/claim", None).await;
+        assert_eq!(status, 200);
+        let run = claim["run_id"].as_str().expect("run").to_owned();
+        let revoked = server
+            .post_form(
+                &admin,
+                "/api/t/api_keys/revoke",
+                &[("tenant", slug.as_str()), ("id", key_id.as_str())],
+            )
+            .await;
+        assert_eq!(revoked.status(), StatusCode::OK);
+        let (status, _, challenge, _) = call(
+            &server,
+            &key,
+            &format!("/api/v1/runs/{run}/complete"),
+            Some(r#"{"status":"succeeded"}"#),
+        )
+        .await;
+        assert_eq!(
+            (status, challenge.as_str()),
+            (401, "Bearer realm=\"msp-hub\"")
+        );
+        let detail = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/runs/get",
+                    &[("tenant", slug.as_str()), ("id", run.as_str())],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(
+            detail["summary"]["status"], "running",
+            "the revoked key completed nothing"
+        );
+    }
+);

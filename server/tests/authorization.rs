@@ -94,10 +94,14 @@ enum Target {
 /// `{tenant_id}`, `{tenant}` (slug), `{viewer_role}`, `{custom_role}`, `{target_user}` (a
 /// tenant user of the target tenant), `{tech}` (a technician no principal is), `{unique}`,
 /// and victims created fresh for each call because the call may delete them:
-/// `{victim_user}`, `{victim_role}`, `{victim_tech}`, `{victim_key}`.
+/// `{victim_user}`, `{victim_role}`, `{victim_tech}`, `{victim_key}`, `{victim_autom}`,
+/// `{victim_run}` (a queued run) and `{run_id}` (a run the target tenant's all-scope key has
+/// just claimed). `{autom}` and `{run}` name the target tenant's webhook Autom and a run of it.
 #[derive(Clone, Copy)]
 enum Body {
     Form(&'static [(&'static str, &'static str)]),
+    /// A JSON body (placeholders filled as in forms).
+    Json(&'static str),
     Png,
     Empty,
 }
@@ -110,6 +114,8 @@ struct Case {
 }
 
 const NONE: &[Target] = &[Target::None];
+/// The definition the matrix's Automs run.
+const STEPS: &str = r#"{"steps":[{"kind":"log","message":"hi"}]}"#;
 const BOTH: &[Target] = &[Target::A, Target::B];
 
 fn cases() -> Vec<Case> {
@@ -178,7 +184,7 @@ fn cases() -> Vec<Case> {
             &[
                 ("id", "{tenant_id}"),
                 ("name", "{tenant_name}"),
-                ("max_automs", "10"),
+                ("max_automs", "50"),
                 ("max_users", "20"),
                 ("max_agents", "2"),
             ],
@@ -326,6 +332,93 @@ fn cases() -> Vec<Case> {
                 ("new_password", "a brand new password"),
             ]),
         ),
+        both(
+            "/api/t/automs",
+            &[
+                ("tenant", "{tenant}"),
+                ("search", ""),
+                ("trigger", ""),
+                ("enabled", ""),
+                ("page", "1"),
+                ("per_page", "25"),
+            ],
+        ),
+        both(
+            "/api/t/automs/get",
+            &[("tenant", "{tenant}"), ("id", "{autom}")],
+        ),
+        both(
+            "/api/t/automs/create",
+            &[
+                ("tenant", "{tenant}"),
+                ("name", "Autom {unique}"),
+                ("description", ""),
+                ("trigger", "manual"),
+                ("cron", ""),
+                ("timezone", ""),
+                ("definition", STEPS),
+                ("alert", "none"),
+            ],
+        ),
+        both(
+            "/api/t/automs/update",
+            &[
+                ("tenant", "{tenant}"),
+                ("id", "{autom}"),
+                ("name", "Target Autom"),
+                ("description", "The matrix's target"),
+                ("trigger", "webhook"),
+                ("cron", ""),
+                ("timezone", ""),
+                ("definition", STEPS),
+                ("alert", "warning"),
+            ],
+        ),
+        both(
+            "/api/t/automs/set_enabled",
+            &[
+                ("tenant", "{tenant}"),
+                ("id", "{autom}"),
+                ("enabled", "true"),
+            ],
+        ),
+        both(
+            "/api/t/automs/delete",
+            &[("tenant", "{tenant}"), ("id", "{victim_autom}")],
+        ),
+        both(
+            "/api/t/automs/webhook",
+            &[
+                ("tenant", "{tenant}"),
+                ("id", "{autom}"),
+                ("rotate", "false"),
+            ],
+        ),
+        both(
+            "/api/t/automs/run",
+            &[("tenant", "{tenant}"), ("id", "{autom}"), ("input", "")],
+        ),
+        post(
+            "/api/automs/schedule_preview",
+            Body::Form(&[("cron", "0 3 * * *"), ("timezone", "UTC")]),
+        ),
+        both(
+            "/api/t/runs",
+            &[
+                ("tenant", "{tenant}"),
+                ("autom", ""),
+                ("status", ""),
+                ("page", "1"),
+            ],
+        ),
+        both(
+            "/api/t/runs/get",
+            &[("tenant", "{tenant}"), ("id", "{run}")],
+        ),
+        both(
+            "/api/t/runs/cancel",
+            &[("tenant", "{tenant}"), ("id", "{victim_run}")],
+        ),
         both("/api/t/api_keys", &[("tenant", "{tenant}")]),
         both(
             "/api/t/api_keys/create",
@@ -351,6 +444,33 @@ fn cases() -> Vec<Case> {
             path: "/api/v1/openapi.json",
             targets: NONE,
             body: Body::Empty,
+        },
+        Case {
+            method: "GET",
+            path: "/api/v1/schemas/autom-definition.json",
+            targets: NONE,
+            body: Body::Empty,
+        },
+        // The runner's routes act in the key's own tenant: the claim names none; the others
+        // name a run the target tenant's key holds (a key of another tenant finds nothing).
+        post("/api/v1/runs/claim", Body::Empty),
+        Case {
+            method: "POST",
+            path: "/api/v1/runs/{run_id}/heartbeat",
+            targets: BOTH,
+            body: Body::Empty,
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/runs/{run_id}/log",
+            targets: BOTH,
+            body: Body::Json(r#"{"lines":["step 1 (log): hi"]}"#),
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/runs/{run_id}/complete",
+            targets: BOTH,
+            body: Body::Json(r#"{"status":"succeeded"}"#),
         },
         post("/api/branding/logo", Body::Png),
         Case {
@@ -404,6 +524,11 @@ struct TenantIds {
     viewer_role: String,
     custom_role: String,
     target_user: String,
+    /// A webhook Autom and one of its runs.
+    autom: String,
+    run: String,
+    /// The name of the tenant's all-scope key (it claims `{run_id}`).
+    key: &'static str,
 }
 
 impl TenantIds {
@@ -415,6 +540,9 @@ impl TenantIds {
             viewer_role: NIL.to_owned(),
             custom_role: NIL.to_owned(),
             target_user: NIL.to_owned(),
+            autom: NIL.to_owned(),
+            run: NIL.to_owned(),
+            key: "all-a",
         }
     }
 }
@@ -449,8 +577,10 @@ async fn client_for(server: &TestServer, who: Who) -> Client {
 }
 
 async fn created_id(response: reqwest::Response, what: &str) -> String {
-    assert_eq!(response.status(), StatusCode::OK, "creating {what}");
-    json(response).await["id"]
+    let status = response.status();
+    let body = json(response).await;
+    assert_eq!(status, StatusCode::OK, "creating {what}: {body}");
+    body["id"]
         .as_str()
         .unwrap_or_else(|| panic!("{what} id"))
         .to_owned()
@@ -466,6 +596,8 @@ async fn fill(server: &TestServer, value: &str, tenant: &TenantIds, ids: &Ids) -
         .replace("{viewer_role}", &tenant.viewer_role)
         .replace("{custom_role}", &tenant.custom_role)
         .replace("{target_user}", &tenant.target_user)
+        .replace("{autom}", &tenant.autom)
+        .replace("{run}", &tenant.run)
         .replace("{tech}", &ids.tech)
         .replace("{unique}", &unique[..12]);
     for victim in [
@@ -473,6 +605,9 @@ async fn fill(server: &TestServer, value: &str, tenant: &TenantIds, ids: &Ids) -
         "{victim_role}",
         "{victim_tech}",
         "{victim_key}",
+        "{victim_autom}",
+        "{victim_run}",
+        "{run_id}",
     ] {
         if !out.contains(victim) {
             continue;
@@ -538,6 +673,36 @@ async fn fill(server: &TestServer, value: &str, tenant: &TenantIds, ids: &Ids) -
                     .expect("victim key id")
                     .to_owned()
             }
+            (Some(admin), "{victim_autom}") => {
+                let name = format!("Victim {unique}");
+                created_id(
+                    server
+                        .post_form(
+                            admin,
+                            "/api/t/automs/create",
+                            &autom_form(&tenant.slug, &name, "manual"),
+                        )
+                        .await,
+                    "a victim Autom",
+                )
+                .await
+            }
+            (Some(admin), "{victim_run}") => queue_run(server, admin, tenant).await,
+            (Some(admin), "{run_id}") => {
+                queue_run(server, admin, tenant).await;
+                let claimed = server
+                    .client()
+                    .post(server.url("/api/v1/runs/claim"))
+                    .bearer_auth(ids.keys.get(tenant.key).map_or("", String::as_str))
+                    .send()
+                    .await
+                    .expect("claim");
+                assert_eq!(claimed.status(), StatusCode::OK, "claiming a run to hold");
+                json(claimed).await["run_id"]
+                    .as_str()
+                    .expect("claimed run id")
+                    .to_owned()
+            }
             (Some(admin), _) => {
                 let email = format!("victim-{unique}@msp.example");
                 created_id(
@@ -563,6 +728,39 @@ async fn fill(server: &TestServer, value: &str, tenant: &TenantIds, ids: &Ids) -
     out
 }
 
+/// The fields that create an Autom named `name` in tenant `slug`.
+fn autom_form<'a>(slug: &'a str, name: &'a str, trigger: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("tenant", slug),
+        ("name", name),
+        ("description", ""),
+        ("trigger", trigger),
+        ("cron", ""),
+        ("timezone", ""),
+        ("definition", STEPS),
+        ("alert", "none"),
+    ]
+}
+
+/// Queues a run of the tenant's target Autom as the MSP Admin; returns its id.
+async fn queue_run(server: &TestServer, admin: &Client, tenant: &TenantIds) -> String {
+    created_id(
+        server
+            .post_form(
+                admin,
+                "/api/t/automs/run",
+                &[
+                    ("tenant", tenant.slug.as_str()),
+                    ("id", tenant.autom.as_str()),
+                    ("input", ""),
+                ],
+            )
+            .await,
+        "a queued run",
+    )
+    .await
+}
+
 /// One call as a fresh session of `who` (so that logouts and renames never leak into the next cell).
 async fn status(server: &TestServer, who: Who, case: &Case, target: Target, ids: &Ids) -> u16 {
     let tenant = match target {
@@ -575,13 +773,20 @@ async fn status(server: &TestServer, who: Who, case: &Case, target: Target, ids:
             form.push(((*name).to_owned(), fill(server, value, tenant, ids).await));
         }
     }
+    let json_body = match case.body {
+        Body::Json(text) => Some(fill(server, text, tenant, ids).await),
+        _ => None,
+    };
     let client = client_for(server, who).await;
     let denied_before = denied_count(&ids.owner).await;
     let allowed_before = allowed_count(&ids.owner).await;
-    let path = case
-        .path
-        .replace("{file}", &ids.logo_path)
-        .replace("{tenant}", &tenant.slug);
+    let path = fill(
+        server,
+        &case.path.replace("{file}", &ids.logo_path),
+        tenant,
+        ids,
+    )
+    .await;
     let request = match case.method {
         "GET" => client.get(server.url(&path)),
         _ => client.post(server.url(&path)),
@@ -592,11 +797,15 @@ async fn status(server: &TestServer, who: Who, case: &Case, target: Target, ids:
     };
     let request = match case.body {
         Body::Form(_) => request.form(&form),
+        Body::Json(_) => request
+            .header("content-type", "application/json")
+            .body(json_body.unwrap_or_default()),
         Body::Png => request.body(png()),
         Body::Empty => request.form(&[] as &[(&str, &str)]),
     };
     let code = request.send().await.expect("request").status().as_u16();
-    // Every refusal of a signed-in principal is in the audit log (principal, tenant, action).
+    // Every refusal of a signed-in principal or a live key is in the audit log (who, tenant,
+    // action).
     if who != Who::Anonymous && case.method == "POST" && matches!(code, 403 | 404) {
         assert!(
             denied_count(&ids.owner).await > denied_before,
@@ -605,7 +814,10 @@ async fn status(server: &TestServer, who: Who, case: &Case, target: Target, ids:
         );
     }
     // Every write that was carried out is in the audit log too.
-    if (200..300).contains(&code) && !READS.contains(&case.path) {
+    if (200..300).contains(&code)
+        && !READS.contains(&case.path)
+        && !UNAUDITED_WRITES.contains(&case.path)
+    {
         assert!(
             allowed_count(&ids.owner).await > allowed_before,
             "{who:?} carried out {} ({code}) but no allowed event was audited",
@@ -638,8 +850,22 @@ const READS: &[&str] = &[
     "/api/t/api_keys",
     "/api/v1/whoami",
     "/api/v1/openapi.json",
+    "/api/v1/schemas/autom-definition.json",
+    "/api/t/automs",
+    "/api/t/automs/get",
+    "/api/automs/schedule_preview",
+    "/api/t/runs",
+    "/api/t/runs/get",
     "/t/{tenant}/audit",
     "/t/{tenant}/api-keys",
+];
+
+/// Writes a runner makes every few seconds, not audited one by one (the claim that starts
+/// holding a run and the completion that ends it are): renewing a lease, appending log
+/// lines. Also a claim that found nothing to run (204) writes nothing.
+const UNAUDITED_WRITES: &[&str] = &[
+    "/api/v1/runs/{run_id}/heartbeat",
+    "/api/v1/runs/{run_id}/log",
 ];
 
 /// The key a key principal sends.
@@ -709,8 +935,8 @@ async fn allowed_count(owner: &sqlx::AnyPool) -> i64 {
 
 async fn denied_count(owner: &sqlx::AnyPool) -> i64 {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied' AND actor_user_id IS NOT NULL \
-         AND action <> ''",
+        "SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied' \
+         AND (actor_user_id IS NOT NULL OR actor_api_key_id IS NOT NULL) AND action <> ''",
     )
     .fetch_one(owner)
     .await
@@ -812,14 +1038,30 @@ async fn populate(server: &TestServer, admin: &Client) -> (TenantIds, TenantIds,
                 .await;
             }
         }
-        tenants.push(TenantIds {
+        let autom = created_id(
+            server
+                .post_form(
+                    admin,
+                    "/api/t/automs/create",
+                    &autom_form(&slug, "Target Autom", "webhook"),
+                )
+                .await,
+            "the target Autom",
+        )
+        .await;
+        let mut tenant = TenantIds {
             id,
             slug,
             name: name.to_owned(),
             viewer_role,
             custom_role,
             target_user,
-        });
+            autom,
+            run: String::new(),
+            key: if name == "Tenant A" { "all-a" } else { "b" },
+        };
+        tenant.run = queue_run(server, admin, &tenant).await;
+        tenants.push(tenant);
     }
     let (a, b) = (tenants[0].clone(), tenants[1].clone());
     let mut tech_ids: HashMap<&str, String> = HashMap::new();

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod api_keys;
 pub mod auth;
+pub mod automs;
 pub mod branding;
 pub mod license;
 pub mod overview;

@@ -12,9 +12,8 @@ use hub_model::{
 };
 use leptos::prelude::*;
 
-/// The id `text` names (a user, a role); a malformed one is refused (and audited) like a
-/// missing one, after the principal is checked for the tenant and for `needed` on Users,
-/// as the operation itself would check them.
+/// The id `text` names; a malformed one is refused (and audited) like a missing one
+/// ([`crate::ssr::id_in_tenant`]), checking `needed` on Users.
 #[cfg(feature = "ssr")]
 async fn id_in_tenant<T>(
     principal: &hub_core::Principal,
@@ -25,18 +24,8 @@ async fn id_in_tenant<T>(
     text: &str,
     parse: fn(&str) -> Option<T>,
 ) -> Result<T, HubError> {
-    match parse(text) {
-        Some(id) => Ok(id),
-        None => Err(crate::ssr::hub()?
-            .refuse_unknown_in_tenant(
-                principal,
-                hub_core::access::TenantKey::Slug(tenant),
-                action,
-                Permission::new(ResourceKind::Users, needed),
-                what,
-            )
-            .await),
-    }
+    let permission = Permission::new(ResourceKind::Users, needed);
+    crate::ssr::id_in_tenant(principal, tenant, action, permission, what, text, parse).await
 }
 
 /// The user `id` names; a malformed id is refused (and audited) like a missing user.

@@ -266,6 +266,15 @@ impl Hub {
             .await
     }
 
+    /// Refuses a runner request naming an unreadable run id as if it named a missing run,
+    /// after checking the key exactly as the operation would (audited like every refusal).
+    pub async fn refuse_unknown_run(&self, key: &KeyCaller, action: AuditAction) -> HubError {
+        match self.runner_scope(key, action).await {
+            Ok(scope) => scope.deny(self, action, run_not_found()).await,
+            Err(error) => error,
+        }
+    }
+
     /// "Run now": queues a run of an enabled Autom with `input` (a JSON object, or none).
     pub async fn run_autom(
         &self,

@@ -8,6 +8,7 @@
 //! `/api/v1/openapi.json`; `server/tests/snapshots/openapi.json` holds the reviewed copy.
 
 pub mod problem;
+pub mod runs;
 pub mod whoami;
 
 use crate::state::AppState;
@@ -70,6 +71,11 @@ impl Modify for BearerKey {
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(whoami::whoami))
+        .routes(routes!(runs::claim))
+        .routes(routes!(runs::heartbeat))
+        .routes(routes!(runs::log))
+        .routes(routes!(runs::complete))
+        .routes(routes!(runs::definition_schema))
         .split_for_parts()
 }
 
