@@ -140,11 +140,13 @@ pub enum AuditAction {
     RunLog,
     /// `run.complete`: Complete a run (runner).
     RunComplete,
+    /// `run.schedule`: Queue a scheduled run.
+    RunSchedule,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 67] = [
+    pub const ALL: [Self; 68] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -212,6 +214,7 @@ impl AuditAction {
         Self::RunHeartbeat,
         Self::RunLog,
         Self::RunComplete,
+        Self::RunSchedule,
     ];
 
     /// The stored name (never changes once released).
@@ -284,6 +287,7 @@ impl AuditAction {
             Self::RunHeartbeat => "run.heartbeat",
             Self::RunLog => "run.log",
             Self::RunComplete => "run.complete",
+            Self::RunSchedule => "run.schedule",
         }
     }
 
@@ -357,6 +361,7 @@ impl AuditAction {
             Self::RunHeartbeat => "Keep a run (runner)",
             Self::RunLog => "Write a run's log (runner)",
             Self::RunComplete => "Complete a run (runner)",
+            Self::RunSchedule => "Queue a scheduled run",
         }
     }
 

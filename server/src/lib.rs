@@ -249,6 +249,29 @@ pub async fn serve_on_workers(
     served
 }
 
+/// Runs the scheduler ([`hub_core::automs::scheduler`]) every few seconds until the task is
+/// aborted. Every server process runs one: passes of several processes queue each due
+/// schedule once.
+pub fn spawn_scheduler(hub: Hub) -> tokio::task::JoinHandle<()> {
+    use hub_core::automs::scheduler::EVERY_MS;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(EVERY_MS));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            match hub.queue_due_schedules(hub_core::clock::now_ms()).await {
+                Ok(pass) if pass.queued > 0 => {
+                    tracing::info!(queued = pass.queued, "queued scheduled runs");
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "a scheduler pass failed; the next one retries");
+                }
+            }
+        }
+    })
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

@@ -151,6 +151,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             let workers = config.worker_count();
             tracing::info!(workers, "serving");
+            let scheduler = server::spawn_scheduler(hub.clone());
             server::serve_on_workers(
                 listener,
                 hub.clone(),
@@ -160,6 +161,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             )
             .await
             .map_err(|e| e.to_string())?;
+            scheduler.abort();
             hub.db().close().await;
             Ok(())
         }

@@ -155,10 +155,124 @@ impl Hub {
         }
         self.seed_demo_people(&admin, &created).await?;
         let api_key = self.seed_demo_keys(&admin, &created[0].slug).await?;
+        for tenant in created.iter().take(3) {
+            self.seed_demo_automs(&admin, tenant).await?;
+        }
         Ok(DemoSeed::Seeded {
             logins: DEMO_LOGINS.to_vec(),
             api_key: Some(api_key),
         })
+    }
+
+    /// Automs of every trigger kind in `tenant`, with a run history that went through the
+    /// runner's path (claimed, logged, completed by the tenant's demo runner key): some
+    /// succeeded, one failed, one still queued.
+    async fn seed_demo_automs(
+        &self,
+        admin: &crate::Principal,
+        tenant: &hub_model::tenants::TenantSummary,
+    ) -> HubResult<()> {
+        use crate::automs::runs::Outcome;
+        use hub_model::{
+            alerts::Severity,
+            api_keys::{ApiScope, ApiScopes, NewApiKey},
+            automs::{AutomInput, Trigger},
+        };
+        let autom =
+            |name: &str, description: &str, trigger: Trigger, definition: &str| AutomInput {
+                name: name.to_owned(),
+                description: description.to_owned(),
+                trigger,
+                definition: definition.to_owned(),
+                alert_on_failure: Some(Severity::Warning),
+            };
+        let backup = self
+            .create_autom(
+                admin,
+                &tenant.slug,
+                &autom(
+                    "Nightly backup check",
+                    "Confirms last night's backup job finished and reports its size.",
+                    Trigger::Schedule {
+                        cron: "30 2 * * *".to_owned(),
+                        timezone: "Europe/London".to_owned(),
+                    },
+                    r#"{"steps":[{"kind":"log","name":"Start","message":"Checking the backup of {{input.host}}"},{"kind":"wait","seconds":2},{"kind":"log","message":"Backup found"}]}"#,
+                ),
+            )
+            .await?;
+        let disk = self
+            .create_autom(
+                admin,
+                &tenant.slug,
+                &autom(
+                    "Disk space report",
+                    "Lists volumes under 15% free.",
+                    Trigger::Manual,
+                    r#"{"steps":[{"kind":"log","message":"Collecting volumes"},{"kind":"fail","message":"Volume D: has 4% free"}]}"#,
+                ),
+            )
+            .await?;
+        self.create_autom(
+            admin,
+            &tenant.slug,
+            &autom(
+                "New ticket intake",
+                "Started by the helpdesk's webhook for every new ticket.",
+                Trigger::Webhook,
+                r#"{"steps":[{"kind":"log","message":"Ticket {{input.ticket}} received"}]}"#,
+            ),
+        )
+        .await?;
+        let key = self
+            .create_api_key(
+                admin,
+                &tenant.slug,
+                &NewApiKey {
+                    name: "Demo runner".to_owned(),
+                    scopes: ApiScopes::new([ApiScope::RunsWrite]),
+                    expires_in_days: None,
+                },
+            )
+            .await?;
+        let key = self
+            .authenticate_api_key(&key.secret)
+            .await?
+            .ok_or_else(|| crate::db::internal(&"the demo runner key"))?;
+        let history = [
+            (
+                backup.id,
+                r#"{"host":"fs01"}"#,
+                Some((Outcome::Succeeded, None)),
+            ),
+            (
+                backup.id,
+                r#"{"host":"fs01"}"#,
+                Some((Outcome::Succeeded, None)),
+            ),
+            (
+                disk.id,
+                "{}",
+                Some((Outcome::Failed, Some("Volume D: has 4% free"))),
+            ),
+            (backup.id, r#"{"host":"fs02"}"#, None),
+        ];
+        for (id, input, outcome) in history {
+            self.run_autom(admin, &tenant.slug, id, Some(input)).await?;
+            let Some((outcome, error)) = outcome else {
+                continue;
+            };
+            let Some(run) = self.claim_run(&key).await? else {
+                continue;
+            };
+            let lines = [
+                "step 1 (log): started".to_owned(),
+                "step 2: done".to_owned(),
+            ];
+            self.append_run_log(&key, run.id, &lines).await?;
+            self.complete_run(&key, run.id, outcome, error).await?;
+        }
+        Ok(())
     }
 
     /// Two API keys of the first tenant: a live one (returned) and a revoked one.

@@ -441,6 +441,26 @@ conformance!(
             ),
             (1, 2, 1)
         );
+        // Automs of every trigger kind, with runs that succeeded, failed and wait in the queue.
+        let first = hub
+            .workspaces_for(&admin, None, "")
+            .await
+            .expect("workspaces")
+            .entries[0]
+            .slug
+            .clone();
+        let automs = hub
+            .automs(&admin, &first, &hub_model::automs::AutomQuery::default())
+            .await
+            .expect("automs");
+        assert_eq!(automs.total, 3);
+        let runs = hub
+            .runs(&admin, &first, &hub_core::automs::runs::RunQuery::default())
+            .await
+            .expect("runs");
+        let mut statuses: Vec<&str> = runs.items.iter().map(|r| r.status.as_str()).collect();
+        statuses.sort_unstable();
+        assert_eq!(statuses, ["failed", "queued", "succeeded", "succeeded"]);
         // Every printed login works, and the demo shows technicians and tenant users.
         for login in DEMO_LOGINS {
             let signed_in = hub

@@ -544,3 +544,101 @@ conformance!(
         assert_eq!(detail.summary.status, RunStatus::Cancelled);
     }
 );
+
+conformance!(
+    two_hubs_queue_each_due_schedule_exactly_once_and_a_missed_day_once,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        // A second server process on the same database.
+        let other = db.hub().await;
+        let admin = licensed_admin(&hub, 10).await;
+        let a = hub.create_tenant(&admin, "Tenant A").await.expect("a");
+        let b = hub.create_tenant(&admin, "Tenant B").await.expect("b");
+        let every_minute = Trigger::Schedule {
+            cron: "* * * * *".into(),
+            timezone: "UTC".into(),
+        };
+        let mut automs = Vec::new();
+        for (tenant, name) in [(&a, "One"), (&a, "Two"), (&b, "Three")] {
+            automs.push(
+                hub.create_autom(&admin, &tenant.slug, &input(name, every_minute.clone()))
+                    .await
+                    .expect("schedule"),
+            );
+        }
+        let manual = hub
+            .create_autom(&admin, &a.slug, &input("By hand", Trigger::Manual))
+            .await
+            .expect("manual");
+        let owner = db.owner_pool().await;
+        let now = hub_core::clock::now_ms();
+        for round in 0..10_i64 {
+            // Every schedule is due (the first round: missed for a whole day, as after an outage).
+            let due = if round == 0 {
+                now - 86_400_000
+            } else {
+                now + round * 60_000
+            };
+            sqlx::query("UPDATE automs SET next_run_at = $1 WHERE trigger_kind = 'schedule'")
+                .bind(due)
+                .execute(&owner)
+                .await
+                .expect("due");
+            let at = now + round * 60_000 + 1;
+            let passes = (0..8).map(|i| {
+                let hub = if i % 2 == 0 {
+                    hub.clone()
+                } else {
+                    other.clone()
+                };
+                tokio::spawn(async move { hub.queue_due_schedules(at).await })
+            });
+            let mut queued = 0;
+            for pass in futures_util::future::join_all(passes).await {
+                queued += pass.expect("join").expect("pass").queued;
+            }
+            assert_eq!(queued, 3, "round {round}: one run per due schedule");
+            let later: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM automs WHERE trigger_kind = 'schedule' AND next_run_at > $1",
+            )
+            .bind(at)
+            .fetch_one(&owner)
+            .await
+            .expect("next");
+            assert_eq!(later, 3, "round {round}: every schedule moved past now");
+        }
+        assert_eq!(
+            scalar(
+                &db,
+                "SELECT COUNT(*) FROM autom_runs WHERE trigger_kind = 'schedule'"
+            )
+            .await,
+            30
+        );
+        assert_eq!(
+            scalar(
+                &db,
+                &format!(
+                    "SELECT COUNT(*) FROM autom_runs WHERE autom_id = '{}'",
+                    manual.id
+                )
+            )
+            .await,
+            0
+        );
+        // A disabled schedule is never queued.
+        hub.set_autom_enabled(&admin, &a.slug, automs[0].id, false)
+            .await
+            .expect("disable");
+        sqlx::query("UPDATE automs SET next_run_at = 1 WHERE trigger_kind = 'schedule'")
+            .execute(&owner)
+            .await
+            .expect("due");
+        let pass = hub
+            .queue_due_schedules(now + 3_600_000)
+            .await
+            .expect("pass");
+        assert_eq!(pass.queued, 2);
+    }
+);

@@ -11,6 +11,7 @@
 pub mod definition;
 pub mod runs;
 pub mod schedule;
+pub mod scheduler;
 
 use crate::{
     access::{TenantKey, TenantTx},
