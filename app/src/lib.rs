@@ -29,9 +29,9 @@ use pages::{
     tenant::{TenantScope, TenantSectionPage},
 };
 use routes::{
-    AccountRoute, ApiKeysRoute, BrandingRoute, LicenseRoute, LoginRoute, OverviewRoute, SetupRoute,
-    ShellRoute, TechnicianDetailRoute, TechniciansRoute, TenantDetailRoute, TenantUsersRoute,
-    TenantsRoute, UnknownRoute,
+    AccountRoute, ApiKeysRoute, AutomDetailRoute, AutomsRoute, BrandingRoute, LicenseRoute,
+    LoginRoute, OverviewRoute, RunDetailRoute, SetupRoute, ShellRoute, TechnicianDetailRoute,
+    TechniciansRoute, TenantDetailRoute, TenantUsersRoute, TenantsRoute, UnknownRoute,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -111,7 +111,9 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/branding") view={Lazy::<BrandingRoute>::new()}/>
                     <ParentRoute ssr=SsrMode::Async path=path!("/t/:tenant") view=TenantScope>
                         <Route ssr=SsrMode::Async path=path!("/dashboard") view=|| view! { <TenantSectionPage slug="dashboard"/> }/>
-                        <Route ssr=SsrMode::Async path=path!("/automs") view=|| view! { <TenantSectionPage slug="automs"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/automs") view={Lazy::<AutomsRoute>::new()}/>
+                        <Route ssr=SsrMode::Async path=path!("/automs/:id") view={Lazy::<AutomDetailRoute>::new()}/>
+                        <Route ssr=SsrMode::Async path=path!("/runs/:id") view={Lazy::<RunDetailRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/alerts") view=|| view! { <TenantSectionPage slug="alerts"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/agents") view=|| view! { <TenantSectionPage slug="agents"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/vault") view=|| view! { <TenantSectionPage slug="vault"/> }/>

@@ -27,7 +27,11 @@ use crate::pages::{
     },
     not_found::NotFound,
     setup::SetupPage,
-    tenant::{api_keys::ApiKeysPage, users::TenantUsersPage},
+    tenant::{
+        api_keys::ApiKeysPage,
+        automs::{AutomDetailPage, AutomsPage, RunDetailPage},
+        users::TenantUsersPage,
+    },
 };
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
@@ -98,6 +102,24 @@ fn work_pages(page: WorkPage) -> AnyView {
         WorkPage::Overview => view! { <OverviewPage/> }.into_any(),
         WorkPage::Account => view! { <AccountPage/> }.into_any(),
         WorkPage::TenantUsers => view! { <TenantUsersPage/> }.into_any(),
+    }
+}
+
+/// The automation pages inside a tenant (Automs, one Autom, one run): a group of their own,
+/// so that the pages everyone opens first do not carry them.
+#[derive(Clone, Copy, Debug)]
+pub enum AutomationPage {
+    Automs,
+    AutomDetail,
+    RunDetail,
+}
+
+#[leptos::lazy]
+fn automation_pages(page: AutomationPage) -> AnyView {
+    match page {
+        AutomationPage::Automs => view! { <AutomsPage/> }.into_any(),
+        AutomationPage::AutomDetail => view! { <AutomDetailPage/> }.into_any(),
+        AutomationPage::RunDetail => view! { <RunDetailPage/> }.into_any(),
     }
 }
 
@@ -183,4 +205,16 @@ lazy_page!(
 lazy_page!(
     /// `/t/{tenant}/api-keys`
     ApiKeysRoute => msp_pages(MspPageKind::ApiKeys), __preload_msp_pages
+);
+lazy_page!(
+    /// `/t/{tenant}/automs`
+    AutomsRoute => automation_pages(AutomationPage::Automs), __preload_automation_pages
+);
+lazy_page!(
+    /// `/t/{tenant}/automs/{id}`
+    AutomDetailRoute => automation_pages(AutomationPage::AutomDetail), __preload_automation_pages
+);
+lazy_page!(
+    /// `/t/{tenant}/runs/{id}`
+    RunDetailRoute => automation_pages(AutomationPage::RunDetail), __preload_automation_pages
 );

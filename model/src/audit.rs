@@ -142,11 +142,13 @@ pub enum AuditAction {
     RunComplete,
     /// `run.schedule`: Queue a scheduled run.
     RunSchedule,
+    /// `run.webhook`: Queue a run from a webhook.
+    RunWebhook,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 68] = [
+    pub const ALL: [Self; 69] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -215,6 +217,7 @@ impl AuditAction {
         Self::RunLog,
         Self::RunComplete,
         Self::RunSchedule,
+        Self::RunWebhook,
     ];
 
     /// The stored name (never changes once released).
@@ -288,6 +291,7 @@ impl AuditAction {
             Self::RunLog => "run.log",
             Self::RunComplete => "run.complete",
             Self::RunSchedule => "run.schedule",
+            Self::RunWebhook => "run.webhook",
         }
     }
 
@@ -362,6 +366,7 @@ impl AuditAction {
             Self::RunLog => "Write a run's log (runner)",
             Self::RunComplete => "Complete a run (runner)",
             Self::RunSchedule => "Queue a scheduled run",
+            Self::RunWebhook => "Queue a run from a webhook",
         }
     }
 

@@ -21,6 +21,29 @@ pub fn iso_date_ms(ms: i64) -> String {
     iso_date(ms.div_euclid(1000))
 }
 
+/// `YYYY-MM-DD HH:MM UTC` for milliseconds since the Unix epoch.
+pub fn iso_time_ms(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let minute_of_day = secs.rem_euclid(86_400) / 60;
+    format!(
+        "{} {:02}:{:02} UTC",
+        iso_date(secs),
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
+}
+
+/// A run's duration in words people scan: `850 ms`, `12.4 s`, `3 min 5 s`, `2 h 7 min`.
+pub fn duration_text(ms: i64) -> String {
+    let ms = ms.max(0);
+    match ms {
+        0..=999 => format!("{ms} ms"),
+        1_000..=59_999 => format!("{}.{} s", ms / 1000, (ms % 1000) / 100),
+        60_000..=3_599_999 => format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000),
+        _ => format!("{} h {} min", ms / 3_600_000, (ms % 3_600_000) / 60_000),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,5 +53,15 @@ mod tests {
         assert_eq!(iso_date(0), "1970-01-01");
         assert_eq!(iso_date(951_782_400), "2000-02-29");
         assert_eq!(iso_date(1_795_000_000), "2026-11-18");
+        assert_eq!(iso_time_ms(1_795_917_600_000), "2026-11-29 02:00 UTC");
+    }
+
+    #[test]
+    fn durations_read_at_a_glance() {
+        assert_eq!(duration_text(850), "850 ms");
+        assert_eq!(duration_text(12_449), "12.4 s");
+        assert_eq!(duration_text(185_000), "3 min 5 s");
+        assert_eq!(duration_text(7_620_000), "2 h 7 min");
+        assert_eq!(duration_text(-5), "0 ms");
     }
 }

@@ -84,6 +84,8 @@ mod tests {
         "/account",
         "/tenants/{id}",
         "/technicians/{id}",
+        "/t/{tenant}/automs/{id}",
+        "/t/{tenant}/runs/{id}",
     ];
 
     #[test]

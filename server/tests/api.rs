@@ -602,3 +602,148 @@ on_both_databases!(
         );
     }
 );
+
+on_both_databases!(
+    a_webhook_queues_a_run_with_its_body_and_refuses_what_it_cannot_take,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let autom = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/automs/create",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("name", "Ticket intake"),
+                        ("description", ""),
+                        ("trigger", "webhook"),
+                        ("cron", ""),
+                        ("timezone", ""),
+                        (
+                            "definition",
+                            r#"{"steps":[{"kind":"log","message":"{{input.ticket}}"}]}"#,
+                        ),
+                        ("alert", "none"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        let id = autom["id"].as_str().expect("id").to_owned();
+        let address = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/automs/webhook",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("id", id.as_str()),
+                        ("rotate", "false"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        let address = address.as_str().expect("address").to_owned();
+        let hook = |path: String, body: Vec<u8>| {
+            let request = server.client().post(server.url(&path)).body(body);
+            async move {
+                let response = request.send().await.expect("webhook");
+                let status = response.status().as_u16();
+                (
+                    status,
+                    response
+                        .json::<serde_json::Value>()
+                        .await
+                        .unwrap_or_default(),
+                )
+            }
+        };
+        let runs = || async {
+            json(
+                server
+                    .post_form(
+                        &admin,
+                        "/api/t/runs",
+                        &[
+                            ("tenant", slug.as_str()),
+                            ("autom", ""),
+                            ("status", ""),
+                            ("page", "1"),
+                        ],
+                    )
+                    .await,
+            )
+            .await["total"]
+                .as_i64()
+                .expect("total")
+        };
+
+        let (status, queued) = hook(address.clone(), br#"{"ticket":"T-1042"}"#.to_vec()).await;
+        assert_eq!(
+            (status, queued["status"].as_str()),
+            (202, Some("queued")),
+            "{queued}"
+        );
+        let run = queued["run_id"].as_str().expect("run id").to_owned();
+        let detail = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/runs/get",
+                    &[("tenant", slug.as_str()), ("id", run.as_str())],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(detail["summary"]["trigger"], "webhook");
+        assert!(detail["input"].as_str().expect("input").contains("T-1042"));
+
+        // Refusals, each a problem that queues nothing.
+        let wrong = format!("/hooks/automs/{}", "A".repeat(32));
+        assert_eq!(hook(wrong, b"{}".to_vec()).await.0, 404);
+        assert_eq!(
+            hook("/hooks/automs/short".to_owned(), b"{}".to_vec())
+                .await
+                .0,
+            404
+        );
+        let (status, problem) = hook(address.clone(), b"[1,2]".to_vec()).await;
+        assert_eq!((status, problem["field"].as_str()), (422, Some("input")));
+        let big = format!("{{\"x\":\"{}\"}}", "y".repeat(70 * 1024));
+        assert_eq!(hook(address.clone(), big.into_bytes()).await.0, 413);
+        assert_eq!(runs().await, 1);
+
+        // Replacing the address ends the old one at once; a disabled Autom queues nothing.
+        let rotated = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/automs/webhook",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("id", id.as_str()),
+                        ("rotate", "true"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        let rotated = rotated.as_str().expect("address").to_owned();
+        assert_eq!(hook(address.clone(), b"{}".to_vec()).await.0, 404);
+        let off = server
+            .post_form(
+                &admin,
+                "/api/t/automs/set_enabled",
+                &[
+                    ("tenant", slug.as_str()),
+                    ("id", id.as_str()),
+                    ("enabled", "false"),
+                ],
+            )
+            .await;
+        assert_eq!(off.status(), StatusCode::OK);
+        assert_eq!(hook(rotated, Vec::new()).await.0, 409);
+        assert_eq!(runs().await, 1);
+    }
+);

@@ -3,6 +3,7 @@
 
 pub mod branding;
 pub mod caller;
+pub mod hooks;
 pub mod v1;
 
 use crate::state::AppState;
@@ -17,6 +18,8 @@ pub const LOGO_UPLOAD: &str = "/api/branding/logo";
 pub const LOGO: &str = "/brand/logo/{file}";
 /// `GET`: the brand's colors as CSS custom properties (public).
 pub const THEME: &str = "/brand/theme.css";
+/// `POST`: an Autom's secret webhook address (the address is the credential).
+pub const AUTOM_WEBHOOK: &str = "/hooks/automs/{token}";
 
 /// Every REST endpoint as (method, path): the authorization matrix test covers each one
 /// (the `/api/v1` routes come from the OpenAPI document, [`api_endpoints`]).
@@ -24,6 +27,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", LOGO_UPLOAD),
     ("GET", LOGO),
     ("GET", THEME),
+    ("POST", AUTOM_WEBHOOK),
     ("GET", v1::OPENAPI),
 ];
 
@@ -53,5 +57,6 @@ pub fn routes() -> Router<AppState> {
         .route(LOGO_UPLOAD, post(branding::upload_logo))
         .route(LOGO, get(branding::logo))
         .route(THEME, get(branding::theme))
+        .route(AUTOM_WEBHOOK, post(hooks::autom_webhook))
         .merge(v1::routes())
 }

@@ -6,6 +6,7 @@
 //! tenant the principal may not enter answers 404, exactly like one that does not exist.
 
 pub mod api_keys;
+pub mod automs;
 pub mod users;
 
 use super::{msp::EmptySection, not_found::NotFoundPanel};

@@ -14,7 +14,7 @@
 use super::{definition, not_found as autom_not_found, record};
 use crate::{
     access::{TenantKey, TenantTx},
-    caller::{Caller, KeyCaller},
+    caller::{Caller, KeyCaller, SystemTask},
     clock::now_ms,
     db::{internal, Backend, DbResultExt as _},
     Hub, Principal,
@@ -24,7 +24,7 @@ use hub_model::{
     audit::AuditAction,
     automs::{RunDetail, RunLogLine, RunPage, RunStatus, RunSummary, RunTrigger},
     permissions::{Action, Permission, ResourceKind},
-    AutomId, HubError, HubResult, RunId,
+    AutomId, HubError, HubResult, RunId, TenantId,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -312,6 +312,58 @@ impl Hub {
         )
         .await?;
         record(&mut scope, action, &summary.name, format!("run {run}")).await?;
+        let summary = run_in(&mut scope, run).await?.ok_or_else(run_not_found)?;
+        scope.commit().await?;
+        Ok(summary)
+    }
+
+    /// A request to an Autom's secret webhook address queues a run of it with the request's
+    /// body (a JSON object, or nothing) as the input. An unknown or malformed token is
+    /// "not found"; a disabled Autom queues nothing and says so.
+    pub async fn queue_webhook_run(&self, token: &str, body: &[u8]) -> HubResult<RunSummary> {
+        const WEBHOOK: SystemTask = SystemTask::new("webhook: queue a run");
+        let not_found = || HubError::not_found("This webhook address");
+        if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(not_found());
+        }
+        #[derive(sqlx::FromRow)]
+        struct Hook {
+            id: String,
+            tenant_id: String,
+            name: String,
+            enabled: i64,
+        }
+        let mut scope = self.read_scope(Caller::System(WEBHOOK)).await?;
+        let hook: Option<Hook> = sqlx::query_as(
+            "SELECT id, tenant_id, name, enabled FROM automs \
+             WHERE webhook_token = $1 AND trigger_kind = 'webhook'",
+        )
+        .bind(token)
+        .fetch_optional(scope.conn())
+        .await
+        .db()?;
+        scope.finish().await?;
+        let hook = hook.ok_or_else(not_found)?;
+        if hook.enabled != 1 {
+            return Err(conflict(format!(
+                "{} is disabled; the request queued nothing.",
+                hook.name
+            )));
+        }
+        let text = std::str::from_utf8(body)
+            .map_err(|_| HubError::invalid("input", "The body must be JSON (UTF-8)."))?;
+        let input = check_input(Some(text))?;
+        let (Some(tenant), Some(autom)) =
+            (TenantId::parse(&hook.tenant_id), AutomId::parse(&hook.id))
+        else {
+            return Err(internal(&"webhook autom ids"));
+        };
+        let action = AuditAction::RunWebhook;
+        let mut scope = self
+            .tenant_tx_for_key(Caller::System(WEBHOOK), tenant, action)
+            .await?;
+        let run = queue(&mut scope, autom, RunTrigger::Webhook, &input, None, None).await?;
+        record(&mut scope, action, &hook.name, format!("run {run}")).await?;
         let summary = run_in(&mut scope, run).await?.ok_or_else(run_not_found)?;
         scope.commit().await?;
         Ok(summary)
