@@ -92,6 +92,9 @@ pub enum WorkPage {
     Overview,
     Account,
     TenantUsers,
+    Automs,
+    AutomDetail,
+    RunDetail,
 }
 
 #[leptos::lazy]
@@ -102,24 +105,9 @@ fn work_pages(page: WorkPage) -> AnyView {
         WorkPage::Overview => view! { <OverviewPage/> }.into_any(),
         WorkPage::Account => view! { <AccountPage/> }.into_any(),
         WorkPage::TenantUsers => view! { <TenantUsersPage/> }.into_any(),
-    }
-}
-
-/// The automation pages inside a tenant (Automs, one Autom, one run): a group of their own,
-/// so that the pages everyone opens first do not carry them.
-#[derive(Clone, Copy, Debug)]
-pub enum AutomationPage {
-    Automs,
-    AutomDetail,
-    RunDetail,
-}
-
-#[leptos::lazy]
-fn automation_pages(page: AutomationPage) -> AnyView {
-    match page {
-        AutomationPage::Automs => view! { <AutomsPage/> }.into_any(),
-        AutomationPage::AutomDetail => view! { <AutomDetailPage/> }.into_any(),
-        AutomationPage::RunDetail => view! { <RunDetailPage/> }.into_any(),
+        WorkPage::Automs => view! { <AutomsPage/> }.into_any(),
+        WorkPage::AutomDetail => view! { <AutomDetailPage/> }.into_any(),
+        WorkPage::RunDetail => view! { <RunDetailPage/> }.into_any(),
     }
 }
 
@@ -208,13 +196,13 @@ lazy_page!(
 );
 lazy_page!(
     /// `/t/{tenant}/automs`
-    AutomsRoute => automation_pages(AutomationPage::Automs), __preload_automation_pages
+    AutomsRoute => work_pages(WorkPage::Automs), __preload_work_pages
 );
 lazy_page!(
     /// `/t/{tenant}/automs/{id}`
-    AutomDetailRoute => automation_pages(AutomationPage::AutomDetail), __preload_automation_pages
+    AutomDetailRoute => work_pages(WorkPage::AutomDetail), __preload_work_pages
 );
 lazy_page!(
     /// `/t/{tenant}/runs/{id}`
-    RunDetailRoute => automation_pages(AutomationPage::RunDetail), __preload_automation_pages
+    RunDetailRoute => work_pages(WorkPage::RunDetail), __preload_work_pages
 );

@@ -7,6 +7,7 @@ pub mod health;
 pub mod middleware;
 pub mod rest;
 pub mod router;
+pub mod runner;
 pub mod state;
 pub mod telemetry;
 

@@ -36,6 +36,18 @@ enum Command {
         #[arg(long, required = true)]
         demo: bool,
     },
+    /// Run Automs for one tenant: claim its runs, execute their steps and report them.
+    Runner {
+        /// The hub's address, e.g. https://hub.example.com.
+        #[arg(long, env = "HUB_RUNNER_URL")]
+        url: String,
+        /// A tenant API key with the runs:write scope.
+        #[arg(long, env = "HUB_RUNNER_KEY", hide_env_values = true)]
+        key: String,
+        /// Let `http` steps reach loopback and private addresses (refused by default).
+        #[arg(long)]
+        allow_private_networks: bool,
+    },
     /// Account administration.
     Admin {
         #[command(subcommand)]
@@ -114,6 +126,29 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
+    if let Command::Runner {
+        url,
+        key,
+        allow_private_networks,
+    } = cli.command
+    {
+        // The runner needs no configuration file or database: only the hub's address.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let on_signal = stop.clone();
+        tokio::spawn(async move {
+            server::shutdown_signal().await;
+            eprintln!("stopping after the current run…");
+            on_signal.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        let config = server::runner::RunnerConfig {
+            url,
+            key,
+            allow_private_networks,
+        };
+        return server::runner::run_until(config, stop)
+            .await
+            .map_err(|e| e.to_string());
+    }
     let mut config = Config::load(&cli.config).map_err(|e| e.to_string())?;
     // The demo (and only the demo) trusts the development license key, unless the
     // configuration names a key of its own.
@@ -197,6 +232,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::License { command } => license(&config, command).await,
+        // Started above, before any configuration is read.
+        Command::Runner { .. } => Ok(()),
         Command::Admin {
             command: AdminCommand::ResetPassword { email },
         } => {

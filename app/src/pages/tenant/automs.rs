@@ -26,8 +26,8 @@ use crate::{
 use hub_model::{
     alerts::Severity,
     automs::{
-        AutomDetail, AutomPage, AutomSummary, RunDetail, RunPage, RunStatus, RunSummary, Trigger,
-        TriggerKind,
+        AutomDetail, AutomPage, AutomSummary, RunDetail, RunPage, RunStatus, RunSummary,
+        SchedulePreview, Trigger, TriggerKind,
     },
     dates::{duration_text, iso_time_ms},
     permissions::{Action, Permission, ResourceKind},
@@ -170,8 +170,14 @@ pub fn AutomsPage() -> impl IntoView {
                         return view! { <NoAccess title="Automs" tenant=ctx.name.clone()/> }.into_any();
                     }
                     let path = tenant_page(&ctx.slug, "automs");
-                    let body = match page {
+                    let (pill, body) = match page {
                         Ok(page) => {
+                            let pill = view! {
+                                <div class="count-pill" data-testid="autom-count">
+                                    <Meter used=page.used limit=page.limit label="Automs in use"/>
+                                    <span><strong>{page.used}</strong>" / "{page.limit}" Automs"</span>
+                                </div>
+                            };
                             let limit_line = (page.used >= page.limit).then(|| view! {
                                 <p class="form-warning" role="alert" data-testid="autom-limit">{format!(
                                     "{} has used {} of {} Automs. Nothing new can be created until a slot is free; ask your MSP Admin to raise the limit.",
@@ -180,28 +186,27 @@ pub fn AutomsPage() -> impl IntoView {
                             });
                             let form = (may(&ctx, Action::Create) && page.used < page.limit)
                                 .then(|| view! { <AutomForm tenant=ctx.slug.clone() create created/> });
-                            view! {
-                                <div class="count-pill" data-testid="autom-count">
-                                    <Meter used=page.used limit=page.limit label="Automs in use"/>
-                                    <span><strong>{page.used}</strong>" / "{page.limit}" Automs"</span>
-                                </div>
+                            let body = view! {
                                 {limit_line}
                                 {form}
                                 <ListToolbar path=path.clone() query placeholder="Search by name" label="Search Automs"
                                     page_sizes=PAGE_SIZES filters=filters()/>
                                 <AutomTable page ctx=ctx.clone() path toggle run delete created/>
-                            }
-                            .into_any()
+                            };
+                            (Some(pill), body.into_any())
                         }
-                        Err(e) => error_page(&e),
+                        Err(e) => (None, error_page(&e)),
                     };
                     view! {
                         <Title text=format!("Automs · {}", ctx.name)/>
                         <div class="tenant-page" data-testid="tenant-page" data-tenant=ctx.slug.clone()>
                             <p class="breadcrumb muted" data-testid="tenant-name">{ctx.name.clone()}</p>
-                            <header class="page-header">
-                                <h1>"Automs"</h1>
-                                <p class="muted">"Automations that this tenant's runners execute: by hand, on a schedule or from a webhook."</p>
+                            <header class="page-header split">
+                                <div>
+                                    <h1>"Automs"</h1>
+                                    <p class="muted">"Automations that this tenant's runners execute: by hand, on a schedule or from a webhook."</p>
+                                </div>
+                                {pill}
                             </header>
                             {body}
                         </div>
@@ -416,16 +421,28 @@ fn EditorFields(fields: Fields) -> impl IntoView {
         alert,
     } = fields;
     let schedule = move || trigger.get() == "schedule";
-    let preview = Resource::new(
-        move || (schedule(), cron.get(), timezone.get()),
-        |(on, cron, zone)| async move {
-            if on {
-                Some(preview_schedule(cron, zone).await)
-            } else {
-                None
+    // The preview follows the typing through an effect, not a resource under a boundary of
+    // its own: a boundary nested in the page's `<Transition>` breaks hydration (README,
+    // Known problems). Only the latest answer is shown.
+    let preview = RwSignal::new(None::<Result<SchedulePreview, String>>);
+    let asked = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let (on, cron, zone) = (schedule(), cron.get(), timezone.get());
+        if !on {
+            preview.set(None);
+            return;
+        }
+        asked.update_value(|n| *n += 1);
+        let mine = asked.get_value();
+        leptos::task::spawn_local(async move {
+            let answer = preview_schedule(cron, zone)
+                .await
+                .map_err(|e| e.to_string());
+            if asked.try_get_value() == Some(mine) {
+                preview.try_set(Some(answer));
             }
-        },
-    );
+        });
+    });
     view! {
         <label class="field"><span>"Name"</span>
             <input type="text" name="name" required maxlength="120" autocomplete="off" placeholder="Nightly backup check"
@@ -458,18 +475,14 @@ fn EditorFields(fields: Fields) -> impl IntoView {
                     prop:value=move || timezone.get() on:input=move |ev| timezone.set(event_target_value(&ev))/>
             </label>
             <div class="field wide schedule-preview" aria-live="polite" data-testid="schedule-preview">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match preview.await {
-                            Some(Ok(p)) => view! {
-                                <p><strong>{p.description}</strong></p>
-                                <ol class="plain">{p.next_local.into_iter().map(|t| view! { <li class="mono">{t}</li> }).collect_view()}</ol>
-                            }.into_any(),
-                            Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                            None => ().into_any(),
-                        }
-                    })}
-                </Transition>
+                {move || match preview.get() {
+                    Some(Ok(p)) => view! {
+                        <p><strong>{p.description}</strong></p>
+                        <ol class="plain">{p.next_local.into_iter().map(|t| view! { <li class="mono">{t}</li> }).collect_view()}</ol>
+                    }.into_any(),
+                    Some(Err(e)) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+                    None => ().into_any(),
+                }}
             </div>
         </Show>
         <label class="field wide"><span>"Definition (JSON steps: http, wait, log, fail)"</span>
