@@ -273,6 +273,45 @@ pub fn spawn_scheduler(hub: Hub) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Where `serve --demo` keeps the demo runners' keys (0600, like the setup token).
+const DEMO_RUNNER_KEYS_FILE: &str = "demo-runner-keys";
+
+/// Keeps the keys of a freshly seeded demo's runners in the data directory.
+pub fn save_demo_runner_keys(config: &Config, keys: &[String]) -> Result<(), StartError> {
+    let path = config.server.data_dir.join(DEMO_RUNNER_KEYS_FILE);
+    secrets::replace_private(&path, &keys.join("\n")).map_err(|source| StartError::Secret {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Starts one in-process runner per key in the data directory's demo runner keys, against
+/// this hub at `url`; returns the flag that stops them after their current run (none when
+/// there are no keys: a database seeded by an older version).
+pub fn spawn_demo_runners(
+    config: &Config,
+    url: &str,
+) -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    let path = config.server.data_dir.join(DEMO_RUNNER_KEYS_FILE);
+    let keys = std::fs::read_to_string(&path).ok()?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for key in keys.lines().map(str::trim).filter(|k| !k.is_empty()) {
+        let config = runner::RunnerConfig {
+            url: url.to_owned(),
+            key: key.to_owned(),
+            allow_private_networks: false,
+        };
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            if let Err(error) = runner::run_until(config, stop).await {
+                tracing::warn!(%error, "a demo runner stopped");
+            }
+        });
+    }
+    tracing::info!("demo runners started");
+    Some(stop)
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

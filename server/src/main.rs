@@ -187,6 +187,16 @@ async fn run(cli: Cli) -> Result<(), String> {
             let workers = config.worker_count();
             tracing::info!(workers, "serving");
             let scheduler = server::spawn_scheduler(hub.clone());
+            // The demo runs its Automs: one in-process runner per demo tenant, with the keys
+            // the seed kept in the data directory, calling this hub like any runner would.
+            let runners = if demo {
+                if let Some(DemoSeed::Seeded { runner_keys, .. }) = &seeded {
+                    server::save_demo_runner_keys(&config, runner_keys).map_err(text)?;
+                }
+                server::spawn_demo_runners(&config, &shown)
+            } else {
+                None
+            };
             server::serve_on_workers(
                 listener,
                 hub.clone(),
@@ -197,6 +207,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
             scheduler.abort();
+            if let Some(stop) = runners {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
             hub.db().close().await;
             Ok(())
         }
@@ -212,7 +225,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Seed { demo: _ } => {
             let hub = server::open_hub(&config).await.map_err(text)?;
             match hub.seed_demo().await.map_err(|e| e.to_string())? {
-                DemoSeed::Seeded { logins, api_key } => {
+                DemoSeed::Seeded {
+                    logins, api_key, ..
+                } => {
                     println!("Demo data seeded. Logins:");
                     for login in logins {
                         println!(
@@ -354,7 +369,9 @@ fn print_banner(url: &str, seeded: Option<&DemoSeed>, setup_token: Option<&str>)
     println!();
     println!("  MSP Hub is running at {url}");
     match seeded {
-        Some(DemoSeed::Seeded { logins, api_key }) => {
+        Some(DemoSeed::Seeded {
+            logins, api_key, ..
+        }) => {
             println!("  Demo logins:");
             for login in logins {
                 println!(

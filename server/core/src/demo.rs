@@ -89,6 +89,9 @@ pub enum DemoSeed {
         logins: Vec<DemoLogin>,
         /// A live API key of the first tenant (shown now only: it is stored as a hash).
         api_key: Option<String>,
+        /// The keys of the demo runners (one per tenant with Automs), for `serve --demo` to
+        /// start them in-process.
+        runner_keys: Vec<String>,
     },
     /// The database already had data; nothing was written.
     AlreadyPopulated,
@@ -141,6 +144,7 @@ impl Hub {
                         ..DEMO_ADMIN
                     }],
                     api_key: None,
+                    runner_keys: Vec::new(),
                 });
             }
         }
@@ -155,23 +159,27 @@ impl Hub {
         }
         self.seed_demo_people(&admin, &created).await?;
         let api_key = self.seed_demo_keys(&admin, &created[0].slug).await?;
+        let mut runner_keys = Vec::new();
         for tenant in created.iter().take(3) {
-            self.seed_demo_automs(&admin, tenant).await?;
+            runner_keys.push(self.seed_demo_automs(&admin, tenant).await?);
         }
         Ok(DemoSeed::Seeded {
             logins: DEMO_LOGINS.to_vec(),
             api_key: Some(api_key),
+            runner_keys,
         })
     }
 
     /// Automs of every trigger kind in `tenant`, with a run history that went through the
     /// runner's path (claimed, logged, completed by the tenant's demo runner key): some
-    /// succeeded, one failed, one still queued.
+    /// succeeded, one failed, one still queued; and two on short schedules, one of which
+    /// fails, so that the demo's in-process runner always has fresh runs to show. Returns
+    /// the demo runner key.
     async fn seed_demo_automs(
         &self,
         admin: &crate::Principal,
         tenant: &hub_model::tenants::TenantSummary,
-    ) -> HubResult<()> {
+    ) -> HubResult<String> {
         use crate::automs::runs::Outcome;
         use hub_model::{
             alerts::Severity,
@@ -224,7 +232,34 @@ impl Hub {
             ),
         )
         .await?;
-        let key = self
+        for (name, cron, definition) in [
+            (
+                "Heartbeat",
+                "*/2 * * * *",
+                r#"{"steps":[{"kind":"log","message":"Runner alive"},{"kind":"wait","seconds":1},{"kind":"log","message":"All services answered"}]}"#,
+            ),
+            (
+                "Certificate expiry check",
+                "*/5 * * * *",
+                r#"{"steps":[{"kind":"log","message":"Checking certificates"},{"kind":"fail","message":"The certificate of mail.example.com expires in 6 days"}]}"#,
+            ),
+        ] {
+            self.create_autom(
+                admin,
+                &tenant.slug,
+                &autom(
+                    name,
+                    "Runs every few minutes in the demo.",
+                    Trigger::Schedule {
+                        cron: cron.to_owned(),
+                        timezone: "UTC".to_owned(),
+                    },
+                    definition,
+                ),
+            )
+            .await?;
+        }
+        let created = self
             .create_api_key(
                 admin,
                 &tenant.slug,
@@ -236,7 +271,7 @@ impl Hub {
             )
             .await?;
         let key = self
-            .authenticate_api_key(&key.secret)
+            .authenticate_api_key(&created.secret)
             .await?
             .ok_or_else(|| crate::db::internal(&"the demo runner key"))?;
         let history = [
@@ -272,7 +307,7 @@ impl Hub {
             self.append_run_log(&key, run.id, &lines).await?;
             self.complete_run(&key, run.id, outcome, error).await?;
         }
-        Ok(())
+        Ok(created.secret)
     }
 
     /// Two API keys of the first tenant: a live one (returned) and a revoked one.

@@ -411,7 +411,12 @@ conformance!(
         use hub_core::demo::{DemoSeed, DEMO_ADMIN, DEMO_LOGINS};
         let db = TestDb::new(backend).await;
         let hub = db.hub().await;
-        let DemoSeed::Seeded { logins, api_key } = hub.seed_demo().await.expect("seed") else {
+        let DemoSeed::Seeded {
+            logins,
+            api_key,
+            runner_keys,
+        } = hub.seed_demo().await.expect("seed")
+        else {
             panic!("an empty database is seeded");
         };
         assert_eq!(logins, DEMO_LOGINS.to_vec());
@@ -422,6 +427,16 @@ conformance!(
             .expect("auth")
             .expect("a live key");
         assert_eq!(key.name, "Office runner");
+        // A live runner key for each tenant with Automs.
+        assert_eq!(runner_keys.len(), 3);
+        for secret in &runner_keys {
+            let runner = hub
+                .authenticate_api_key(secret)
+                .await
+                .expect("auth")
+                .expect("a live runner key");
+            assert_eq!(runner.name, "Demo runner");
+        }
         assert_eq!(
             hub.seed_demo().await.expect("seed"),
             DemoSeed::AlreadyPopulated
@@ -453,7 +468,7 @@ conformance!(
             .automs(&admin, &first, &hub_model::automs::AutomQuery::default())
             .await
             .expect("automs");
-        assert_eq!(automs.total, 3);
+        assert_eq!(automs.total, 5);
         let runs = hub
             .runs(&admin, &first, &hub_core::automs::runs::RunQuery::default())
             .await
