@@ -144,11 +144,13 @@ pub enum AuditAction {
     RunSchedule,
     /// `run.webhook`: Queue a run from a webhook.
     RunWebhook,
+    /// `run.report`: Report a run (runner).
+    RunReport,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 69] = [
+    pub const ALL: [Self; 70] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -218,6 +220,7 @@ impl AuditAction {
         Self::RunComplete,
         Self::RunSchedule,
         Self::RunWebhook,
+        Self::RunReport,
     ];
 
     /// The stored name (never changes once released).
@@ -292,6 +295,7 @@ impl AuditAction {
             Self::RunComplete => "run.complete",
             Self::RunSchedule => "run.schedule",
             Self::RunWebhook => "run.webhook",
+            Self::RunReport => "run.report",
         }
     }
 
@@ -367,6 +371,7 @@ impl AuditAction {
             Self::RunComplete => "Complete a run (runner)",
             Self::RunSchedule => "Queue a scheduled run",
             Self::RunWebhook => "Queue a run from a webhook",
+            Self::RunReport => "Report a run (runner)",
         }
     }
 

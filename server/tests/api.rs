@@ -747,3 +747,119 @@ on_both_databases!(
         assert_eq!(runs().await, 1);
     }
 );
+
+on_both_databases!(
+    a_reported_run_is_recorded_once_however_often_it_is_retried,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let key = create_key(&server, &admin, &slug, "runs:write").await["secret"]
+            .as_str()
+            .expect("secret")
+            .to_owned();
+        let mut ids = Vec::new();
+        for name in ["Patch Tuesday", "Inventory"] {
+            let autom = json(
+                server
+                    .post_form(
+                        &admin,
+                        "/api/t/automs/create",
+                        &[
+                            ("tenant", slug.as_str()),
+                            ("name", name),
+                            ("description", ""),
+                            ("trigger", "manual"),
+                            ("cron", ""),
+                            ("timezone", ""),
+                            ("definition", r#"{"steps":[{"kind":"log","message":"hi"}]}"#),
+                            ("alert", "none"),
+                        ],
+                    )
+                    .await,
+            )
+            .await;
+            ids.push(autom["id"].as_str().expect("id").to_owned());
+        }
+        let now = hub_core::clock::now_ms();
+        let report = |autom: &str, status: &str| {
+            serde_json::json!({
+                "autom_id": autom, "idempotency_key": "office-runner:2026-11-28:17", "status": status,
+                "started_at": now - 5_000, "finished_at": now - 1_000,
+                "error": "two updates failed", "log": ["installed 14 updates", "2 failed"]
+            })
+            .to_string()
+        };
+        // Five retries at once of one report: one run.
+        let body = report(&ids[0], "failed");
+        let sends = (0..5).map(|_| call(&server, &key, "/api/v1/runs/report", Some(&body)));
+        let answers = futures_util::future::join_all(sends).await;
+        let created = answers.iter().filter(|a| a.0 == 201).count();
+        let replays = answers.iter().filter(|a| a.0 == 200).count();
+        assert_eq!((created, replays), (1, 4), "{answers:?}");
+        let run = answers[0].3["run_id"].as_str().expect("run").to_owned();
+        assert!(answers.iter().all(|a| a.3["run_id"] == run.as_str()));
+        let detail = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/runs/get",
+                    &[("tenant", slug.as_str()), ("id", run.as_str())],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(detail["summary"]["trigger"], "reported");
+        assert_eq!(detail["summary"]["status"], "failed");
+        assert_eq!(detail["summary"]["duration_ms"], 4000);
+        assert_eq!(detail["log"].as_array().expect("log").len(), 2);
+
+        // The same key for another Autom, bad times, an unknown Autom: refused, nothing recorded.
+        let (status, ..) = call(
+            &server,
+            &key,
+            "/api/v1/runs/report",
+            Some(&report(&ids[1], "succeeded")),
+        )
+        .await;
+        assert_eq!(status, 409);
+        let mut backwards: serde_json::Value =
+            serde_json::from_str(&report(&ids[1], "succeeded")).expect("json");
+        backwards["idempotency_key"] = "another".into();
+        backwards["finished_at"] = (now - 9_000).into();
+        let (status, _, _, problem) = call(
+            &server,
+            &key,
+            "/api/v1/runs/report",
+            Some(&backwards.to_string()),
+        )
+        .await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some("finished_at"))
+        );
+        let (status, ..) = call(
+            &server,
+            &key,
+            "/api/v1/runs/report",
+            Some(&report("not-an-id", "failed")),
+        )
+        .await;
+        assert_eq!(status, 404);
+        let total = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/runs",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("autom", ""),
+                        ("status", ""),
+                        ("page", "1"),
+                    ],
+                )
+                .await,
+        )
+        .await["total"]
+            .as_i64();
+        assert_eq!(total, Some(1));
+    }
+);

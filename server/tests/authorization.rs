@@ -456,6 +456,14 @@ fn cases() -> Vec<Case> {
         post("/api/v1/runs/claim", Body::Empty),
         Case {
             method: "POST",
+            path: "/api/v1/runs/report",
+            targets: BOTH,
+            body: Body::Json(
+                r#"{"autom_id":"{autom}","idempotency_key":"{unique}","status":"succeeded","started_at":1700000000000,"finished_at":1700000001000}"#,
+            ),
+        },
+        Case {
+            method: "POST",
             path: "/api/v1/runs/{run_id}/heartbeat",
             targets: BOTH,
             body: Body::Empty,

@@ -83,6 +83,22 @@ impl Outcome {
     }
 }
 
+/// A run a runner executed on its own, reported after the fact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub autom: AutomId,
+    /// The runner's own key for this run: a retried report with the same key is the same run.
+    pub idempotency_key: String,
+    pub outcome: Outcome,
+    pub started_at: i64,
+    pub finished_at: i64,
+    pub error: Option<String>,
+    pub log: Vec<String>,
+}
+
+/// The longest idempotency key accepted.
+pub const IDEMPOTENCY_KEY_MAX: usize = 200;
+
 /// What a heartbeat learns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Heartbeat {
@@ -269,8 +285,18 @@ impl Hub {
     /// Refuses a runner request naming an unreadable run id as if it named a missing run,
     /// after checking the key exactly as the operation would (audited like every refusal).
     pub async fn refuse_unknown_run(&self, key: &KeyCaller, action: AuditAction) -> HubError {
+        self.refuse_unknown_for_runner(key, action, "The run").await
+    }
+
+    /// [`Hub::refuse_unknown_run`] for anything a runner names (`what`: "The Autom").
+    pub async fn refuse_unknown_for_runner(
+        &self,
+        key: &KeyCaller,
+        action: AuditAction,
+        what: &str,
+    ) -> HubError {
         match self.runner_scope(key, action).await {
-            Ok(scope) => scope.deny(self, action, run_not_found()).await,
+            Ok(scope) => scope.deny(self, action, HubError::not_found(what)).await,
             Err(error) => error,
         }
     }
@@ -780,6 +806,153 @@ impl Hub {
         .await?;
         scope.commit().await?;
         Ok(summary)
+    }
+}
+
+impl Hub {
+    /// Records a run the key's runner executed on its own. A retried report (the same
+    /// idempotency key for the same Autom) returns the run recorded the first time and
+    /// changes nothing; `created` says which.
+    pub async fn report_run(
+        &self,
+        key: &KeyCaller,
+        report: &Report,
+    ) -> HubResult<(RunSummary, bool)> {
+        let action = AuditAction::RunReport;
+        let mut scope = self.runner_scope(key, action).await?;
+        let Some(autom) = super::summary_in(&mut scope, report.autom).await? else {
+            return Err(scope.deny(self, action, autom_not_found()).await);
+        };
+        let idempotency = report.idempotency_key.trim();
+        if idempotency.is_empty()
+            || idempotency.len() > IDEMPOTENCY_KEY_MAX
+            || idempotency.chars().any(char::is_control)
+        {
+            return Err(HubError::invalid(
+                "idempotency_key",
+                format!(
+                    "The idempotency key must be 1 to {IDEMPOTENCY_KEY_MAX} printable characters."
+                ),
+            ));
+        }
+        let now = now_ms();
+        if report.started_at > report.finished_at
+            || report.finished_at > now + 300_000
+            || report.started_at <= 0
+        {
+            return Err(HubError::invalid(
+                "finished_at",
+                "The run must finish after it started, and not in the future.",
+            ));
+        }
+        let tenant = scope.tenant_key();
+        #[derive(sqlx::FromRow)]
+        struct Earlier {
+            id: String,
+            autom_id: String,
+        }
+        let earlier: Option<Earlier> = sqlx::query_as(
+            "SELECT id, autom_id FROM autom_runs WHERE tenant_id = $1 AND idempotency_key = $2",
+        )
+        .bind(&tenant)
+        .bind(idempotency)
+        .fetch_optional(scope.conn())
+        .await
+        .db()?;
+        if let Some(earlier) = earlier {
+            if earlier.autom_id != report.autom.to_string() {
+                return Err(conflict(
+                    "This idempotency key was already used for a run of another Autom.",
+                ));
+            }
+            let id = RunId::parse(&earlier.id).ok_or_else(|| internal(&"run id"))?;
+            let summary = run_in(&mut scope, id).await?.ok_or_else(run_not_found)?;
+            scope.commit().await?;
+            return Ok((summary, false));
+        }
+        let id = Uuid::new_v4();
+        let error = match report.outcome {
+            Outcome::Succeeded => None,
+            _ => Some(
+                report
+                    .error
+                    .as_deref()
+                    .map(|e| cut(e.trim(), LOG_LINE_MAX_BYTES).to_owned())
+                    .filter(|e| !e.is_empty())
+                    .unwrap_or_else(|| "failed".to_owned()),
+            ),
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO autom_runs (id, tenant_id, autom_id, trigger_kind, status, attempt, input, \
+             queued_at, started_at, finished_at, runner_key_id, runner_name, error, idempotency_key) \
+             VALUES ($1, $2, $3, 'reported', $4, 1, '{}', $5, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id.to_string())
+        .bind(&tenant)
+        .bind(report.autom.to_string())
+        .bind(report.outcome.status().as_str())
+        .bind(report.started_at)
+        .bind(report.finished_at)
+        .bind(key.id.to_string())
+        .bind(&key.name)
+        .bind(error)
+        .bind(idempotency)
+        .execute(scope.conn())
+        .await;
+        if let Err(e) = inserted {
+            // Two copies of one report at once: the other one recorded it.
+            if crate::db::is_unique_violation(&e) {
+                drop(scope);
+                return Box::pin(self.report_run(key, report)).await;
+            }
+            return Err(internal(&e));
+        }
+        let (mut count, mut bytes) = (0_i64, 0_i64);
+        for line in &report.log {
+            let line = cut(line, LOG_LINE_MAX_BYTES);
+            let size = i64::try_from(line.len()).unwrap_or(i64::MAX);
+            if count >= LOG_MAX_LINES || bytes.saturating_add(size) > LOG_MAX_BYTES {
+                break;
+            }
+            sqlx::query(
+                "INSERT INTO autom_run_log (run_id, tenant_id, seq, at, line) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id.to_string())
+            .bind(&tenant)
+            .bind(count)
+            .bind(report.finished_at)
+            .bind(line)
+            .execute(scope.conn())
+            .await
+            .db()?;
+            count += 1;
+            bytes += size;
+        }
+        let truncated = usize::try_from(count).unwrap_or(usize::MAX) < report.log.len();
+        sqlx::query(
+            "UPDATE autom_runs SET log_lines = $3, log_bytes = $4, log_truncated = $5 \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(&tenant)
+        .bind(id.to_string())
+        .bind(count)
+        .bind(bytes)
+        .bind(i64::from(truncated))
+        .execute(scope.conn())
+        .await
+        .db()?;
+        record(
+            &mut scope,
+            action,
+            &autom.name,
+            format!("run {id} reported {}", report.outcome.status().as_str()),
+        )
+        .await?;
+        let summary = run_in(&mut scope, RunId(id))
+            .await?
+            .ok_or_else(run_not_found)?;
+        scope.commit().await?;
+        Ok((summary, true))
     }
 }
 

@@ -75,6 +75,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(runs::heartbeat))
         .routes(routes!(runs::log))
         .routes(routes!(runs::complete))
+        .routes(routes!(runs::report))
         .routes(routes!(runs::definition_schema))
         .split_for_parts()
 }

@@ -26,6 +26,7 @@ const POLL_EVERY: Duration = Duration::from_millis(250);
 
 /// A claim's options.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ClaimParams {
     /// Seconds to wait for a run when none is queued (0 to 30; default 0: answer at once).
     #[serde(default)]
@@ -315,5 +316,101 @@ pub async fn definition_schema() -> Response {
 fn bad_body(rejection: &axum::extract::rejection::JsonRejection) -> HubError {
     HubError::BadRequest {
         message: rejection.body_text(),
+    }
+}
+
+/// A run the runner executed on its own.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RunReport {
+    /// The Autom it ran (a UUID of the key's tenant).
+    pub autom_id: String,
+    /// The runner's own key for this run (1 to 200 characters): a retried report with the
+    /// same key is the same run, never a second one.
+    pub idempotency_key: String,
+    /// `succeeded`, `failed` or `timed_out`.
+    pub status: String,
+    /// When it started and finished (ms since the Unix epoch).
+    pub started_at: i64,
+    pub finished_at: i64,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Its log, one entry per line (limits as for `/log`).
+    #[serde(default)]
+    pub log: Vec<String>,
+}
+
+/// Records a run executed without a claim. A retried report answers 200 with the run
+/// recorded the first time; a new one 201.
+#[utoipa::path(
+    post,
+    path = "/runs/report",
+    tag = "runs",
+    security(("api_key" = [])),
+    request_body = RunReport,
+    responses(
+        (status = 201, description = "The run, recorded", body = RunResult),
+        (status = 200, description = "The same report again: the run recorded the first time", body = RunResult),
+        (status = 401, description = "Missing, malformed, unknown, revoked or expired key",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key lacks `runs:write`",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such Autom in the key's tenant",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The idempotency key was used for another Autom",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad status, times or idempotency key",
+         body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn report(
+    State(state): State<AppState>,
+    ApiKey(key): ApiKey,
+    body: Result<Json<RunReport>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Json(body) = match body {
+        Ok(body) => body,
+        Err(rejection) => return problem_response(&bad_body(&rejection)),
+    };
+    let Some(autom) = hub_model::AutomId::parse(&body.autom_id) else {
+        return problem_response(
+            &state
+                .hub
+                .refuse_unknown_for_runner(&key, AuditAction::RunReport, "The Autom")
+                .await,
+        );
+    };
+    let Some(outcome) = Outcome::parse(&body.status) else {
+        return problem_response(&HubError::invalid(
+            "status",
+            "The status must be succeeded, failed or timed_out.",
+        ));
+    };
+    let report = hub_core::automs::runs::Report {
+        autom,
+        idempotency_key: body.idempotency_key,
+        outcome,
+        started_at: body.started_at,
+        finished_at: body.finished_at,
+        error: body.error,
+        log: body.log,
+    };
+    match state.hub.report_run(&key, &report).await {
+        Ok((run, created)) => (
+            if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            Json(RunResult {
+                run_id: run.id.to_string(),
+                status: run.status.as_str().to_owned(),
+                started_at: run.started_at,
+                finished_at: run.finished_at,
+                duration_ms: run.duration_ms,
+                error: run.error,
+            }),
+        )
+            .into_response(),
+        Err(error) => problem_response(&error),
     }
 }
