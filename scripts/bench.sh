@@ -5,7 +5,7 @@
 #   scripts/bench.sh                   build, then measure
 #   SKIP_BUILD=1 scripts/bench.sh      measure the existing build
 #   HUB_BIN=path/to/msp-hub            measure another build of the server (e.g. before a change)
-#   BENCH_SECTIONS="keepalive"         only some of: bundle latency keepalive tenants
+#   BENCH_SECTIONS="keepalive"         only some of: bundle latency keepalive tenants queue
 #   HUB_WORKERS=1                      serving threads of the measured server (default: one per core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ PAGES="${BENCH_PAGES:-300}"
 LOGINS="${BENCH_LOGINS:-20}"
 SECONDS_EACH="${BENCH_SECONDS:-5}"
 BIN="${HUB_BIN:-$TARGET_DIR/release/msp-hub}"
-SECTIONS="${BENCH_SECTIONS:-bundle latency keepalive tenants}"
+SECTIONS="${BENCH_SECTIONS:-bundle latency keepalive tenants queue}"
 section() { case " $SECTIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -118,4 +118,13 @@ if section tenants; then
   echo "## Tenant list at ${BENCH_TENANTS:-10000} tenants (SQLite and PostgreSQL)"
   # Needs PostgreSQL like the tests (HUB_TEST_POSTGRES_URL); seeds through create_tenant.
   cargo run --quiet --release -p hub-core --features testing --example tenant_list -- "${BENCH_TENANTS:-10000}"
+fi
+
+if section queue; then
+  echo
+  echo "## Run queue and scheduler (SQLite and PostgreSQL)"
+  # Needs PostgreSQL like the tests. Claim-and-complete with 1, 4 and 16 runners over
+  # ${BENCH_RUNS:-2000} runs each; ${BENCH_SCHEDULES:-10000} schedules due in one minute.
+  cargo run --quiet --release -p hub-core --features testing --example run_queue -- \
+    "${BENCH_RUNS:-2000}" "${BENCH_SCHEDULES:-10000}"
 fi
