@@ -711,8 +711,28 @@ on_both_databases!(
         let (status, problem) = hook(address.clone(), b"[1,2]".to_vec()).await;
         assert_eq!((status, problem["field"].as_str()), (422, Some("input")));
         let big = format!("{{\"x\":\"{}\"}}", "y".repeat(70 * 1024));
-        assert_eq!(hook(address.clone(), big.into_bytes()).await.0, 413);
-        assert_eq!(runs().await, 1);
+        let (status, problem) = hook(address.clone(), big.into_bytes()).await;
+        assert_eq!(
+            (status, problem["detail"].as_str()),
+            (
+                413,
+                Some("The request is too large (the limit is 65536 bytes).")
+            ),
+            "{problem}"
+        );
+        // Other systems call webhooks: a foreign Origin is no reason to refuse (the address is
+        // the credential, no cookie is read).
+        let from_elsewhere = server
+            .client()
+            .post(server.url(&address))
+            .header("origin", "https://helpdesk.example")
+            .header("sec-fetch-site", "cross-site")
+            .body(r#"{"ticket":"T-2"}"#)
+            .send()
+            .await
+            .expect("webhook");
+        assert_eq!(from_elsewhere.status(), StatusCode::ACCEPTED);
+        assert_eq!(runs().await, 2);
 
         // Replacing the address ends the old one at once; a disabled Autom queues nothing.
         let rotated = json(
@@ -744,7 +764,7 @@ on_both_databases!(
             .await;
         assert_eq!(off.status(), StatusCode::OK);
         assert_eq!(hook(rotated, Vec::new()).await.0, 409);
-        assert_eq!(runs().await, 1);
+        assert_eq!(runs().await, 2);
     }
 );
 
@@ -861,5 +881,34 @@ on_both_databases!(
         .await["total"]
             .as_i64();
         assert_eq!(total, Some(1));
+    }
+);
+
+// With the default 2 MiB body limit (the tests' own is 64 KB): the old messages echoed the
+// whole value and passed the 64 KB cap on error bodies, which answered an empty 500.
+on_both_databases_with!(
+    an_overlong_cron_or_time_zone_is_a_clear_422_not_an_empty_500,
+    |config: &mut server::config::Config| config.server.body_limit_bytes = 2 * 1024 * 1024,
+    |server: TestServer| async move {
+        let (admin, _) = hub_with_tenant(&server).await;
+        for (cron, zone, field) in [
+            ("1,".repeat(40_000) + "1 * * * *", "UTC".to_owned(), "cron"),
+            ("0 3 * * *".to_owned(), "A".repeat(65_400), "timezone"),
+        ] {
+            let response = server
+                .post_form(
+                    &admin,
+                    "/api/automs/schedule_preview",
+                    &[("cron", cron.as_str()), ("timezone", zone.as_str())],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let body = json(response).await;
+            assert_eq!(body["field"], field, "{body}");
+            assert!(
+                body["message"].as_str().expect("message").len() < 300,
+                "{body}"
+            );
+        }
     }
 );

@@ -137,7 +137,10 @@ async fn main() {
         let (mut queued, mut passes) = (0, 0);
         while queued < schedules {
             let pass = hub.queue_due_schedules(now).await.expect("pass");
-            assert!(pass.queued > 0, "a pass queued nothing with {queued} of {schedules} done");
+            assert!(
+                pass.queued > 0,
+                "a pass queued nothing with {queued} of {schedules} done"
+            );
             queued += pass.queued;
             passes += 1;
         }

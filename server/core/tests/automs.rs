@@ -585,6 +585,11 @@ conformance!(
                 .execute(&owner)
                 .await
                 .expect("due");
+            // Runners took every earlier run (a waiting scheduled run coalesces the next).
+            sqlx::query("UPDATE autom_runs SET status = 'succeeded' WHERE status = 'queued'")
+                .execute(&owner)
+                .await
+                .expect("runners took them");
             let at = now + round * 60_000 + 1;
             let passes = (0..8).map(|i| {
                 let hub = if i % 2 == 0 {
@@ -627,11 +632,45 @@ conformance!(
             .await,
             0
         );
+        // While a scheduled run still waits for a runner, the next due time queues nothing.
+        sqlx::query("UPDATE automs SET next_run_at = 1 WHERE trigger_kind = 'schedule'")
+            .execute(&owner)
+            .await
+            .expect("due");
+        let pass = hub
+            .queue_due_schedules(now + 1_800_000)
+            .await
+            .expect("pass");
+        assert_eq!((pass.queued, pass.coalesced), (0, 3));
+        sqlx::query("UPDATE autom_runs SET status = 'succeeded' WHERE status = 'queued'")
+            .execute(&owner)
+            .await
+            .expect("runners took them");
+        // A deactivated tenant's schedules wait.
+        hub.set_tenant_active(&admin, b.id, false)
+            .await
+            .expect("deactivate b");
+        sqlx::query("UPDATE automs SET next_run_at = 2 WHERE trigger_kind = 'schedule'")
+            .execute(&owner)
+            .await
+            .expect("due");
+        let pass = hub
+            .queue_due_schedules(now + 2_400_000)
+            .await
+            .expect("pass");
+        assert_eq!(pass.queued, 2, "only tenant A's two schedules");
+        hub.set_tenant_active(&admin, b.id, true)
+            .await
+            .expect("reactivate b");
+        sqlx::query("UPDATE autom_runs SET status = 'succeeded' WHERE status = 'queued'")
+            .execute(&owner)
+            .await
+            .expect("runners took them");
         // A disabled schedule is never queued.
         hub.set_autom_enabled(&admin, &a.slug, automs[0].id, false)
             .await
             .expect("disable");
-        sqlx::query("UPDATE automs SET next_run_at = 1 WHERE trigger_kind = 'schedule'")
+        sqlx::query("UPDATE automs SET next_run_at = 3 WHERE trigger_kind = 'schedule'")
             .execute(&owner)
             .await
             .expect("due");
@@ -640,5 +679,77 @@ conformance!(
             .await
             .expect("pass");
         assert_eq!(pass.queued, 2);
+    }
+);
+
+conformance!(
+    queues_are_bounded_and_self_starting_triggers_need_the_run_permission,
+    |backend: Backend| async move {
+        use hub_core::automs::runs::MAX_QUEUED_PER_AUTOM;
+        use hub_model::permissions::{Action, Permission, ResourceKind};
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 10).await;
+        let a = hub.create_tenant(&admin, "Tenant A").await.expect("a");
+        let autom = hub
+            .create_autom(&admin, &a.slug, &input("Backup", Trigger::Manual))
+            .await
+            .expect("autom");
+        for _ in 0..MAX_QUEUED_PER_AUTOM {
+            hub.run_autom(&admin, &a.slug, autom.id, None)
+                .await
+                .expect("run");
+        }
+        let refused = hub.run_autom(&admin, &a.slug, autom.id, None).await;
+        assert!(
+            matches!(refused, Err(HubError::Conflict { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM autom_runs").await,
+            MAX_QUEUED_PER_AUTOM
+        );
+
+        // Nothing is queued in a deactivated tenant, by hand or otherwise.
+        let b = hub.create_tenant(&admin, "Tenant B").await.expect("b");
+        let other = hub
+            .create_autom(&admin, &b.slug, &input("Backup", Trigger::Manual))
+            .await
+            .expect("autom");
+        hub.set_tenant_active(&admin, b.id, false)
+            .await
+            .expect("deactivate");
+        assert_eq!(
+            hub.run_autom(&admin, &b.slug, other.id, None).await.err(),
+            Some(HubError::TenantDeactivated)
+        );
+
+        // Create without Run: by hand only; a schedule or a webhook is refused, naming the field.
+        let tech = technician(&hub, &admin, "creator@msp.example").await;
+        let mut create_only = PermissionSet::view_only();
+        create_only.insert(Permission::new(ResourceKind::Automs, Action::Create));
+        hub.assign_tenants(&admin, tech.user_id, &[a.id], create_only)
+            .await
+            .expect("assign");
+        hub.create_autom(&tech, &a.slug, &input("By hand", Trigger::Manual))
+            .await
+            .expect("manual is fine");
+        for trigger in [
+            Trigger::Webhook,
+            Trigger::Schedule {
+                cron: "* * * * *".into(),
+                timezone: "UTC".into(),
+            },
+        ] {
+            let (field, _) = invalid_field(
+                hub.create_autom(&tech, &a.slug, &input("Auto", trigger))
+                    .await,
+            );
+            assert_eq!(field, "trigger");
+        }
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM automs WHERE name = 'Auto'").await,
+            0
+        );
     }
 );

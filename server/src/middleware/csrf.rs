@@ -47,8 +47,11 @@ pub async fn reject_cross_site(
     } else {
         "http"
     };
-    // The REST API never reads cookies (only a bearer key), so another site gains nothing.
-    let allowed = crate::rest::v1::is_api_path(request.uri().path())
+    // The REST API never reads cookies (only a bearer key), and a webhook address is its own
+    // credential, so another site gains nothing there.
+    let path = request.uri().path();
+    let allowed = crate::rest::v1::is_api_path(path)
+        || crate::rest::v1::is_hook_path(path)
         || is_same_site(
             request.method(),
             text("sec-fetch-site"),

@@ -190,6 +190,19 @@ fn cron_parts(trigger: &Trigger) -> (Option<&str>, Option<&str>) {
     }
 }
 
+/// A trigger that starts the Autom without anyone pressing "Run now" (a schedule, a webhook)
+/// runs it, so setting one needs the Run permission too.
+fn check_self_starting(scope: &TenantTx, trigger: &Trigger) -> HubResult<()> {
+    if matches!(trigger, Trigger::Manual) || scope.allows(automs(Action::Run)) {
+        Ok(())
+    } else {
+        Err(HubError::invalid(
+            "trigger",
+            "A schedule or a webhook starts the Autom without anyone pressing Run now, so it needs the Run permission on Automs. Choose \"By hand\", or ask your MSP Admin for the permission.",
+        ))
+    }
+}
+
 fn name_taken() -> HubError {
     HubError::invalid("name", "This tenant already has an Autom with this name.")
 }
@@ -370,6 +383,7 @@ impl Hub {
             )
             .await?;
         let checked = check(input)?;
+        check_self_starting(&scope, &checked.trigger)?;
         crate::tenants::take_one(&mut scope, crate::tenants::Counted::Automs).await?;
         let key = scope.tenant_key();
         let now = now_ms();
@@ -432,6 +446,9 @@ impl Hub {
             .autom_scope(principal, slug, id, action, Action::Update)
             .await?;
         let checked = check(input)?;
+        if checked.trigger != before.trigger {
+            check_self_starting(&scope, &checked.trigger)?;
+        }
         let key = scope.tenant_key();
         let (cron, timezone) = cron_parts(&checked.trigger);
         let now = now_ms();

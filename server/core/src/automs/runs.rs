@@ -39,6 +39,9 @@ pub const LOG_MAX_LINES: i64 = 2_000;
 pub const LOG_MAX_BYTES: i64 = 256 * 1024;
 /// A longer line is cut to this many bytes.
 pub const LOG_LINE_MAX_BYTES: usize = 4 * 1024;
+/// An Autom with this many runs waiting for a runner queues no more (a webhook flood or a
+/// forgotten "Run now" loop cannot fill the database while no runner is there).
+pub const MAX_QUEUED_PER_AUTOM: i64 = 100;
 /// The largest run input accepted, in bytes of JSON.
 pub const INPUT_MAX_BYTES: usize = 64 * 1024;
 
@@ -224,8 +227,24 @@ pub(crate) async fn queue(
     scheduled_for: Option<i64>,
     requested_by: Option<String>,
 ) -> HubResult<RunId> {
+    if !scope.context().active {
+        return Err(HubError::TenantDeactivated);
+    }
     let id = Uuid::new_v4();
     let key = scope.tenant_key();
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM autom_runs WHERE tenant_id = $1 AND autom_id = $2 AND status = 'queued'",
+    )
+    .bind(&key)
+    .bind(autom.to_string())
+    .fetch_one(scope.conn())
+    .await
+    .db()?;
+    if waiting >= MAX_QUEUED_PER_AUTOM {
+        return Err(conflict(format!(
+            "This Autom already has {waiting} runs waiting for a runner; no more are queued until a runner takes them. Check that a runner with a key of this tenant is running."
+        )));
+    }
     sqlx::query(
         "INSERT INTO autom_runs (id, tenant_id, autom_id, trigger_kind, status, input, queued_at, \
          scheduled_for, requested_by) VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8)",

@@ -11,6 +11,20 @@ use croner::{
 };
 use hub_model::{automs::SchedulePreview, HubError, HubResult};
 
+/// The longest cron expression accepted (five fields fit in far less).
+pub const CRON_MAX_CHARS: usize = 200;
+/// The longest time zone name accepted (IANA names are shorter).
+pub const TIMEZONE_MAX_CHARS: usize = 64;
+
+/// `text` as an error message quotes it: at most 40 characters.
+fn quoted(text: &str) -> String {
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_owned()
+    }
+}
+
 /// How many upcoming runs the editor shows.
 pub const PREVIEW_RUNS: usize = 5;
 
@@ -25,12 +39,24 @@ pub struct Schedule {
 /// `timezone`) and says what is wrong in words.
 pub fn parse(cron: &str, timezone: &str) -> HubResult<Schedule> {
     let cron = cron.trim();
+    if cron.chars().count() > CRON_MAX_CHARS {
+        return Err(HubError::invalid(
+            "cron",
+            format!("A cron expression is at most {CRON_MAX_CHARS} characters."),
+        ));
+    }
+    if timezone.trim().chars().count() > TIMEZONE_MAX_CHARS {
+        return Err(HubError::invalid(
+            "timezone",
+            "That is not a time zone. Use an IANA name such as UTC, Europe/Berlin or America/New_York.",
+        ));
+    }
     let zone: Tz = timezone.trim().parse().map_err(|_| {
         HubError::invalid(
             "timezone",
             format!(
                 "\"{}\" is not a time zone. Use an IANA name such as UTC, Europe/Berlin or America/New_York.",
-                timezone.trim()
+                quoted(timezone.trim())
             ),
         )
     })?;
@@ -45,18 +71,19 @@ pub fn parse(cron: &str, timezone: &str) -> HubResult<Schedule> {
     if schedule.next_after(0).is_none() {
         return Err(HubError::invalid(
             "cron",
-            format!("\"{cron}\" never matches a real date."),
+            format!("\"{}\" never matches a real date.", quoted(cron)),
         ));
     }
     Ok(schedule)
 }
 
-fn cron_problem(cron: &str, error: &CronError) -> String {
+fn cron_problem(full: &str, error: &CronError) -> String {
+    let cron = quoted(full);
     const FIELDS: &str = "five fields: minute hour day-of-month month day-of-week (for example \"0 3 * * 1-5\": 03:00 on weekdays)";
     match error {
         CronError::EmptyPattern => format!("Enter a cron expression of {FIELDS}."),
         CronError::InvalidPattern(_) => {
-            let count = cron.split_whitespace().count();
+            let count = full.split_whitespace().count();
             format!("A cron expression has {FIELDS}; \"{cron}\" has {count}.")
         }
         CronError::IllegalCharacters(_) => format!(

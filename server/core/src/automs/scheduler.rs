@@ -42,16 +42,21 @@ pub struct Pass {
     pub queued: usize,
     /// Due schedules another process queued first.
     pub lost_races: usize,
+    /// Due schedules whose previous scheduled run still waits for a runner: moved on
+    /// without a second run (no pile-up while no runner is there).
+    pub coalesced: usize,
 }
 
 impl Hub {
     /// Queues a run for every schedule due at `now` (ms), once each.
     pub async fn queue_due_schedules(&self, now: i64) -> HubResult<Pass> {
         let mut scope = self.read_scope(Caller::System(SCHEDULER)).await?;
+        // Deactivated tenants run nothing: their schedules wait until reactivation.
         let due: Vec<Due> = sqlx::query_as(
-            "SELECT id, tenant_id, cron, timezone, next_run_at FROM automs \
-             WHERE next_run_at IS NOT NULL AND next_run_at <= $1 AND enabled = 1 \
-             AND trigger_kind = 'schedule' ORDER BY next_run_at, id LIMIT $2",
+            "SELECT a.id, a.tenant_id, a.cron, a.timezone, a.next_run_at FROM automs a \
+             JOIN tenants t ON t.id = a.tenant_id AND t.active = 1 \
+             WHERE a.next_run_at IS NOT NULL AND a.next_run_at <= $1 AND a.enabled = 1 \
+             AND a.trigger_kind = 'schedule' ORDER BY a.next_run_at, a.id LIMIT $2",
         )
         .bind(now)
         .bind(BATCH)
@@ -61,16 +66,16 @@ impl Hub {
         scope.finish().await?;
         let mut pass = Pass::default();
         for due in due {
-            if self.queue_one(&due, now).await? {
-                pass.queued += 1;
-            } else {
-                pass.lost_races += 1;
+            match self.queue_one(&due, now).await? {
+                Queued::Run => pass.queued += 1,
+                Queued::Coalesced => pass.coalesced += 1,
+                Queued::LostRace => pass.lost_races += 1,
             }
         }
         Ok(pass)
     }
 
-    async fn queue_one(&self, due: &Due, now: i64) -> HubResult<bool> {
+    async fn queue_one(&self, due: &Due, now: i64) -> HubResult<Queued> {
         let (Some(tenant), Some(autom)) =
             (TenantId::parse(&due.tenant_id), AutomId::parse(&due.id))
         else {
@@ -99,7 +104,23 @@ impl Hub {
         .db()?
         .rows_affected();
         if moved != 1 {
-            return Ok(false);
+            return Ok(Queued::LostRace);
+        }
+        // A scheduled run still waiting, or this very due time queued already (a due time
+        // set again by a process whose clock is behind): nothing more to queue.
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM autom_runs WHERE tenant_id = $1 AND autom_id = $2 \
+             AND ((status = 'queued' AND trigger_kind = 'schedule') OR scheduled_for = $3)",
+        )
+        .bind(&due.tenant_id)
+        .bind(&due.id)
+        .bind(due.next_run_at)
+        .fetch_one(scope.conn())
+        .await
+        .db()?;
+        if waiting > 0 {
+            scope.commit().await?;
+            return Ok(Queued::Coalesced);
         }
         runs::queue(
             &mut scope,
@@ -112,6 +133,13 @@ impl Hub {
         .await?;
         runs::reap_lost(&mut scope, now_ms()).await?;
         scope.commit().await?;
-        Ok(true)
+        Ok(Queued::Run)
     }
+}
+
+/// What became of one due schedule.
+enum Queued {
+    Run,
+    Coalesced,
+    LostRace,
 }

@@ -26,6 +26,12 @@ pub const PREFIX: &str = "/api/v1";
 /// `GET`: the OpenAPI document (public: it describes, it holds no data).
 pub const OPENAPI: &str = "/api/v1/openapi.json";
 
+/// Whether `path` is an Autom's webhook address (`/hooks/automs/{token}`): called by other
+/// systems, authenticated by the address itself, never by a cookie.
+pub fn is_hook_path(path: &str) -> bool {
+    path.starts_with("/hooks/")
+}
+
 /// Whether `path` belongs to the REST API.
 pub fn is_api_path(path: &str) -> bool {
     path == PREFIX || path.starts_with("/api/v1/")
