@@ -1,6 +1,7 @@
 //! Benchmark: the run queue and the scheduler, on SQLite and PostgreSQL.
 //!
-//! - Claim-and-complete throughput: N runs queued by "Run now", then 1, 4 and 16 runners
+//! - Claim-and-complete throughput: N runs queued by "Run now" (over N/100 Automs: an Autom
+//!   holds at most 100 waiting runs), then 1, 4 and 16 runners
 //!   (tasks with the tenant's API key, through the same core calls `/api/v1` makes) claim
 //!   and complete until the queue is empty. Every run must be completed exactly once.
 //! - The scheduler: 10,000 schedules due in the same minute (inserted directly, spread over
@@ -50,23 +51,29 @@ async fn main() {
             .await
             .expect("auth")
             .expect("key");
-        let autom = hub
-            .create_autom(
-                &admin,
-                &tenant.slug,
-                &AutomInput {
-                    name: "Bench".to_owned(),
-                    description: String::new(),
-                    trigger: Trigger::Manual,
-                    definition: r#"{"steps":[{"kind":"log","message":"hi"}]}"#.to_owned(),
-                    alert_on_failure: None,
-                },
-            )
-            .await
-            .expect("autom");
+        // An Autom holds at most 100 waiting runs: spread the runs over enough Automs.
+        let mut automs = Vec::new();
+        for i in 0..runs.div_ceil(100) {
+            automs.push(
+                hub.create_autom(
+                    &admin,
+                    &tenant.slug,
+                    &AutomInput {
+                        name: format!("Bench {i}"),
+                        description: String::new(),
+                        trigger: Trigger::Manual,
+                        definition: r#"{"steps":[{"kind":"log","message":"hi"}]}"#.to_owned(),
+                        alert_on_failure: None,
+                    },
+                )
+                .await
+                .expect("autom")
+                .id,
+            );
+        }
         for runners in [1_usize, 4, 16] {
-            for _ in 0..runs {
-                hub.run_autom(&admin, &tenant.slug, autom.id, None)
+            for i in 0..runs {
+                hub.run_autom(&admin, &tenant.slug, automs[i % automs.len()], None)
                     .await
                     .expect("queue");
             }
