@@ -416,6 +416,13 @@ on_both_databases!(
         .await;
         let autom_id = autom["id"].as_str().expect("autom id").to_owned();
 
+        // An unreadable wait is a problem like every error here.
+        let (status, content_type, _, problem) =
+            call(&server, &key, "/api/v1/runs/claim?wait=abc", None).await;
+        assert_eq!(
+            (status, content_type.as_str(), problem["field"].as_str()),
+            (422, "application/problem+json", Some("wait"))
+        );
         // Nothing queued: an immediate 204, and a bounded wait that also ends in 204.
         let (status, ..) = call(&server, &key, "/api/v1/runs/claim", None).await;
         assert_eq!(status, 204);

@@ -140,6 +140,10 @@ conformance!(
                 assert!(message.starts_with("steps[0].url:"), "{message}");
             }
         }
+        let mut hidden = input("Hidden", Trigger::Manual);
+        hidden.description = "looks \u{1b}[2Jclean".to_owned();
+        let (field, _) = invalid_field(hub.create_autom(&admin, &a.slug, &hidden).await);
+        assert_eq!(field, "description");
         let (field, _) = invalid_field(
             hub.create_autom(&admin, &a.slug, &input("backup CHECK", Trigger::Manual))
                 .await,
@@ -440,7 +444,20 @@ conformance!(
                 .expect("claim")
                 .expect("requeued");
             assert_eq!((claimed.id, claimed.attempt), (run.id, attempt));
+            // Each attempt starts afresh: the start time is this claim's, not the first one's.
+            let started = hub
+                .run(&admin, &a.slug, run.id)
+                .await
+                .expect("run")
+                .summary
+                .started_at
+                .expect("started");
+            assert_eq!(
+                started,
+                claimed.lease_expires_at - hub_core::automs::runs::LEASE_MS
+            );
             expire().await;
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             let late = hub
                 .complete_run(&runner, run.id, Outcome::Succeeded, None)
                 .await;
@@ -515,6 +532,8 @@ conformance!(
             .cancel_run(&admin, &a.slug, first.id)
             .await
             .expect("cancel");
+        // Named by their name, not their email address (tenant viewers read it).
+        assert_eq!(cancelled.error.as_deref(), Some("cancelled by Dana Admin"));
         assert_eq!(cancelled.status, RunStatus::Cancelled);
         assert_eq!(hub.claim_run(&runner).await.expect("claim"), None);
         assert!(matches!(

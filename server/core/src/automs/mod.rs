@@ -134,6 +134,15 @@ fn check(input: &AutomInput) -> HubResult<Checked> {
         ));
     }
     let description = input.description.trim().to_owned();
+    if description
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return Err(HubError::invalid(
+            "description",
+            "The description has control characters; only text, line breaks and tabs.",
+        ));
+    }
     if description.chars().count() > DESCRIPTION_MAX_CHARS {
         return Err(HubError::invalid(
             "description",

@@ -280,7 +280,7 @@ pub(crate) async fn reap_lost(scope: &mut TenantTx, now: i64) -> HubResult<u64> 
     .db()?
     .rows_affected();
     let requeued = sqlx::query(
-        "UPDATE autom_runs SET status = 'queued', lease_expires_at = NULL \
+        "UPDATE autom_runs SET status = 'queued', lease_expires_at = NULL, started_at = NULL \
          WHERE tenant_id = $1 AND status = 'running' AND lease_expires_at < $2",
     )
     .bind(&key)
@@ -581,7 +581,7 @@ impl Hub {
         .bind(&key)
         .bind(id.to_string())
         .bind(now_ms())
-        .bind(principal.email.clone())
+        .bind(principal.display_name.clone())
         .execute(scope.conn())
         .await
         .db()?;

@@ -130,8 +130,14 @@ pub struct RunResult {
 pub async fn claim(
     State(state): State<AppState>,
     ApiKey(key): ApiKey,
-    Query(params): Query<ClaimParams>,
+    params: Result<Query<ClaimParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    let Ok(Query(params)) = params else {
+        return problem_response(&HubError::invalid(
+            "wait",
+            "wait must be a whole number of seconds from 0 to 30.",
+        ));
+    };
     let wait = Duration::from_secs(params.wait.unwrap_or(0).min(MAX_WAIT_SECS));
     let deadline = tokio::time::Instant::now() + wait;
     loop {
