@@ -160,7 +160,14 @@ pub async fn serve(
     config: &Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let router = router::build(hub, config);
+    let state = state::AppState::new(hub.clone(), config);
+    let draining = state.draining.clone();
+    let router = router::build_with(state, hub);
+    // When the stop begins, runners' long-polls end at once (a claim may wait 30 s).
+    let shutdown = async move {
+        shutdown.await;
+        draining.store(true, std::sync::atomic::Ordering::Relaxed);
+    };
     // Without TCP_NODELAY a response written in more than one piece (headers, then a body
     // chunk) waits for the client's delayed ACK, about 40 ms, on every reused connection.
     let listener = listener.tap_io(|stream| {

@@ -16,7 +16,11 @@ use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, tr
 
 /// Builds the whole application router.
 pub fn build(hub: Hub, config: &Config) -> Router {
-    let state = AppState::new(hub.clone(), config);
+    build_with(AppState::new(hub.clone(), config), hub)
+}
+
+/// [`build`] with a state made by the caller (who keeps its draining flag).
+pub fn build_with(state: AppState, hub: Hub) -> Router {
     let limit = state.web.body_limit_bytes;
     let context = move || provide_context(hub.clone());
     let options = state.leptos_options.clone();

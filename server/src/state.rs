@@ -24,6 +24,9 @@ pub struct AppState {
     pub hub: Hub,
     pub leptos_options: LeptosOptions,
     pub web: Arc<WebSettings>,
+    /// Set when a graceful stop begins: long-polls answer at once instead of holding the
+    /// stop back for their whole wait.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -45,6 +48,7 @@ impl AppState {
                 trusted_proxy_hops: config.server.trusted_proxy_hops,
                 secure_cookies: config.server.secure_cookies,
             }),
+            draining: Arc::default(),
         }
     }
 }

@@ -919,3 +919,33 @@ on_both_databases_with!(
         }
     }
 );
+
+// A runner's long-poll does not hold a graceful stop back for its whole wait (the server's
+// SIGTERM test found a stop taking over 15 s while the demo runners were polling).
+on_both_databases!(
+    a_waiting_claim_ends_at_once_when_the_server_begins_to_stop,
+    |server: TestServer| async move {
+        let mut server = server;
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let key = create_key(&server, &admin, &slug, "runs:write").await["secret"]
+            .as_str()
+            .expect("secret")
+            .to_owned();
+        let request = server
+            .client()
+            .post(server.url("/api/v1/runs/claim?wait=30"))
+            .header(header::AUTHORIZATION, format!("Bearer {key}"))
+            .send();
+        let waiting = tokio::spawn(request);
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let stopping = std::time::Instant::now();
+        server.begin_stop();
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .expect("the claim ended within 5 s of the stop")
+            .expect("join")
+            .expect("response");
+        assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+        assert!(stopping.elapsed() < std::time::Duration::from_secs(2));
+    }
+);

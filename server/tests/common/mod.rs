@@ -53,6 +53,13 @@ impl TestServer {
         }
     }
 
+    /// Begins the server's graceful stop (as SIGTERM does), keeping the database.
+    pub fn begin_stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

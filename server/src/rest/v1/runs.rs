@@ -143,7 +143,10 @@ pub async fn claim(
     loop {
         match state.hub.claim_run(&key).await {
             Ok(Some(run)) => return Json(Claim::from(run)).into_response(),
-            Ok(None) if tokio::time::Instant::now() + POLL_EVERY <= deadline => {
+            Ok(None)
+                if tokio::time::Instant::now() + POLL_EVERY <= deadline
+                    && !state.draining.load(std::sync::atomic::Ordering::Relaxed) =>
+            {
                 tokio::time::sleep(POLL_EVERY).await;
             }
             Ok(None) => return StatusCode::NO_CONTENT.into_response(),
