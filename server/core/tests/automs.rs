@@ -772,3 +772,40 @@ conformance!(
         );
     }
 );
+
+conformance!(
+    fifty_concurrent_run_nows_with_five_places_left_queue_exactly_five,
+    |backend: Backend| async move {
+        use hub_core::automs::runs::MAX_QUEUED_PER_AUTOM;
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 10).await;
+        let a = hub.create_tenant(&admin, "Tenant A").await.expect("a");
+        let autom = hub
+            .create_autom(&admin, &a.slug, &input("Backup", Trigger::Manual))
+            .await
+            .expect("autom");
+        for _ in 0..MAX_QUEUED_PER_AUTOM - 5 {
+            hub.run_autom(&admin, &a.slug, autom.id, None)
+                .await
+                .expect("run");
+        }
+        let tasks = (0..50).map(|_| {
+            let (hub, admin, slug) = (hub.clone(), admin.clone(), a.slug.clone());
+            tokio::spawn(async move { hub.run_autom(&admin, &slug, autom.id, None).await })
+        });
+        let mut queued = 0;
+        for result in futures_util::future::join_all(tasks).await {
+            match result.expect("join") {
+                Ok(_) => queued += 1,
+                Err(HubError::Conflict { .. }) => {}
+                Err(other) => panic!("only successes and typed refusals: {other:?}"),
+            }
+        }
+        assert_eq!(queued, 5);
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM autom_runs").await,
+            MAX_QUEUED_PER_AUTOM
+        );
+    }
+);

@@ -232,6 +232,14 @@ pub(crate) async fn queue(
     }
     let id = Uuid::new_v4();
     let key = scope.tenant_key();
+    // Lock the Autom's row first: concurrent queuers of one Autom take turns, so the count
+    // below and the cap hold exactly (on PostgreSQL too, where reads do not wait otherwise).
+    sqlx::query("UPDATE automs SET updated_at = updated_at WHERE tenant_id = $1 AND id = $2")
+        .bind(&key)
+        .bind(autom.to_string())
+        .execute(scope.conn())
+        .await
+        .db()?;
     let waiting: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM autom_runs WHERE tenant_id = $1 AND autom_id = $2 AND status = 'queued'",
     )
