@@ -78,7 +78,21 @@ test('an Autom is created, run now, run by a runner and its run read in the brow
   await expect(first.getByTestId('run-status')).toHaveText('Succeeded');
   await expect(first).toContainText('E2E runner');
   await page.screenshot({ path: path.join(shots, 'autom-detail.png'), fullPage: true });
-  await first.getByRole('link').click();
+
+  // Cancelling a run asks first; the dialog's Cancel keeps it queued.
+  await page.getByTestId('run-now').click();
+  const queuedRow = page.getByTestId('run-row').first();
+  await expect(queuedRow.getByTestId('run-status')).toHaveText('Queued');
+  const dialog = page.getByTestId('confirm-dialog');
+  await queuedRow.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toContainText('Cancel this run of Backup check?');
+  await dialog.getByTestId('confirm-cancel').click();
+  await expect(queuedRow.getByTestId('run-status')).toHaveText('Queued');
+  await queuedRow.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.getByTestId('confirm-accept').click();
+  await expect(queuedRow.getByTestId('run-status')).toHaveText('Cancelled');
+  const second = page.getByTestId('run-row').nth(1);
+  await second.getByRole('link').click();
   await expect(page.getByRole('heading', { name: /Run of Backup check/ })).toBeVisible();
   await expect(page.getByTestId('run-log')).toContainText('step 1 (log): Checking fs01');
   await page.screenshot({ path: path.join(shots, 'run.png'), fullPage: true });

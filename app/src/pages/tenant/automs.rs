@@ -10,7 +10,7 @@ use crate::{
         CreateAutom, DeleteAutom, RunAutom, SetAutomEnabled, UpdateAutom,
     },
     components::{
-        confirm::{use_confirm, Confirmation},
+        confirm::{use_confirm, Confirmation, Confirmer},
         data_table::{
             use_list_query, ActionsHeader, Filter, FilterOption, ListToolbar, Pager, PastTheEnd,
             RowMenu,
@@ -737,12 +737,31 @@ fn window_origin() -> String {
     String::new()
 }
 
+/// Asks before cancelling a run (its runner stops at its next call; it cannot be resumed).
+fn ask_to_cancel(
+    confirmer: Confirmer,
+    cancel: ServerAction<CancelRun>,
+    input: CancelRun,
+    autom: &str,
+) {
+    confirmer.ask(Confirmation {
+        title: format!("Cancel this run of {autom}?"),
+        body: "A queued run is never started; a running one stops at its runner's next call, after the step in progress. It cannot be resumed; Run now starts a new one.".to_owned(),
+        confirm: "Cancel the run".to_owned(),
+        destructive: true,
+        run: Arc::new(move || {
+            cancel.dispatch(input.clone());
+        }),
+    });
+}
+
 #[component]
 fn RunTable(page: RunPage, ctx: TenantContext, cancel: ServerAction<CancelRun>) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <p class="muted" data-testid="no-runs">"No runs yet."</p> }.into_any();
     }
     let can_cancel = may(&ctx, Action::Run);
+    let confirmer = use_confirm();
     let total = page.total;
     let shown = page.items.len();
     let rows = page
@@ -752,10 +771,9 @@ fn RunTable(page: RunPage, ctx: TenantContext, cancel: ServerAction<CancelRun>) 
             let href = tenant_page(&ctx.slug, &format!("runs/{}", run.id));
             let live = !run.status.is_final();
             let on_cancel = {
-                let (slug, id) = (ctx.slug.clone(), run.id.to_string());
-                move |_| {
-                    cancel.dispatch(CancelRun { tenant: slug.clone(), id: id.clone() });
-                }
+                let input = CancelRun { tenant: ctx.slug.clone(), id: run.id.to_string() };
+                let name = run.autom_name.clone();
+                move |_| ask_to_cancel(confirmer, cancel, input.clone(), &name)
             };
             view! {
                 <tr data-testid="run-row">
@@ -826,14 +844,14 @@ fn RunView(run: RunDetail, ctx: TenantContext, cancel: ServerAction<CancelRun>) 
     let s = run.summary.clone();
     let autom_href = format!("{}/{}", tenant_page(&ctx.slug, "automs"), s.autom_id);
     let can_cancel = may(&ctx, Action::Run) && !s.status.is_final();
+    let confirmer = use_confirm();
     let on_cancel = {
-        let (slug, id) = (ctx.slug.clone(), s.id.to_string());
-        move |_| {
-            cancel.dispatch(CancelRun {
-                tenant: slug.clone(),
-                id: id.clone(),
-            });
-        }
+        let input = CancelRun {
+            tenant: ctx.slug.clone(),
+            id: s.id.to_string(),
+        };
+        let name = s.autom_name.clone();
+        move |_| ask_to_cancel(confirmer, cancel, input.clone(), &name)
     };
     let facts = [
         ("Queued", iso_time_ms(s.queued_at)),
