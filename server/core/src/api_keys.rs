@@ -48,7 +48,7 @@ const LAST_USED_RESOLUTION_MS: i64 = 60_000;
 /// Authenticating a presented key is the hub's own work.
 const AUTHENTICATE: SystemTask = SystemTask::new("authenticate an API key");
 
-fn random_base62(len: usize) -> String {
+pub(crate) fn random_base62(len: usize) -> String {
     let mut rng = rand::thread_rng();
     (0..len)
         .map(|_| char::from(BASE62[rng.gen_range(0..BASE62.len())]))

@@ -8,7 +8,6 @@
 use crate::tenants::email_domains::{check_address, domains_of};
 use crate::{
     access::{TenantKey, TenantTx},
-    audit::AuditEvent,
     auth::password::validate_new_password,
     clock::now_ms,
     db::{is_unique_violation, DbResultExt as _},
@@ -122,18 +121,6 @@ async fn member_in(
     .await
     .db()?;
     Ok(row.map(|r| (r.email, PermissionSet::from_bits(r.permissions))))
-}
-
-async fn record(
-    scope: &mut TenantTx,
-    action: AuditAction,
-    target: &str,
-    detail: String,
-) -> HubResult<()> {
-    let tenant = scope.tenant_id();
-    AuditEvent::allowed(scope.caller(), action, Some(tenant), target, detail)
-        .record(scope.conn())
-        .await
 }
 
 fn validate_role_name(name: &str) -> HubResult<String> {
@@ -348,7 +335,9 @@ impl Hub {
         .execute(scope.conn())
         .await
         .db()?;
-        record(&mut scope, action, &email, format!("role {role_name}")).await?;
+        scope
+            .record(action, &email, format!("role {role_name}"))
+            .await?;
         scope.commit().await?;
         Ok(TenantMember {
             id: UserId::parse(&id).ok_or_else(|| crate::db::internal(&"user id"))?,
@@ -414,13 +403,13 @@ impl Hub {
         if !active {
             end_sessions(scope.conn(), user, now).await?;
         }
-        record(
-            &mut scope,
-            action,
-            &email,
-            format!("name {display_name:?}, role {role_name}, active {active}"),
-        )
-        .await?;
+        scope
+            .record(
+                action,
+                &email,
+                format!("name {display_name:?}, role {role_name}, active {active}"),
+            )
+            .await?;
         scope.commit().await
     }
 
@@ -453,13 +442,13 @@ impl Hub {
         .await
         .db()?;
         end_sessions(scope.conn(), user, now).await?;
-        record(
-            &mut scope,
-            action,
-            &email,
-            "password reset; all sessions ended".to_owned(),
-        )
-        .await?;
+        scope
+            .record(
+                action,
+                &email,
+                "password reset; all sessions ended".to_owned(),
+            )
+            .await?;
         scope.commit().await
     }
 
@@ -502,7 +491,7 @@ impl Hub {
         .execute(scope.conn())
         .await
         .db()?;
-        record(&mut scope, action, &email, String::new()).await?;
+        scope.record(action, &email, String::new()).await?;
         scope.commit().await
     }
 
@@ -540,7 +529,7 @@ impl Hub {
         .execute(scope.conn())
         .await
         .map_err(role_name_taken)?;
-        record(&mut scope, action, &name, permissions.summary()).await?;
+        scope.record(action, &name, permissions.summary()).await?;
         scope.commit().await?;
         Ok(TenantRole {
             id,
@@ -583,7 +572,7 @@ impl Hub {
         .execute(scope.conn())
         .await
         .map_err(role_name_taken)?;
-        record(&mut scope, action, &name, permissions.summary()).await?;
+        scope.record(action, &name, permissions.summary()).await?;
         scope.commit().await
     }
 
@@ -626,7 +615,7 @@ impl Hub {
             .execute(scope.conn())
             .await
             .db()?;
-        record(&mut scope, action, &name, String::new()).await?;
+        scope.record(action, &name, String::new()).await?;
         scope.commit().await
     }
 }

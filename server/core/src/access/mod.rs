@@ -112,6 +112,20 @@ impl TenantTx {
         self.tx.commit().await.db()
     }
 
+    /// Writes an allowed event of the caller in this tenant to the audit log, in this
+    /// transaction (so it commits with the change it describes).
+    pub(crate) async fn record(
+        &mut self,
+        action: AuditAction,
+        target: &str,
+        detail: String,
+    ) -> HubResult<()> {
+        let tenant = self.tenant_id();
+        AuditEvent::allowed(&self.caller, action, Some(tenant), target, detail)
+            .record(&mut *self.tx)
+            .await
+    }
+
     /// Ends the transaction without writing, records the refusal, and returns `error`.
     pub(crate) async fn deny(self, hub: &Hub, action: AuditAction, error: HubError) -> HubError {
         let Self {

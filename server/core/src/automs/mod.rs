@@ -15,7 +15,6 @@ pub mod scheduler;
 
 use crate::{
     access::{TenantKey, TenantTx},
-    audit::AuditEvent,
     clock::now_ms,
     db::{internal, is_unique_violation, DbResultExt as _},
     tenants::list::search_pattern,
@@ -31,10 +30,9 @@ use hub_model::{
     permissions::{Action, Permission, ResourceKind},
     AutomId, HubError, HubResult, RunId,
 };
-use rand::Rng as _;
 use uuid::Uuid;
 
-fn automs(action: Action) -> Permission {
+pub(super) fn automs(action: Action) -> Permission {
     Permission::new(ResourceKind::Automs, action)
 }
 
@@ -185,11 +183,7 @@ fn next_run(trigger: &Trigger, enabled: bool, now: i64) -> HubResult<Option<i64>
 
 /// A new webhook secret: 32 random base62 characters.
 fn webhook_token() -> String {
-    const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut rng = rand::thread_rng();
-    (0..32)
-        .map(|_| char::from(BASE62[rng.gen_range(0..BASE62.len())]))
-        .collect()
+    crate::api_keys::random_base62(32)
 }
 
 fn cron_parts(trigger: &Trigger) -> (Option<&str>, Option<&str>) {
@@ -214,18 +208,6 @@ fn check_self_starting(scope: &TenantTx, trigger: &Trigger) -> HubResult<()> {
 
 fn name_taken() -> HubError {
     HubError::invalid("name", "This tenant already has an Autom with this name.")
-}
-
-pub(crate) async fn record(
-    scope: &mut TenantTx,
-    action: AuditAction,
-    target: &str,
-    detail: String,
-) -> HubResult<()> {
-    let tenant = scope.tenant_id();
-    AuditEvent::allowed(scope.caller(), action, Some(tenant), target, detail)
-        .record(scope.conn())
-        .await
 }
 
 /// Reads one Autom of the scope's tenant.
@@ -428,13 +410,13 @@ impl Hub {
                 internal(&e)
             }
         })?;
-        record(
-            &mut scope,
-            AuditAction::AutomCreate,
-            &checked.name,
-            format!("trigger {}", checked.trigger.kind().as_str()),
-        )
-        .await?;
+        scope
+            .record(
+                AuditAction::AutomCreate,
+                &checked.name,
+                format!("trigger {}", checked.trigger.kind().as_str()),
+            )
+            .await?;
         let id = AutomId::parse(&id).ok_or_else(|| internal(&"autom id"))?;
         let summary = summary_in(&mut scope, id).await?.ok_or_else(not_found)?;
         scope.commit().await?;
@@ -494,7 +476,7 @@ impl Hub {
                 internal(&e)
             }
         })?;
-        record(&mut scope, action, &checked.name, String::new()).await?;
+        scope.record(action, &checked.name, String::new()).await?;
         let summary = summary_in(&mut scope, id).await?.ok_or_else(not_found)?;
         scope.commit().await?;
         Ok(summary)
@@ -528,7 +510,9 @@ impl Hub {
         .await
         .db()?;
         let detail = if enabled { "enabled" } else { "disabled" };
-        record(&mut scope, action, &before.name, detail.to_owned()).await?;
+        scope
+            .record(action, &before.name, detail.to_owned())
+            .await?;
         let summary = summary_in(&mut scope, id).await?.ok_or_else(not_found)?;
         scope.commit().await?;
         Ok(summary)
@@ -584,13 +568,9 @@ impl Hub {
         .execute(scope.conn())
         .await
         .db()?;
-        record(
-            &mut scope,
-            action,
-            &before.name,
-            format!("with {runs} runs"),
-        )
-        .await?;
+        scope
+            .record(action, &before.name, format!("with {runs} runs"))
+            .await?;
         scope.commit().await
     }
 
@@ -640,7 +620,7 @@ impl Hub {
                 .fetch_one(scope.conn())
                 .await
                 .db()?;
-        record(&mut scope, action, &before.name, String::new()).await?;
+        scope.record(action, &before.name, String::new()).await?;
         scope.commit().await?;
         token
             .map(|token| format!("/hooks/automs/{token}"))

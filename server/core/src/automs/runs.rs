@@ -11,7 +11,7 @@
 //! - Only the key holding a run may renew, log to or complete it, and only once: a second
 //!   completion, or one from another key, changes nothing and says why.
 
-use super::{definition, not_found as autom_not_found, record};
+use super::{automs, definition, not_found as autom_not_found};
 use crate::{
     access::{TenantKey, TenantTx},
     caller::{Caller, KeyCaller, SystemTask},
@@ -23,7 +23,7 @@ use hub_model::{
     api_keys::ApiScope,
     audit::AuditAction,
     automs::{RunDetail, RunLogLine, RunPage, RunStatus, RunSummary, RunTrigger},
-    permissions::{Action, Permission, ResourceKind},
+    permissions::Action,
     AutomId, HubError, HubResult, RunId, TenantId,
 };
 use serde_json::Value;
@@ -120,10 +120,6 @@ pub struct RunQuery {
     pub until: Option<i64>,
     pub page: i64,
     pub per_page: i64,
-}
-
-fn automs(action: Action) -> Permission {
-    Permission::new(ResourceKind::Automs, action)
 }
 
 const RUN_COLUMNS: &str = "r.id, r.autom_id, a.name AS autom_name, r.status, r.trigger_kind, \
@@ -364,7 +360,9 @@ impl Hub {
             Some(principal.user_id.to_string()),
         )
         .await?;
-        record(&mut scope, action, &summary.name, format!("run {run}")).await?;
+        scope
+            .record(action, &summary.name, format!("run {run}"))
+            .await?;
         let summary = run_in(&mut scope, run).await?.ok_or_else(run_not_found)?;
         scope.commit().await?;
         Ok(summary)
@@ -416,7 +414,9 @@ impl Hub {
             .tenant_tx_for_key(Caller::System(WEBHOOK), tenant, action)
             .await?;
         let run = queue(&mut scope, autom, RunTrigger::Webhook, &input, None, None).await?;
-        record(&mut scope, action, &hook.name, format!("run {run}")).await?;
+        scope
+            .record(action, &hook.name, format!("run {run}"))
+            .await?;
         let summary = run_in(&mut scope, run).await?.ok_or_else(run_not_found)?;
         scope.commit().await?;
         Ok(summary)
@@ -593,7 +593,9 @@ impl Hub {
         .execute(scope.conn())
         .await
         .db()?;
-        record(&mut scope, action, &before.autom_name, format!("run {id}")).await?;
+        scope
+            .record(action, &before.autom_name, format!("run {id}"))
+            .await?;
         let summary = run_in(&mut scope, id).await?.ok_or_else(run_not_found)?;
         scope.commit().await?;
         Ok(summary)
@@ -657,13 +659,13 @@ impl Hub {
             definition,
             input: serde_json::from_str(&row.input).map_err(|e| internal(&e))?,
         };
-        record(
-            &mut scope,
-            action,
-            &claimed.autom_name,
-            format!("run {} attempt {}", claimed.id, claimed.attempt),
-        )
-        .await?;
+        scope
+            .record(
+                action,
+                &claimed.autom_name,
+                format!("run {} attempt {}", claimed.id, claimed.attempt),
+            )
+            .await?;
         scope.commit().await?;
         Ok(Some(claimed))
     }
@@ -742,30 +744,21 @@ impl Hub {
             Err(error) => return Err(scope.deny(self, action, error).await),
         };
         let tenant = scope.tenant_key();
-        let (mut count, mut bytes, mut kept, mut truncated) =
-            (held.log_lines, held.log_bytes, 0_usize, false);
-        for line in lines {
-            let line = cut(line, LOG_LINE_MAX_BYTES);
-            let size = i64::try_from(line.len()).unwrap_or(i64::MAX);
-            if count >= LOG_MAX_LINES || bytes.saturating_add(size) > LOG_MAX_BYTES {
-                truncated = true;
-                break;
-            }
-            sqlx::query(
-                "INSERT INTO autom_run_log (run_id, tenant_id, seq, at, line) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id.to_string())
-            .bind(&tenant)
-            .bind(count)
-            .bind(now)
-            .bind(line)
-            .execute(scope.conn())
-            .await
-            .db()?;
-            count += 1;
-            bytes += size;
-            kept += 1;
-        }
+        let written = append_lines(
+            scope.conn(),
+            &tenant,
+            id,
+            (held.log_lines, held.log_bytes),
+            lines,
+            now,
+        )
+        .await?;
+        let (count, bytes, kept, truncated) = (
+            written.lines,
+            written.bytes,
+            written.kept,
+            written.truncated,
+        );
         sqlx::query(
             "UPDATE autom_runs SET log_lines = $3, log_bytes = $4, lease_expires_at = $5, \
              log_truncated = CASE WHEN $6 = 1 THEN 1 ELSE log_truncated END \
@@ -824,13 +817,13 @@ impl Hub {
         .await
         .db()?;
         let summary = run_in(&mut scope, id).await?.ok_or_else(run_not_found)?;
-        record(
-            &mut scope,
-            action,
-            &summary.autom_name,
-            format!("run {id} {}", outcome.status().as_str()),
-        )
-        .await?;
+        scope
+            .record(
+                action,
+                &summary.autom_name,
+                format!("run {id} {}", outcome.status().as_str()),
+            )
+            .await?;
         scope.commit().await?;
         Ok(summary)
     }
@@ -934,28 +927,16 @@ impl Hub {
             }
             return Err(internal(&e));
         }
-        let (mut count, mut bytes) = (0_i64, 0_i64);
-        for line in &report.log {
-            let line = cut(line, LOG_LINE_MAX_BYTES);
-            let size = i64::try_from(line.len()).unwrap_or(i64::MAX);
-            if count >= LOG_MAX_LINES || bytes.saturating_add(size) > LOG_MAX_BYTES {
-                break;
-            }
-            sqlx::query(
-                "INSERT INTO autom_run_log (run_id, tenant_id, seq, at, line) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id.to_string())
-            .bind(&tenant)
-            .bind(count)
-            .bind(report.finished_at)
-            .bind(line)
-            .execute(scope.conn())
-            .await
-            .db()?;
-            count += 1;
-            bytes += size;
-        }
-        let truncated = usize::try_from(count).unwrap_or(usize::MAX) < report.log.len();
+        let written = append_lines(
+            scope.conn(),
+            &tenant,
+            RunId(id),
+            (0, 0),
+            &report.log,
+            report.finished_at,
+        )
+        .await?;
+        let (count, bytes, truncated) = (written.lines, written.bytes, written.truncated);
         sqlx::query(
             "UPDATE autom_runs SET log_lines = $3, log_bytes = $4, log_truncated = $5 \
              WHERE tenant_id = $1 AND id = $2",
@@ -968,19 +949,70 @@ impl Hub {
         .execute(scope.conn())
         .await
         .db()?;
-        record(
-            &mut scope,
-            action,
-            &autom.name,
-            format!("run {id} reported {}", report.outcome.status().as_str()),
-        )
-        .await?;
+        scope
+            .record(
+                action,
+                &autom.name,
+                format!("run {id} reported {}", report.outcome.status().as_str()),
+            )
+            .await?;
         let summary = run_in(&mut scope, RunId(id))
             .await?
             .ok_or_else(run_not_found)?;
         scope.commit().await?;
         Ok((summary, true))
     }
+}
+
+/// What appending to a run's log did.
+struct Appended {
+    /// The log's lines and bytes after it.
+    lines: i64,
+    bytes: i64,
+    /// Lines kept of those given.
+    kept: usize,
+    /// Whether lines were dropped at the log's limits.
+    truncated: bool,
+}
+
+/// Appends `lines` (each cut at [`LOG_LINE_MAX_BYTES`]) to run `run`'s log, which holds
+/// `(lines, bytes)` already, until [`LOG_MAX_LINES`] or [`LOG_MAX_BYTES`]; the rest is dropped.
+async fn append_lines(
+    conn: &mut sqlx::AnyConnection,
+    tenant: &str,
+    run: RunId,
+    (mut count, mut bytes): (i64, i64),
+    lines: &[String],
+    at: i64,
+) -> HubResult<Appended> {
+    let mut kept = 0;
+    for line in lines {
+        let line = cut(line, LOG_LINE_MAX_BYTES);
+        let size = i64::try_from(line.len()).unwrap_or(i64::MAX);
+        if count >= LOG_MAX_LINES || bytes.saturating_add(size) > LOG_MAX_BYTES {
+            break;
+        }
+        sqlx::query(
+            "INSERT INTO autom_run_log (run_id, tenant_id, seq, at, line) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(run.to_string())
+        .bind(tenant)
+        .bind(count)
+        .bind(at)
+        .bind(line)
+        .execute(&mut *conn)
+        .await
+        .db()?;
+        count += 1;
+        bytes += size;
+        kept += 1;
+    }
+    Ok(Appended {
+        lines: count,
+        bytes,
+        kept,
+        truncated: kept < lines.len(),
+    })
 }
 
 /// `text` cut to at most `max` bytes at a character boundary.

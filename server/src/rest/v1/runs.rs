@@ -291,15 +291,7 @@ pub async fn complete(
         .complete_run(&key, id, outcome, body.error.as_deref())
         .await
     {
-        Ok(run) => Json(RunResult {
-            run_id: run.id.to_string(),
-            status: run.status.as_str().to_owned(),
-            started_at: run.started_at,
-            finished_at: run.finished_at,
-            duration_ms: run.duration_ms,
-            error: run.error,
-        })
-        .into_response(),
+        Ok(run) => Json(RunResult::from(run)).into_response(),
         Err(error) => problem_response(&error),
     }
 }
@@ -320,6 +312,19 @@ pub async fn definition_schema() -> Response {
         hub_core::automs::definition::SCHEMA,
     )
         .into_response()
+}
+
+impl From<hub_model::automs::RunSummary> for RunResult {
+    fn from(run: hub_model::automs::RunSummary) -> Self {
+        Self {
+            run_id: run.id.to_string(),
+            status: run.status.as_str().to_owned(),
+            started_at: run.started_at,
+            finished_at: run.finished_at,
+            duration_ms: run.duration_ms,
+            error: run.error,
+        }
+    }
 }
 
 fn bad_body(rejection: &axum::extract::rejection::JsonRejection) -> HubError {
@@ -410,14 +415,7 @@ pub async fn report(
             } else {
                 StatusCode::OK
             },
-            Json(RunResult {
-                run_id: run.id.to_string(),
-                status: run.status.as_str().to_owned(),
-                started_at: run.started_at,
-                finished_at: run.finished_at,
-                duration_ms: run.duration_ms,
-                error: run.error,
-            }),
+            Json(RunResult::from(run)),
         )
             .into_response(),
         Err(error) => problem_response(&error),
