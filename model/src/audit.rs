@@ -146,11 +146,23 @@ pub enum AuditAction {
     RunWebhook,
     /// `run.report`: Report a run (runner).
     RunReport,
+    /// `alert.list`: List alerts.
+    AlertList,
+    /// `alert.raise`: Raise an alert.
+    AlertRaise,
+    /// `alert.acknowledge`: Acknowledge alerts.
+    AlertAcknowledge,
+    /// `alert.resolve`: Resolve alerts.
+    AlertResolve,
+    /// `alert.reopen`: Reopen alerts.
+    AlertReopen,
+    /// `alert.assign`: Assign alerts.
+    AlertAssign,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 70] = [
+    pub const ALL: [Self; 76] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -221,6 +233,12 @@ impl AuditAction {
         Self::RunSchedule,
         Self::RunWebhook,
         Self::RunReport,
+        Self::AlertList,
+        Self::AlertRaise,
+        Self::AlertAcknowledge,
+        Self::AlertResolve,
+        Self::AlertReopen,
+        Self::AlertAssign,
     ];
 
     /// The stored name (never changes once released).
@@ -296,6 +314,12 @@ impl AuditAction {
             Self::RunSchedule => "run.schedule",
             Self::RunWebhook => "run.webhook",
             Self::RunReport => "run.report",
+            Self::AlertList => "alert.list",
+            Self::AlertRaise => "alert.raise",
+            Self::AlertAcknowledge => "alert.acknowledge",
+            Self::AlertResolve => "alert.resolve",
+            Self::AlertReopen => "alert.reopen",
+            Self::AlertAssign => "alert.assign",
         }
     }
 
@@ -372,6 +396,12 @@ impl AuditAction {
             Self::RunSchedule => "Queue a scheduled run",
             Self::RunWebhook => "Queue a run from a webhook",
             Self::RunReport => "Report a run (runner)",
+            Self::AlertList => "List alerts",
+            Self::AlertRaise => "Raise an alert",
+            Self::AlertAcknowledge => "Acknowledge alerts",
+            Self::AlertResolve => "Resolve alerts",
+            Self::AlertReopen => "Reopen alerts",
+            Self::AlertAssign => "Assign alerts",
         }
     }
 

@@ -54,3 +54,7 @@ typed_id!(
     /// One run of an Autom.
     RunId
 );
+typed_id!(
+    /// An alert of a tenant.
+    AlertId
+);

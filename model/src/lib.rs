@@ -21,4 +21,4 @@ pub mod tenants;
 pub mod workspace;
 
 pub use error::{HubError, HubResult, LicenseProblem};
-pub use ids::{ApiKeyId, AutomId, RoleId, RunId, SessionId, TenantId, UserId};
+pub use ids::{AlertId, ApiKeyId, AutomId, RoleId, RunId, SessionId, TenantId, UserId};

@@ -14,6 +14,10 @@ pub struct TenantContext {
     pub permissions: PermissionSet,
     /// How the principal acts here: "MSP Admin", "Technician" or the tenant role's name.
     pub acting_as: String,
+    /// The tenant's open alerts, when the principal may view alerts (the sidebar's count);
+    /// read when a tenant page opens, not by every operation.
+    #[serde(default)]
+    pub open_alerts: Option<i64>,
 }
 
 /// One role of a tenant.

@@ -4,6 +4,7 @@
 //! functions and REST handlers are thin adapters over [`Hub`].
 
 pub mod access;
+pub mod alerts;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;

@@ -6,7 +6,7 @@
 //! takes (tenant slug or id, user, role, technician, Autom or run) is A's own, B's, or
 //! garbage (random ids, system role names), and at least one slot is not A's own. Every such call must be refused
 //! with `NotFound` or `Forbidden` (no data returned), and a fingerprint of every account,
-//! membership, role, tenant, assignment, session, Autom and run must be unchanged. 1,000 cases per run
+//! membership, role, tenant, assignment, session, Autom, run and alert must be unchanged. 1,000 cases per run
 //! on each database.
 
 use hub_core::{
@@ -17,11 +17,13 @@ use hub_core::{
     ClientInfo, Hub, HubError, Principal,
 };
 use hub_model::{
+    alerts::{AlertChange, AlertInput, AlertQuery, Severity},
+    api_keys::{ApiScope, ApiScopes, NewApiKey},
     automs::{AutomInput, AutomQuery, Trigger},
     permissions::PermissionSet,
     technicians::{TechnicianProfile, TechnicianQuery},
     tenants::TENANT_PAGE_SIZES,
-    AutomId, RoleId, RunId, TenantId, UserId,
+    AlertId, AutomId, RoleId, RunId, TenantId, UserId,
 };
 use proptest::{
     prelude::*,
@@ -79,10 +81,13 @@ enum Op {
     ListRuns,
     RunDetail,
     CancelRun,
+    ListAlerts,
+    ChangeAlert,
+    AssignAlert,
 }
 
 impl Op {
-    const ALL: [Self; 29] = [
+    const ALL: [Self; 32] = [
         Self::Context,
         Self::Users,
         Self::CreateUser,
@@ -112,14 +117,19 @@ impl Op {
         Self::ListRuns,
         Self::RunDetail,
         Self::CancelRun,
+        Self::ListAlerts,
+        Self::ChangeAlert,
+        Self::AssignAlert,
     ];
 
-    /// (tenant, user, role, technician, Autom or run) slots used.
+    /// (tenant, user, role, technician, Autom, run or alert) slots used.
     fn slots(self) -> [bool; 5] {
         match self {
-            Self::Context | Self::Users | Self::CreateRole | Self::ListAutoms => {
-                [true, false, false, false, false]
-            }
+            Self::Context
+            | Self::Users
+            | Self::CreateRole
+            | Self::ListAutoms
+            | Self::ListAlerts => [true, false, false, false, false],
             Self::CreateUser | Self::UpdateRole | Self::DeleteRole => {
                 [true, false, true, false, false]
             }
@@ -141,7 +151,9 @@ impl Op {
             | Self::AutomWebhook
             | Self::ListRuns
             | Self::RunDetail
-            | Self::CancelRun => [true, false, false, false, true],
+            | Self::CancelRun
+            | Self::ChangeAlert => [true, false, false, false, true],
+            Self::AssignAlert => [true, true, false, false, true],
             // MSP-level and id-free: always refused for these principals.
             Self::ListTechnicians => [false, false, false, false, false],
         }
@@ -198,6 +210,7 @@ struct Side {
     role: RoleId,
     autom: AutomId,
     run: RunId,
+    alert: AlertId,
 }
 
 /// id, email, name, active, password hash, security version, home tenant.
@@ -263,6 +276,36 @@ async fn side(hub: &Hub, admin: &Principal, name: &str, users: &[(&str, &str)]) 
         .run_autom(admin, &tenant.slug, autom.id, None)
         .await
         .expect("run");
+    let created = hub
+        .create_api_key(
+            admin,
+            &tenant.slug,
+            &NewApiKey {
+                name: "Monitor".to_owned(),
+                scopes: ApiScopes::new([ApiScope::AlertsWrite]),
+                expires_in_days: None,
+            },
+        )
+        .await
+        .expect("key");
+    let monitor = hub
+        .authenticate_api_key(&created.secret)
+        .await
+        .expect("auth")
+        .expect("live key");
+    let (alert, _) = hub
+        .raise_alert(
+            &monitor,
+            &AlertInput {
+                severity: Severity::Warning,
+                title: "Disk almost full".to_owned(),
+                details: String::new(),
+                source: "monitor".to_owned(),
+                dedup_key: None,
+            },
+        )
+        .await
+        .expect("alert");
     Side {
         id: tenant.id,
         slug: tenant.slug,
@@ -270,6 +313,7 @@ async fn side(hub: &Hub, admin: &Principal, name: &str, users: &[(&str, &str)]) 
         role: custom.id,
         autom: autom.id,
         run: run.id,
+        alert: alert.id,
     }
 }
 
@@ -401,6 +445,15 @@ impl World {
         }
     }
 
+    fn alert(&self, slot: Slot) -> AlertId {
+        match slot {
+            Slot::Own => self.a.alert,
+            Slot::Foreign => self.b.alert,
+            Slot::Garbage(0) => AlertId(self.a.run.0),
+            Slot::Garbage(_) => AlertId(uuid::Uuid::new_v4()),
+        }
+    }
+
     fn run(&self, slot: Slot) -> RunId {
         match slot {
             Slot::Own => self.a.run,
@@ -469,8 +522,15 @@ impl World {
                 .fetch_all(owner)
                 .await
                 .expect("runs");
+        type AlertRow = (String, String, String, Option<String>, i64, i64);
+        let alerts: Vec<AlertRow> = sqlx::query_as(
+            "SELECT id, tenant_id, status, assignee_id, count, updated_at FROM alerts ORDER BY id",
+        )
+        .fetch_all(owner)
+        .await
+        .expect("alerts");
         format!(
-            "{users:?}{members:?}{roles:?}{tenants:?}{assignments:?}{sessions:?}{automs:?}{runs:?}"
+            "{users:?}{members:?}{roles:?}{tenants:?}{assignments:?}{sessions:?}{automs:?}{runs:?}{alerts:?}"
         )
     }
 
@@ -486,6 +546,7 @@ impl World {
         let tech = self.tech(case.tech);
         let autom = self.autom(case.autom);
         let run = self.run(case.autom);
+        let alert = self.alert(case.autom);
         let permissions = PermissionSet::from_bits(case.permissions);
         let profile = TechnicianProfile {
             display_name: "Changed".to_owned(),
@@ -611,10 +672,37 @@ impl World {
                 .cancel_run(p, &slug, run)
                 .await
                 .map(|v| format!("{v:?}")),
+            Op::ListAlerts => hub
+                .alerts(p, &slug, &AlertQuery::default())
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::ChangeAlert => hub
+                .change_alerts(p, &slug, &[alert], AlertChange::Resolve)
+                .await
+                .map(|v| format!("{v:?}")),
+            // The full-rights technician (garbage 0 elsewhere) may see A's alerts: a rightful
+            // assignee here, so that slot names nobody instead.
+            Op::AssignAlert => hub
+                .change_alerts(
+                    p,
+                    &slug,
+                    &[alert],
+                    AlertChange::Assign(Some(if case.user == Slot::Garbage(0) {
+                        UserId(uuid::Uuid::new_v4())
+                    } else {
+                        user
+                    })),
+                )
+                .await
+                .map(|v| format!("{v:?}")),
         };
         match outcome {
             Ok(data) => return Err(format!("{case:?} succeeded: {data}")),
             Err(HubError::NotFound { .. } | HubError::Forbidden) => {}
+            // Someone of another tenant (or no one) as the assignee: refused by name, the same
+            // words whether the person exists or not.
+            Err(HubError::InvalidInput { field, .. })
+                if field == "assignee" && matches!(case.op, Op::AssignAlert) => {}
             Err(other) => return Err(format!("{case:?} failed with {other:?}")),
         }
         // The scoped transaction of the real path too: entering B as an A principal fails.

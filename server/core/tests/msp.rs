@@ -860,7 +860,7 @@ async fn postgres_tenant_tables_are_isolated_by_row_level_security() {
                     description: String::new(),
                     trigger: hub_model::automs::Trigger::Manual,
                     definition: r#"{"steps":[{"kind":"log","message":"hi"}]}"#.to_owned(),
-                    alert_on_failure: None,
+                    alert_on_failure: Some(hub_model::alerts::Severity::Warning),
                 },
             )
             .await
@@ -891,6 +891,19 @@ async fn postgres_tenant_tables_are_isolated_by_row_level_security() {
         hub.append_run_log(&key, run.id, &["hi".to_owned()])
             .await
             .expect("log");
+        // A second run fails: its Autom alerts, so the tenant has an alert too.
+        hub.run_autom(&admin, slug, autom.id, None)
+            .await
+            .expect("second run");
+        let failing = hub.claim_run(&key).await.expect("claim").expect("run");
+        hub.complete_run(
+            &key,
+            failing.id,
+            hub_core::automs::runs::Outcome::Failed,
+            Some("boom"),
+        )
+        .await
+        .expect("fail");
     }
     let owner = db.owner_pool().await;
     let pool = hub.db().pool_for_tests();

@@ -374,6 +374,7 @@ impl Hub {
                 active,
                 permissions,
                 acting_as,
+                open_alerts: None,
             },
             caller,
         })
@@ -432,10 +433,13 @@ impl Hub {
         principal: &Principal,
         slug: &str,
     ) -> HubResult<TenantContext> {
-        let scope = self
+        let mut scope = self
             .enter_tenant(principal, TenantKey::Slug(slug), AuditAction::TenantOpen)
             .await?;
-        let context = scope.context().clone();
+        let mut context = scope.context().clone();
+        if scope.allows(crate::alerts::alerts(Action::View)) {
+            context.open_alerts = Some(crate::alerts::open_count(&mut scope).await?);
+        }
         scope.commit().await?;
         sqlx::query(
             "UPDATE users SET last_tenant_id = $1 WHERE id = $2 \

@@ -271,18 +271,24 @@ pub(crate) async fn queue(
 /// them as "runner lost" after [`MAX_ATTEMPTS`]. Returns how many were lost.
 pub(crate) async fn reap_lost(scope: &mut TenantTx, now: i64) -> HubResult<u64> {
     let key = scope.tenant_key();
-    let failed = sqlx::query(
+    let lost: Vec<String> = sqlx::query_scalar(
         "UPDATE autom_runs SET status = 'failed', error = 'runner lost', finished_at = $2, \
          lease_expires_at = NULL \
-         WHERE tenant_id = $1 AND status = 'running' AND lease_expires_at < $2 AND attempt >= $3",
+         WHERE tenant_id = $1 AND status = 'running' AND lease_expires_at < $2 AND attempt >= $3 \
+         RETURNING id",
     )
     .bind(&key)
     .bind(now)
     .bind(MAX_ATTEMPTS)
-    .execute(scope.conn())
+    .fetch_all(scope.conn())
     .await
-    .db()?
-    .rows_affected();
+    .db()?;
+    let failed = lost.len() as u64;
+    for id in lost.iter().filter_map(|id| RunId::parse(id)) {
+        if let Some(run) = run_in(scope, id).await? {
+            crate::alerts::raise_for_run(scope, &run).await?;
+        }
+    }
     let requeued = sqlx::query(
         "UPDATE autom_runs SET status = 'queued', lease_expires_at = NULL, started_at = NULL \
          WHERE tenant_id = $1 AND status = 'running' AND lease_expires_at < $2",
@@ -824,6 +830,7 @@ impl Hub {
                 format!("run {id} {}", outcome.status().as_str()),
             )
             .await?;
+        crate::alerts::raise_for_run(&mut scope, &summary).await?;
         scope.commit().await?;
         Ok(summary)
     }
@@ -959,6 +966,7 @@ impl Hub {
         let summary = run_in(&mut scope, RunId(id))
             .await?
             .ok_or_else(run_not_found)?;
+        crate::alerts::raise_for_run(&mut scope, &summary).await?;
         scope.commit().await?;
         Ok((summary, true))
     }

@@ -16,6 +16,7 @@ pub const TENANT_TABLES: &[&str] = &[
     "automs",
     "autom_runs",
     "autom_run_log",
+    "alerts",
 ];
 
 /// Tables that name a tenant but are not tenant data, each for a reason: the audit log

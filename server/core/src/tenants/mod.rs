@@ -664,28 +664,33 @@ impl Counted {
 
 /// Counts one more of `counted` in the scope's tenant, or refuses with `LimitReached`
 /// (resource, used, limit). The check and the count are one statement, so concurrent
-/// creations cannot pass the limit together.
+/// creations cannot pass the limit together. The one that takes the last place raises the
+/// limit alert, in the same transaction.
 pub(crate) async fn take_one(
     scope: &mut crate::access::TenantTx,
     counted: Counted,
 ) -> HubResult<()> {
     let (used, max, resource) = counted.columns();
     let key = scope.tenant_key();
-    let taken = sqlx::query(&format!(
-        "UPDATE tenants SET {used} = {used} + 1 WHERE id = $1 AND {used} < {max}"
-    ))
-    .bind(&key)
-    .execute(scope.conn())
-    .await
-    .db()?
-    .rows_affected();
-    if taken == 1 {
-        return Ok(());
-    }
     #[derive(sqlx::FromRow)]
     struct Usage {
         used: i64,
         limit: i64,
+    }
+    let taken: Option<Usage> = sqlx::query_as(&format!(
+        "UPDATE tenants SET {used} = {used} + 1 WHERE id = $1 AND {used} < {max} \
+         RETURNING {used} AS used, {max} AS \"limit\""
+    ))
+    .bind(&key)
+    .fetch_optional(scope.conn())
+    .await
+    .db()?;
+    if let Some(usage) = taken {
+        // This one took the last place: one alert for the MSP Admin per crossing.
+        if usage.used == usage.limit {
+            crate::alerts::raise_for_limit(scope, resource, usage.limit).await?;
+        }
+        return Ok(());
     }
     let usage: Usage = sqlx::query_as(&format!(
         "SELECT {used} AS used, {max} AS \"limit\" FROM tenants WHERE id = $1"
