@@ -949,3 +949,128 @@ on_both_databases!(
         assert!(stopping.elapsed() < std::time::Duration::from_secs(2));
     }
 );
+
+on_both_databases!(
+    monitoring_tools_raise_alerts_over_http_and_bad_alerts_change_nothing,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let key = create_key(&server, &admin, &slug, "alerts:write").await;
+        let key = key["secret"].as_str().expect("secret").to_owned();
+        let runner = create_key(&server, &admin, &slug, "runs:write").await;
+        let runner = runner["secret"].as_str().expect("secret").to_owned();
+        let body = r#"{"severity":"critical","title":"Backup failed","details":"job 17","source":"veeam","dedup_key":"backup-17"}"#;
+
+        let (status, content_type, _, first) =
+            call(&server, &key, "/api/v1/alerts", Some(body)).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (201, "application/json"),
+            "{first}"
+        );
+        assert_eq!(
+            (&first["status"], &first["count"], &first["source"]),
+            (
+                &serde_json::json!("open"),
+                &serde_json::json!(1),
+                &serde_json::json!("veeam")
+            )
+        );
+        let (status, _, _, again) = call(&server, &key, "/api/v1/alerts", Some(body)).await;
+        assert_eq!(status, 200, "a repeat counts on the open alert");
+        assert_eq!(
+            (&again["id"], &again["count"]),
+            (&first["id"], &serde_json::json!(2))
+        );
+
+        // Refused without the scope, with bad fields, or a body that is not the JSON described:
+        // problem details that name what is wrong, and nothing is written.
+        let (status, content_type, _, problem) =
+            call(&server, &runner, "/api/v1/alerts", Some(body)).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (403, "application/problem+json"),
+            "{problem}"
+        );
+        for (bad, code, field) in [
+            (r#"{"severity":"panic","title":"x"}"#, 422, Some("severity")),
+            (r#"{"severity":"info","title":""}"#, 422, Some("title")),
+            (
+                r#"{"severity":"info","title":"x","source":"a\u0000b"}"#,
+                422,
+                Some("source"),
+            ),
+            (r#"{"severity":"info"}"#, 400, None),
+            (r#"{"severity":"info","title":"x""#, 400, None),
+        ] {
+            let (status, content_type, _, problem) =
+                call(&server, &key, "/api/v1/alerts", Some(bad)).await;
+            assert_eq!(
+                (status, content_type.as_str()),
+                (code, "application/problem+json"),
+                "{bad}: {problem}"
+            );
+            if let Some(field) = field {
+                assert_eq!(problem["field"], field, "{bad}: {problem}");
+            }
+        }
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM alerts")
+            .fetch_one(&server.db.owner_pool().await)
+            .await
+            .expect("count");
+        assert_eq!(count, 1);
+
+        // The alert is on the tenant's page, for the MSP Admin to acknowledge.
+        let page = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/alerts",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("search", "backup"),
+                        ("severity", "critical"),
+                        ("status", ""),
+                        ("source", "api"),
+                        ("assignee", ""),
+                        ("page", "1"),
+                        ("per_page", "25"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        assert_eq!(page["total"], 1, "{page}");
+        assert_eq!(page["open"], 1, "{page}");
+        let id = first["id"].as_str().expect("id");
+        for (ids, change, assignee, code) in [
+            (id.to_owned(), "acknowledge", "", 200),
+            (format!("{id},not-an-id"), "resolve", "", 404),
+            (id.to_owned(), "explode", "", 422),
+            (id.to_owned(), "assign", "not-a-person", 404),
+            (id.to_owned(), "resolve", "", 200),
+        ] {
+            let response = server
+                .post_form(
+                    &admin,
+                    "/api/t/alerts/change",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("ids", ids.as_str()),
+                        ("change", change),
+                        ("assignee", assignee),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status().as_u16(), code, "{change} {ids}");
+        }
+        let status: String = sqlx::query_scalar("SELECT status FROM alerts")
+            .fetch_one(&server.db.owner_pool().await)
+            .await
+            .expect("status");
+        assert_eq!(status, "resolved");
+        // Resolved: the same key again opens a new alert.
+        let (status, _, _, fresh) = call(&server, &key, "/api/v1/alerts", Some(body)).await;
+        assert_eq!(status, 201);
+        assert_ne!(fresh["id"], first["id"]);
+    }
+);

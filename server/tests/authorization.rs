@@ -8,8 +8,8 @@
 //! Principals: anonymous; the Administrator of an unlicensed hub (before activation); the MSP
 //! Admin; technicians with full rights on A, view-only on A, assigned only to B, and with no
 //! tenant; a Tenant Admin of A and a Viewer of A; and tenant API keys (`Authorization: Bearer`,
-//! no cookie): a key of A with every scope, a key of A with no scope a route needs (none of
-//! today's routes needs one beyond being a key), a key of B, and a revoked key of A. A tenant
+//! no cookie): a key of A with every scope, a key of A with no scope a route needs (only
+//! `secrets:use`, which no route takes yet), a key of B, and a revoked key of A. A tenant
 //! the caller may not enter answers 404 (its existence does not leak). Keys open no page and
 //! no server function (401); people's cookies open nothing under `/api/v1` (401).
 //!
@@ -419,6 +419,29 @@ fn cases() -> Vec<Case> {
             "/api/t/runs/cancel",
             &[("tenant", "{tenant}"), ("id", "{victim_run}")],
         ),
+        both(
+            "/api/t/alerts",
+            &[
+                ("tenant", "{tenant}"),
+                ("search", ""),
+                ("severity", ""),
+                ("status", ""),
+                ("source", ""),
+                ("assignee", ""),
+                ("page", "1"),
+                ("per_page", "25"),
+            ],
+        ),
+        both("/api/t/alerts/assignees", &[("tenant", "{tenant}")]),
+        both(
+            "/api/t/alerts/change",
+            &[
+                ("tenant", "{tenant}"),
+                ("ids", "{alert}"),
+                ("change", "acknowledge"),
+                ("assignee", ""),
+            ],
+        ),
         both("/api/t/api_keys", &[("tenant", "{tenant}")]),
         both(
             "/api/t/api_keys/create",
@@ -479,6 +502,14 @@ fn cases() -> Vec<Case> {
             path: "/api/v1/runs/{run_id}/complete",
             targets: BOTH,
             body: Body::Json(r#"{"status":"succeeded"}"#),
+        },
+        Case {
+            method: "POST",
+            path: "/api/v1/alerts",
+            targets: NONE,
+            body: Body::Json(
+                r#"{"severity":"critical","title":"Backup failed","source":"matrix","dedup_key":"matrix"}"#,
+            ),
         },
         // The address is the credential: whoever holds it queues a run, cookie or key or not.
         Case {
@@ -542,6 +573,8 @@ struct TenantIds {
     /// A webhook Autom and one of its runs.
     autom: String,
     run: String,
+    /// An alert the tenant's all-scope key raised.
+    alert: String,
     /// The name of the tenant's all-scope key (it claims `{run_id}`).
     key: &'static str,
 }
@@ -557,6 +590,7 @@ impl TenantIds {
             target_user: NIL.to_owned(),
             autom: NIL.to_owned(),
             run: NIL.to_owned(),
+            alert: NIL.to_owned(),
             key: "all-a",
         }
     }
@@ -613,6 +647,7 @@ async fn fill(server: &TestServer, value: &str, tenant: &TenantIds, ids: &Ids) -
         .replace("{target_user}", &tenant.target_user)
         .replace("{autom}", &tenant.autom)
         .replace("{run}", &tenant.run)
+        .replace("{alert}", &tenant.alert)
         .replace("{tech}", &ids.tech)
         .replace("{unique}", &unique[..12]);
     for victim in [
@@ -897,6 +932,8 @@ const READS: &[&str] = &[
     "/api/automs/schedule_preview",
     "/api/t/runs",
     "/api/t/runs/get",
+    "/api/t/alerts",
+    "/api/t/alerts/assignees",
     "/t/{tenant}/audit",
     "/t/{tenant}/api-keys",
 ];
@@ -932,10 +969,10 @@ async fn create_keys(
     b: &TenantIds,
 ) -> HashMap<&'static str, String> {
     let mut keys = HashMap::new();
-    // "No scope a route needs": today's routes need only a key; `alerts:write` is unused.
+    // "No scope a route needs": no route takes `secrets:use` yet.
     for (name, tenant, scopes) in [
         ("all-a", a, "runs:write alerts:write secrets:use"),
-        ("no-scope-a", a, "alerts:write"),
+        ("no-scope-a", a, "secrets:use"),
         ("b", b, "runs:write alerts:write secrets:use"),
         ("revoked-a", a, "runs:write alerts:write secrets:use"),
     ] {
@@ -1103,6 +1140,7 @@ async fn populate(server: &TestServer, admin: &Client) -> (TenantIds, TenantIds,
             target_user,
             autom,
             run: String::new(),
+            alert: String::new(),
             key: if name == "Tenant A" { "all-a" } else { "b" },
         };
         tenant.run = queue_run(server, admin, &tenant).await;
@@ -1245,8 +1283,27 @@ on_both_databases!(
             .post_form(&admin, "/api/license/activate", &[("license_key", &key)])
             .await;
         assert_eq!(activated.status(), StatusCode::OK);
-        let (a, b, tech) = populate(&server, &admin).await;
+        let (mut a, mut b, tech) = populate(&server, &admin).await;
         let keys = create_keys(&server, &admin, &a, &b).await;
+        for tenant in [&mut a, &mut b] {
+            let raised = server
+                .client()
+                .post(server.url("/api/v1/alerts"))
+                .bearer_auth(&keys[tenant.key])
+                .json(&serde_json::json!({"severity": "warning", "title": "Matrix alert"}))
+                .send()
+                .await
+                .expect("raise");
+            assert_eq!(
+                raised.status(),
+                StatusCode::CREATED,
+                "raising the target alert"
+            );
+            tenant.alert = json(raised).await["id"]
+                .as_str()
+                .expect("alert id")
+                .to_owned();
+        }
         let brand = json(
             admin
                 .post(server.url("/api/branding/logo"))

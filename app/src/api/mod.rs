@@ -2,6 +2,7 @@
 //! Authorization is checked on the server in every one of them.
 
 pub mod account;
+pub mod alerts;
 pub mod api_keys;
 pub mod auth;
 pub mod automs;

@@ -587,7 +587,11 @@ impl Hub {
                 _ => None,
             };
             let Some(set) = next else {
+                // Asked for and already so: recorded as asked, changing nothing.
                 unchanged += 1;
+                scope
+                    .record(action, &alert.title, format!("already {}", change.verb()))
+                    .await?;
                 continue;
             };
             let sql = format!(

@@ -1,4 +1,4 @@
-//! `/api/v1`: the REST API for automation runners, authenticated by tenant API keys
+//! `/api/v1`: the REST API for automation runners and monitoring tools, authenticated by tenant API keys
 //! (`Authorization: Bearer <key>`; cookies are never read here).
 //!
 //! Every error is `application/problem+json` (RFC 9457) with a stable `type` per error
@@ -7,6 +7,7 @@
 //! The OpenAPI 3.1 document is generated from the handlers ([`utoipa`]) and served at
 //! `/api/v1/openapi.json`; `server/tests/snapshots/openapi.json` holds the reviewed copy.
 
+pub mod alerts;
 pub mod problem;
 pub mod runs;
 pub mod whoami;
@@ -83,6 +84,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(runs::complete))
         .routes(routes!(runs::report))
         .routes(routes!(runs::definition_schema))
+        .routes(routes!(alerts::raise))
         .split_for_parts()
 }
 

@@ -327,7 +327,7 @@ impl From<hub_model::automs::RunSummary> for RunResult {
     }
 }
 
-fn bad_body(rejection: &axum::extract::rejection::JsonRejection) -> HubError {
+pub(super) fn bad_body(rejection: &axum::extract::rejection::JsonRejection) -> HubError {
     HubError::BadRequest {
         message: rejection.body_text(),
     }
