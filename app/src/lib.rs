@@ -29,9 +29,10 @@ use pages::{
     tenant::{TenantScope, TenantSectionPage},
 };
 use routes::{
-    AccountRoute, ApiKeysRoute, AutomDetailRoute, AutomsRoute, BrandingRoute, LicenseRoute,
-    LoginRoute, OverviewRoute, RunDetailRoute, SetupRoute, ShellRoute, TechnicianDetailRoute,
-    TechniciansRoute, TenantDetailRoute, TenantUsersRoute, TenantsRoute, UnknownRoute,
+    AccountRoute, AlertsRoute, ApiKeysRoute, AutomDetailRoute, AutomsRoute, BrandingRoute,
+    LicenseRoute, LoginRoute, OverviewRoute, RunDetailRoute, SetupRoute, ShellRoute,
+    TechnicianDetailRoute, TechniciansRoute, TenantDetailRoute, TenantUsersRoute, TenantsRoute,
+    UnknownRoute,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -114,7 +115,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/automs") view={Lazy::<AutomsRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/automs/:id") view={Lazy::<AutomDetailRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/runs/:id") view={Lazy::<RunDetailRoute>::new()}/>
-                        <Route ssr=SsrMode::Async path=path!("/alerts") view=|| view! { <TenantSectionPage slug="alerts"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/alerts") view={Lazy::<AlertsRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/agents") view=|| view! { <TenantSectionPage slug="agents"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/vault") view=|| view! { <TenantSectionPage slug="vault"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/users") view={Lazy::<TenantUsersRoute>::new()}/>

@@ -28,6 +28,7 @@ use crate::pages::{
     not_found::NotFound,
     setup::SetupPage,
     tenant::{
+        alerts::AlertsPage,
         api_keys::ApiKeysPage,
         automs::{AutomDetailPage, AutomsPage, RunDetailPage},
         users::TenantUsersPage,
@@ -95,6 +96,7 @@ pub enum WorkPage {
     Automs,
     AutomDetail,
     RunDetail,
+    Alerts,
 }
 
 #[leptos::lazy]
@@ -108,6 +110,7 @@ fn work_pages(page: WorkPage) -> AnyView {
         WorkPage::Automs => view! { <AutomsPage/> }.into_any(),
         WorkPage::AutomDetail => view! { <AutomDetailPage/> }.into_any(),
         WorkPage::RunDetail => view! { <RunDetailPage/> }.into_any(),
+        WorkPage::Alerts => view! { <AlertsPage/> }.into_any(),
     }
 }
 
@@ -205,4 +208,8 @@ lazy_page!(
 lazy_page!(
     /// `/t/{tenant}/runs/{id}`
     RunDetailRoute => work_pages(WorkPage::RunDetail), __preload_work_pages
+);
+lazy_page!(
+    /// `/t/{tenant}/alerts`
+    AlertsRoute => work_pages(WorkPage::Alerts), __preload_work_pages
 );

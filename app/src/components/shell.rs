@@ -124,6 +124,33 @@ fn RoutedPage() -> impl IntoView {
 /// refetch: read here, under the shell's boundary, it made every tenant switch replace the
 /// whole app with the shell's loading state. The sidebar and the pages read the same resource
 /// inside their own `<Transition>`, which keeps them on screen meanwhile.
+/// The open alerts of the tenant on screen, beside the Alerts link: kept by the tenant's
+/// context as each tenant page opens, and by the alerts page as alerts change.
+#[component]
+fn OpenAlertCount(current: RwSignal<Option<TenantContext>>) -> impl IntoView {
+    let open = move || {
+        current
+            .with(|c| c.as_ref().and_then(|c| c.open_alerts))
+            .unwrap_or(0)
+    };
+    move || {
+        let open = open();
+        (open > 0).then(|| {
+            let label = if open == 1 {
+                "1 open alert".to_owned()
+            } else {
+                format!("{open} open alerts")
+            };
+            view! {
+                <span class="nav-count" data-testid="nav-open-alerts" title=label.clone()>
+                    <span aria-hidden="true">{open}</span>
+                    <span class="visually-hidden">{format!(", {label}")}</span>
+                </span>
+            }
+        })
+    }
+}
+
 fn follow_the_tenant(
     context: Resource<Result<TenantContext, HubError>>,
     current: RwSignal<Option<TenantContext>>,
@@ -254,7 +281,9 @@ fn Frame(viewer: Viewer, info: SessionInfo, workspaces: WorkspaceList) -> impl I
                 .filter(|section| section.needs.met(ctx.permissions, role))
                 .map(|section| {
                     let href = tenant_page(&slug, section.slug);
-                    view! { <li><A href=href>{section.title}</A></li> }
+                    let count = (section.slug == "alerts")
+                        .then(|| view! { <OpenAlertCount current=current_tenant/> });
+                    view! { <li><A href=href>{section.title}{count}</A></li> }
                 })
                 .collect_view();
             view! {

@@ -5,8 +5,9 @@
 //! some deactivated, technicians with per-tenant permissions (one deactivated, one not yet
 //! assigned), tenant users under the built-in and a custom role (the first tenant near its
 //! user limit), API keys of a tenant (one revoked; the live one printed once at start-up for
-//! trying the API), and the activation notice waiting to be read: the overview has something
-//! in every list.
+//! trying the API), Automs with runs in three tenants (the third at its Autom limit), alerts
+//! from a monitoring tool, from failed runs and from the limit, and the activation notice
+//! waiting to be read: the overview has something in every list.
 
 use crate::{
     license::{LicenseClaims, LicenseIssuer, DEVELOPMENT_PRIVATE_KEY, DEVELOPMENT_PUBLIC_KEY},
@@ -159,6 +160,19 @@ impl Hub {
         }
         self.seed_demo_people(&admin, &created).await?;
         let api_key = self.seed_demo_keys(&admin, &created[0].slug).await?;
+        // The third tenant's Autom limit is what its demo Automs use: it shows a tenant at its
+        // limit, and the limit alert the MSP Admin gets for it.
+        let third = &created[2];
+        self.update_tenant(
+            &admin,
+            third.id,
+            &third.name,
+            TenantLimits {
+                automs: 5,
+                ..third.limits
+            },
+        )
+        .await?;
         let mut runner_keys = Vec::new();
         for tenant in created.iter().take(3) {
             runner_keys.push(self.seed_demo_automs(&admin, tenant).await?);
@@ -310,9 +324,13 @@ impl Hub {
         Ok(created.secret)
     }
 
-    /// Two API keys of the first tenant: a live one (returned) and a revoked one.
+    /// Two API keys of the first tenant: a live one (returned) and a revoked one; and the
+    /// alerts a monitoring tool raised with the live one.
     async fn seed_demo_keys(&self, admin: &crate::Principal, slug: &str) -> HubResult<String> {
-        use hub_model::api_keys::{ApiScope, ApiScopes, NewApiKey};
+        use hub_model::{
+            alerts::{AlertChange, AlertInput, Severity},
+            api_keys::{ApiScope, ApiScopes, NewApiKey},
+        };
         let key = |name: &str, scopes: &[ApiScope], days| NewApiKey {
             name: name.to_owned(),
             scopes: ApiScopes::new(scopes.iter().copied()),
@@ -336,6 +354,43 @@ impl Hub {
                     Some(365),
                 ),
             )
+            .await?;
+        // Alerts a monitoring tool raised with it: one repeated (deduplicated), one acknowledged.
+        let monitor = self
+            .authenticate_api_key(&live.secret)
+            .await?
+            .ok_or_else(|| crate::db::internal(&"the demo API key"))?;
+        let alert = |severity, title: &str, details: &str, dedup: &str| AlertInput {
+            severity,
+            title: title.to_owned(),
+            details: details.to_owned(),
+            source: "backup-monitor".to_owned(),
+            dedup_key: Some(dedup.to_owned()),
+        };
+        for _ in 0..3 {
+            self.raise_alert(
+                &monitor,
+                &alert(
+                    Severity::Critical,
+                    "Backup job FS01-nightly did not finish",
+                    "The job stopped at 02:47 with 'target volume offline'.\nLast good backup: two days ago.",
+                    "veeam:fs01-nightly",
+                ),
+            )
+            .await?;
+        }
+        let (ups, _) = self
+            .raise_alert(
+                &monitor,
+                &alert(
+                    Severity::Info,
+                    "UPS in rack B on battery for 40 s",
+                    "Mains power came back; the UPS reports 98% charge.",
+                    "ups:rack-b",
+                ),
+            )
+            .await?;
+        self.change_alerts(admin, slug, &[ups.id], AlertChange::Acknowledge)
             .await?;
         Ok(live.secret)
     }

@@ -454,7 +454,8 @@ conformance!(
                 attention.deactivated_count,
                 attention.idle_technician_count
             ),
-            (1, 2, 1)
+            // Near a limit: the first tenant's users, the third tenant's Automs.
+            (2, 2, 1)
         );
         // Automs of every trigger kind, with runs that succeeded, failed and wait in the queue.
         let first = hub
@@ -476,6 +477,39 @@ conformance!(
         let mut statuses: Vec<&str> = runs.items.iter().map(|r| r.status.as_str()).collect();
         statuses.sort_unstable();
         assert_eq!(statuses, ["failed", "queued", "succeeded", "succeeded"]);
+        // Alerts from the monitoring tool (one repeated, one acknowledged) and the failed run.
+        let alerts = hub
+            .alerts(&admin, &first, &hub_model::alerts::AlertQuery::default())
+            .await
+            .expect("alerts");
+        let mut seen: Vec<(&str, &str, i64)> = alerts
+            .items
+            .iter()
+            .map(|a| (a.source.as_str(), a.status.as_str(), a.count))
+            .collect();
+        seen.sort_unstable();
+        assert_eq!(
+            seen,
+            [
+                ("api", "acknowledged", 1),
+                ("api", "open", 3),
+                ("autom", "open", 1)
+            ]
+        );
+        // The third tenant is at its Autom limit, and the MSP Admin has the alert for it.
+        let third = hub
+            .workspaces_for(&admin, None, "")
+            .await
+            .expect("workspaces")
+            .entries[2]
+            .slug
+            .clone();
+        let limit = hub_model::alerts::AlertQuery {
+            source: Some(hub_model::alerts::AlertSource::Limit),
+            ..Default::default()
+        };
+        let at_limit = hub.alerts(&admin, &third, &limit).await.expect("alerts");
+        assert_eq!(at_limit.items.len(), 1, "{:?}", at_limit.items);
         // Every printed login works, and the demo shows technicians and tenant users.
         for login in DEMO_LOGINS {
             let signed_in = hub

@@ -5,6 +5,7 @@
 //! changed assignment refreshes permissions and data in place, with no document reload. A
 //! tenant the principal may not enter answers 404, exactly like one that does not exist.
 
+pub mod alerts;
 pub mod api_keys;
 pub mod automs;
 pub mod users;
