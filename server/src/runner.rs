@@ -1,8 +1,10 @@
 //! The reference runner (`msp-hub runner --url URL --key KEY`): claims the runs of its key's
 //! tenant over `/api/v1`, executes their steps, streams log lines and completes them.
 //!
-//! - One run at a time. The lease is renewed by a heartbeat every third of its length while
-//!   the steps run; a stop request (Ctrl-C, SIGTERM) lets the current run finish, then exits.
+//! - One run at a time. The lease is renewed by a heartbeat every few seconds while the steps
+//!   run; a stop request (Ctrl-C, SIGTERM) lets the current run finish, then exits.
+//! - A run the hub takes back (cancelled by someone, or its lease lost) is stopped mid-step:
+//!   the heartbeat's 409 ends the steps at once, and nothing is completed.
 //! - `http` steps refuse loopback, private, link-local, shared (CGNAT), multicast and
 //!   unspecified addresses unless `--allow-private-networks` is given, so an Autom cannot
 //!   reach into the runner's own network by accident. The address is checked after DNS and
@@ -25,6 +27,9 @@ use std::{
 
 /// How long a claim waits on the hub for a run.
 const CLAIM_WAIT_SECS: u64 = 20;
+/// The longest between heartbeats (less when the lease is short): also how soon a cancelled
+/// run stops.
+const HEARTBEAT_MAX: Duration = Duration::from_secs(5);
 /// The most of a response body a log line quotes.
 const QUOTE_BYTES: usize = 300;
 
@@ -68,6 +73,9 @@ pub enum Turn {
     Ran { run: String, status: String },
     /// Nothing was queued within the wait.
     Idle,
+    /// The hub took the run back while it ran (cancelled, or the lease lost): its steps were
+    /// stopped and nothing was completed.
+    Dropped { run: String, reason: String },
 }
 
 /// A runner: a client for the hub and the outbound client of `http` steps.
@@ -132,7 +140,16 @@ impl Runner {
             .await
             .map_err(|e| RunnerError::Hub(format!("an unreadable claim: {e}")))?;
         tracing::info!(run = %claim.run_id, autom = %claim.autom_name, attempt = claim.attempt, "running");
-        let (status, error) = self.execute(&claim).await;
+        let (status, error) = match self.execute(&claim).await {
+            Ok(outcome) => outcome,
+            Err(reason) => {
+                tracing::warn!(run = %claim.run_id, %reason, "the hub took the run back; its steps were stopped");
+                return Ok(Turn::Dropped {
+                    run: claim.run_id,
+                    reason,
+                });
+            }
+        };
         let body = json!({ "status": status, "error": error });
         let done = self
             .post(&format!("/runs/{}/complete", claim.run_id), Some(body))
@@ -148,8 +165,10 @@ impl Runner {
         })
     }
 
-    /// Runs the steps with a heartbeat alongside; returns the outcome and the error.
-    async fn execute(&self, claim: &Claim) -> (&'static str, Option<String>) {
+    /// Runs the steps with a heartbeat alongside; returns the outcome and the error, or why
+    /// the hub took the run back (the heartbeat's 409: cancelled, or the lease lost), in which
+    /// case the steps were stopped where they were.
+    async fn execute(&self, claim: &Claim) -> Result<(&'static str, Option<String>), String> {
         let beating = Arc::new(AtomicBool::new(true));
         let heartbeat = {
             let (client, url, key, beating) = (
@@ -162,18 +181,43 @@ impl Runner {
                 u64::try_from(claim.lease_ms / 3)
                     .unwrap_or(20_000)
                     .max(1_000),
-            );
+            )
+            .min(HEARTBEAT_MAX);
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(every).await;
                     if !beating.load(Ordering::Relaxed) {
-                        break;
+                        return None;
                     }
-                    let _ = client.post(&url).bearer_auth(&key).send().await;
+                    // A failed request is retried on the next beat (the lease outlasts a few);
+                    // a 409 is the hub's answer that the run is no longer this runner's.
+                    let Ok(answer) = client.post(&url).bearer_auth(&key).send().await else {
+                        continue;
+                    };
+                    if answer.status() == reqwest::StatusCode::CONFLICT {
+                        let body: Value = answer.json().await.unwrap_or(Value::Null);
+                        return Some(
+                            body["detail"]
+                                .as_str()
+                                .unwrap_or("the hub no longer holds this run for this runner")
+                                .to_owned(),
+                        );
+                    }
                 }
             })
         };
-        let outcome = self.steps(claim).await;
+        tokio::pin!(heartbeat);
+        let steps = self.steps(claim);
+        tokio::pin!(steps);
+        let outcome = tokio::select! {
+            outcome = &mut steps => Ok(outcome),
+            taken = &mut heartbeat => match taken {
+                Ok(Some(reason)) => Err(reason),
+                // The heartbeat ended without an answer (it does not, but never hang on it):
+                // the steps go on without it, and the lease decides.
+                _ => Ok(steps.await),
+            },
+        };
         beating.store(false, Ordering::Relaxed);
         heartbeat.abort();
         outcome
@@ -350,6 +394,7 @@ pub async fn run_until(config: RunnerConfig, stop: Arc<AtomicBool>) -> Result<()
         match runner.turn(CLAIM_WAIT_SECS).await {
             Ok(Turn::Ran { run, status }) => tracing::info!(%run, %status, "run reported"),
             Ok(Turn::Idle) => {}
+            Ok(Turn::Dropped { run, reason }) => tracing::info!(%run, %reason, "run dropped"),
             Err(error @ (RunnerError::KeyRefused | RunnerError::MissingScope)) => {
                 return Err(error)
             }

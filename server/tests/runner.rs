@@ -164,3 +164,116 @@ on_both_databases!(
         assert!(detail["summary"]["duration_ms"].as_i64().expect("duration") >= 1000);
     }
 );
+
+on_both_databases!(
+    a_run_cancelled_mid_step_stops_on_the_runner_at_once,
+    |server: TestServer| async move {
+        let admin = server.client();
+        assert_eq!(server.set_up(&admin).await.status(), StatusCode::OK);
+        let activated = server
+            .post_form(
+                &admin,
+                "/api/license/activate",
+                &[("license_key", &valid_license(5))],
+            )
+            .await;
+        assert_eq!(activated.status(), StatusCode::OK);
+        let tenant = json(
+            server
+                .post_form(&admin, "/api/tenants/create", &[("name", "Fabrikam")])
+                .await,
+        )
+        .await;
+        let slug = tenant["slug"].as_str().expect("slug").to_owned();
+        let key = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/api_keys/create",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("name", "Runner"),
+                        ("scopes", "runs:write"),
+                        ("expires_in_days", ""),
+                    ],
+                )
+                .await,
+        )
+        .await["secret"]
+            .as_str()
+            .expect("secret")
+            .to_owned();
+        let slow = autom(
+            &server,
+            &admin,
+            &slug,
+            "Long wait",
+            r#"{"steps":[{"kind":"log","message":"waiting"},{"kind":"wait","seconds":120},{"kind":"log","message":"never"}]}"#,
+        )
+        .await;
+        run_now(&server, &admin, &slug, &slow, "").await;
+        let runner = Runner::new(RunnerConfig {
+            url: server.url(""),
+            key,
+            allow_private_networks: false,
+        })
+        .expect("runner");
+        let started = std::time::Instant::now();
+        let turn = tokio::spawn(async move { runner.turn(0).await });
+
+        // Once it runs, cancel it from the hub.
+        let runs = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/runs",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("autom", slow.as_str()),
+                        ("status", ""),
+                        ("page", "1"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        let run = runs["items"][0]["id"].as_str().expect("run").to_owned();
+        while run_detail(&server, &admin, &slug, &run).await["summary"]["status"] != "running" {
+            assert!(started.elapsed().as_secs() < 10, "the runner never started");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let cancelled = server
+            .post_form(
+                &admin,
+                "/api/t/runs/cancel",
+                &[("tenant", slug.as_str()), ("id", run.as_str())],
+            )
+            .await;
+        assert_eq!(cancelled.status(), StatusCode::OK);
+
+        // The runner stops within a heartbeat, not after the two-minute wait.
+        let turn = tokio::time::timeout(std::time::Duration::from_secs(15), turn)
+            .await
+            .expect("the runner stopped the cancelled run's steps within 15 s")
+            .expect("join")
+            .expect("turn");
+        let Turn::Dropped {
+            run: dropped,
+            reason,
+        } = turn
+        else {
+            panic!("expected the run to be dropped, got {turn:?}");
+        };
+        assert_eq!(dropped, run);
+        assert!(reason.contains("cancel"), "{reason}");
+        let detail = run_detail(&server, &admin, &slug, &run).await;
+        assert_eq!(detail["summary"]["status"], "cancelled");
+        let log: Vec<&str> = detail["log"]
+            .as_array()
+            .expect("log")
+            .iter()
+            .filter_map(|l| l["line"].as_str())
+            .collect();
+        assert!(!log.iter().any(|l| l.contains("never")), "{log:?}");
+    }
+);

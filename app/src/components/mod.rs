@@ -5,6 +5,7 @@ pub mod brand;
 pub mod confirm;
 pub mod data_table;
 pub mod error_view;
+pub mod live;
 pub mod meter;
 pub mod permission_matrix;
 pub mod progress;

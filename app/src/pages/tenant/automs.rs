@@ -16,6 +16,7 @@ use crate::{
             RowMenu,
         },
         error_view::{error_page, ErrorPanel},
+        live::refresh_while,
         meter::Meter,
         progress::pending,
         toast::{toast_results, use_toast},
@@ -575,6 +576,17 @@ pub fn AutomDetailPage() -> impl IntoView {
         },
         |(slug, id, ..)| list_runs(slug, id, String::new(), 1),
     );
+    // Runs still queued or running are followed on the page (only the run table redraws).
+    let live_runs = refresh_while(
+        move || runs.get_untracked().and_then(Result::ok),
+        |page: &RunPage| page.items.iter().any(|r| !r.status.is_final()),
+        move || list_runs(slug.get_untracked(), id.get_untracked(), String::new(), 1),
+    );
+    Effect::new(move |_| {
+        run.version().track();
+        cancel.version().track();
+        live_runs.set(None);
+    });
     view! {
         <Transition set_pending=pending() fallback=opening>
             {move || Suspend::new(async move {
@@ -599,7 +611,14 @@ pub fn AutomDetailPage() -> impl IntoView {
                         }
                     };
                     let history = match runs {
-                        Ok(page) => view! { <RunTable page ctx=ctx.clone() cancel/> }.into_any(),
+                        Ok(page) => {
+                            let ctx = ctx.clone();
+                            (move || {
+                                let page = live_runs.get().unwrap_or_else(|| page.clone());
+                                view! { <RunTable page ctx=ctx.clone() cancel/> }
+                            })
+                            .into_any()
+                        }
                         Err(e) => view! { <ErrorPanel message=e.to_string()/> }.into_any(),
                     };
                     view! {
@@ -824,13 +843,27 @@ pub fn RunDetailPage() -> impl IntoView {
         move || (slug.get(), id.get(), cancel.version().get()),
         |(slug, id, _)| get_run(slug, id),
     );
+    // A run still queued or running is followed: its status and log as they come.
+    let live_run = refresh_while(
+        move || run.get_untracked().and_then(Result::ok),
+        |run: &RunDetail| !run.summary.status.is_final(),
+        move || get_run(slug.get_untracked(), id.get_untracked()),
+    );
+    Effect::new(move |_| {
+        cancel.version().track();
+        live_run.set(None);
+    });
     view! {
         <Transition set_pending=pending() fallback=opening>
             {move || Suspend::new(async move {
                 let context = tenant.await;
                 let run = run.await;
                 in_tenant(context, move |ctx| match run {
-                    Ok(run) => view! { <RunView run ctx cancel/> }.into_any(),
+                    Ok(run) => (move || {
+                        let run = live_run.get().unwrap_or_else(|| run.clone());
+                        view! { <RunView run ctx=ctx.clone() cancel/> }
+                    })
+                    .into_any(),
                     Err(e) => error_page(&e),
                 })
             })}
