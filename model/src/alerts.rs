@@ -229,6 +229,8 @@ impl AlertChange {
 /// What a (bulk) change did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertChangeResult {
+    /// The change asked for.
+    pub change: AlertChange,
     /// Alerts it changed.
     pub changed: i64,
     /// Alerts already so (acknowledging a resolved alert, assigning to the same person).

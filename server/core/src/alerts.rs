@@ -626,6 +626,7 @@ impl Hub {
         let open = open_count(&mut scope).await?;
         scope.commit().await?;
         Ok(AlertChangeResult {
+            change,
             changed,
             unchanged,
             open,

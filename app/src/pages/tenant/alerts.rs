@@ -48,7 +48,7 @@ pub(crate) fn severity_badge(severity: Severity) -> AnyView {
 
 fn status_badge(status: AlertStatus) -> AnyView {
     let class = match status {
-        AlertStatus::Open => "badge danger-outline",
+        AlertStatus::Open => "badge outline",
         AlertStatus::Acknowledged => "badge info",
         AlertStatus::Resolved => "badge success",
     };
@@ -148,18 +148,8 @@ pub fn AlertsPage() -> impl IntoView {
     let query = use_list_query(PAGE_SIZES);
     let change = ServerAction::<ChangeAlerts>::new();
     let selected = RwSignal::new(BTreeSet::<String>::new());
-    toast_results(change, move |result: &AlertChangeResult| {
-        let verb = change
-            .input()
-            .with_untracked(|input| input.as_ref().map(|i| i.change.clone()))
-            .unwrap_or_default();
-        let verb = match verb.as_str() {
-            "acknowledge" => "acknowledged",
-            "resolve" => "resolved",
-            "reopen" => "reopened",
-            _ => "assigned",
-        };
-        Some(outcome_text(verb, result))
+    toast_results(change, |result: &AlertChangeResult| {
+        Some(outcome_text(result.change.verb(), result))
     });
     // The sidebar's count follows every change, and a changed list starts a new selection.
     Effect::new(move |_| {
@@ -339,7 +329,8 @@ fn BulkBar(
     change: ServerAction<ChangeAlerts>,
     selected: RwSignal<BTreeSet<String>>,
 ) -> impl IntoView {
-    let assignee = RwSignal::new(String::new());
+    // Nobody is chosen until someone is: Assign never unassigns by default.
+    let assignee = RwSignal::new(None::<String>);
     let count = move || selected.with(BTreeSet::len);
     let act = move |what: &'static str| {
         let slug = slug.clone();
@@ -349,7 +340,7 @@ fn BulkBar(
                 tenant: slug.clone(),
                 ids,
                 change: what.to_owned(),
-                assignee: assignee.get_untracked(),
+                assignee: assignee.get_untracked().unwrap_or_default(),
             });
         }
     };
@@ -366,14 +357,21 @@ fn BulkBar(
             <button class="button secondary" on:click=act("acknowledge") disabled=move || change.pending().get()>"Acknowledge"</button>
             <button class="button secondary" on:click=act("resolve") disabled=move || change.pending().get()>"Resolve"</button>
             <button class="button secondary" on:click=act("reopen") disabled=move || change.pending().get()>"Reopen"</button>
-            <label class="select">
-                <span>"Assign to"</span>
-                <select data-testid="bulk-assignee" on:change=move |e| assignee.set(event_target_value(&e))>
-                    <option value="">"Nobody"</option>
-                    {options}
-                </select>
-            </label>
-            <button class="button secondary" on:click=act("assign") disabled=move || change.pending().get()>"Assign"</button>
+            <span class="bulk-assign">
+                <label class="select">
+                    <span>"Assign to"</span>
+                    <select data-testid="bulk-assignee"
+                        on:change=move |e| assignee.set(Some(event_target_value(&e)).filter(|v| v != "-"))>
+                        <option value="-">"Choose…"</option>
+                        <option value="">"Nobody (unassign)"</option>
+                        {options}
+                    </select>
+                </label>
+                <button class="button secondary" on:click=act("assign")
+                    disabled=move || change.pending().get() || assignee.with(Option::is_none)>"Assign"</button>
+            </span>
+            <button type="button" class="button link" data-testid="clear-selection"
+                on:click=move |_| selected.set(BTreeSet::new())>"Clear selection"</button>
         </div>
     }
 }
@@ -445,18 +443,18 @@ fn AlertRow(
         view! {
             <RowMenu label=title.clone()>
                 {(status == AlertStatus::Open).then(|| view! {
-                    <button role="menuitem" type="button" on:click=act("acknowledge", String::new())>"Acknowledge"</button>
+                    <button role="menuitem" type="button" class="menu-item" on:click=act("acknowledge", String::new())>"Acknowledge"</button>
                 })}
                 {(status != AlertStatus::Resolved).then(|| view! {
-                    <button role="menuitem" type="button" on:click=act("resolve", String::new())>"Resolve"</button>
+                    <button role="menuitem" type="button" class="menu-item" on:click=act("resolve", String::new())>"Resolve"</button>
                 })}
                 {(status != AlertStatus::Open).then(|| view! {
-                    <button role="menuitem" type="button" on:click=act("reopen", String::new())>"Reopen"</button>
+                    <button role="menuitem" type="button" class="menu-item" on:click=act("reopen", String::new())>"Reopen"</button>
                 })}
                 {if mine {
-                    view! { <button role="menuitem" type="button" on:click=act("assign", String::new())>"Unassign"</button> }.into_any()
+                    view! { <button role="menuitem" type="button" class="menu-item" on:click=act("assign", String::new())>"Unassign"</button> }.into_any()
                 } else {
-                    view! { <button role="menuitem" type="button" on:click=act("assign", me.clone())>"Assign to me"</button> }.into_any()
+                    view! { <button role="menuitem" type="button" class="menu-item" on:click=act("assign", me.clone())>"Assign to me"</button> }.into_any()
                 }}
             </RowMenu>
         }
@@ -469,15 +467,15 @@ fn AlertRow(
                         prop:checked=checked on:change=on_check/>
                 </td>
             })}
-            <td>{severity_badge(alert.severity)}</td>
-            <td class="alert-cell">
+            <td data-label="Severity">{severity_badge(alert.severity)}</td>
+            <td class="alert-cell" data-label="Name">
                 <span class="alert-title" data-testid="alert-title">{alert.title.clone()}</span>
                 <div class="cell-sub">{source}{repeats}</div>
                 {details}
             </td>
-            <td>{status_badge(status)}</td>
-            <td data-testid="alert-assignee">{alert.assignee_name.clone().unwrap_or_else(|| "—".to_owned())}</td>
-            <td class="nowrap">
+            <td data-label="Status">{status_badge(status)}</td>
+            <td data-label="Assignee" data-testid="alert-assignee">{alert.assignee_name.clone().unwrap_or_else(|| "—".to_owned())}</td>
+            <td class="nowrap" data-label="Last seen">
                 {iso_time_ms(alert.last_seen_at)}
                 {(alert.first_seen_at != alert.last_seen_at).then(|| view! {
                     <div class="cell-sub">{format!("first {}", iso_time_ms(alert.first_seen_at))}</div>
