@@ -30,7 +30,7 @@ use pages::{
 };
 use routes::{
     AccountRoute, AlertsRoute, ApiKeysRoute, AutomDetailRoute, AutomsRoute, BrandingRoute,
-    LicenseRoute, LoginRoute, OverviewRoute, RunDetailRoute, SetupRoute, ShellRoute,
+    LicenseRoute, LoginRoute, OverviewRoute, RunDetailRoute, RunsRoute, SetupRoute, ShellRoute,
     TechnicianDetailRoute, TechniciansRoute, TenantDetailRoute, TenantUsersRoute, TenantsRoute,
     UnknownRoute,
 };
@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/dashboard") view=|| view! { <TenantSectionPage slug="dashboard"/> }/>
                         <Route ssr=SsrMode::Async path=path!("/automs") view={Lazy::<AutomsRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/automs/:id") view={Lazy::<AutomDetailRoute>::new()}/>
+                        <Route ssr=SsrMode::Async path=path!("/runs") view={Lazy::<RunsRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/runs/:id") view={Lazy::<RunDetailRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/alerts") view={Lazy::<AlertsRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/agents") view=|| view! { <TenantSectionPage slug="agents"/> }/>

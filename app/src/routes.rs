@@ -31,6 +31,7 @@ use crate::pages::{
         alerts::AlertsPage,
         api_keys::ApiKeysPage,
         automs::{AutomDetailPage, AutomsPage, RunDetailPage},
+        runs::RunsPage,
         users::TenantUsersPage,
     },
 };
@@ -96,6 +97,7 @@ pub enum WorkPage {
     Automs,
     AutomDetail,
     RunDetail,
+    Runs,
     Alerts,
 }
 
@@ -110,6 +112,7 @@ fn work_pages(page: WorkPage) -> AnyView {
         WorkPage::Automs => view! { <AutomsPage/> }.into_any(),
         WorkPage::AutomDetail => view! { <AutomDetailPage/> }.into_any(),
         WorkPage::RunDetail => view! { <RunDetailPage/> }.into_any(),
+        WorkPage::Runs => view! { <RunsPage/> }.into_any(),
         WorkPage::Alerts => view! { <AlertsPage/> }.into_any(),
     }
 }
@@ -212,4 +215,8 @@ lazy_page!(
 lazy_page!(
     /// `/t/{tenant}/alerts`
     AlertsRoute => work_pages(WorkPage::Alerts), __preload_work_pages
+);
+lazy_page!(
+    /// `/t/{tenant}/runs`
+    RunsRoute => work_pages(WorkPage::Runs), __preload_work_pages
 );

@@ -95,6 +95,12 @@ pub const TENANT_SECTIONS: &[Section] = &[
         needs: Needs::View(ResourceKind::Automs),
     },
     Section {
+        slug: "runs",
+        title: "Runs",
+        summary: "Every run of the tenant's Automs, with filters by status, trigger and time.",
+        needs: Needs::View(ResourceKind::Automs),
+    },
+    Section {
         slug: "alerts",
         title: "Alerts",
         summary: "Open, acknowledged and resolved alerts by severity, with assignees.",

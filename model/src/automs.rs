@@ -233,6 +233,15 @@ impl RunTrigger {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.as_str() == text)
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Manual => "Run now",
+            Self::Schedule => "Schedule",
+            Self::Webhook => "Webhook",
+            Self::Reported => "Reported by a runner",
+        }
+    }
 }
 
 /// One run, as history lists show it.

@@ -676,7 +676,10 @@ on_both_databases!(
                             ("tenant", slug.as_str()),
                             ("autom", ""),
                             ("status", ""),
+                            ("trigger", ""),
+                            ("range", ""),
                             ("page", "1"),
+                            ("per_page", "25"),
                         ],
                     )
                     .await,
@@ -880,7 +883,10 @@ on_both_databases!(
                         ("tenant", slug.as_str()),
                         ("autom", ""),
                         ("status", ""),
+                        ("trigger", ""),
+                        ("range", ""),
                         ("page", "1"),
+                        ("per_page", "25"),
                     ],
                 )
                 .await,
@@ -1072,5 +1078,105 @@ on_both_databases!(
         let (status, _, _, fresh) = call(&server, &key, "/api/v1/alerts", Some(body)).await;
         assert_eq!(status, 201);
         assert_ne!(fresh["id"], first["id"]);
+    }
+);
+
+on_both_databases!(
+    run_history_filters_by_trigger_status_and_time_range,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let key = create_key(&server, &admin, &slug, "runs:write").await["secret"]
+            .as_str()
+            .expect("secret")
+            .to_owned();
+        let autom = json(
+            server
+                .post_form(
+                    &admin,
+                    "/api/t/automs/create",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("name", "Ping"),
+                        ("description", ""),
+                        ("trigger", "manual"),
+                        ("cron", ""),
+                        ("timezone", ""),
+                        ("definition", r#"{"steps":[{"kind":"log","message":"hi"}]}"#),
+                        ("alert", "none"),
+                    ],
+                )
+                .await,
+        )
+        .await;
+        let autom = autom["id"].as_str().expect("autom id").to_owned();
+        for _ in 0..2 {
+            let queued = server
+                .post_form(
+                    &admin,
+                    "/api/t/automs/run",
+                    &[
+                        ("tenant", slug.as_str()),
+                        ("id", autom.as_str()),
+                        ("input", ""),
+                    ],
+                )
+                .await;
+            assert_eq!(queued.status(), StatusCode::OK);
+        }
+        // A run a runner reports from 40 days ago, failed.
+        let day = 86_400_000_i64;
+        let long_ago = hub_core::clock::now_ms() - 40 * day;
+        let report = serde_json::json!({
+            "autom_id": autom,
+            "idempotency_key": "old-1",
+            "status": "failed",
+            "started_at": long_ago,
+            "finished_at": long_ago + 1_000,
+            "error": "exit 3",
+        })
+        .to_string();
+        let (status, ..) = call(&server, &key, "/api/v1/runs/report", Some(&report)).await;
+        assert_eq!(status, 201);
+
+        let list = |autom: &str, status: &str, trigger: &str, range: &str| {
+            let (server, admin, slug) = (&server, &admin, slug.clone());
+            let (autom, status, trigger, range) = (
+                autom.to_owned(),
+                status.to_owned(),
+                trigger.to_owned(),
+                range.to_owned(),
+            );
+            async move {
+                let response = server
+                    .post_form(
+                        admin,
+                        "/api/t/runs",
+                        &[
+                            ("tenant", slug.as_str()),
+                            ("autom", autom.as_str()),
+                            ("status", status.as_str()),
+                            ("trigger", trigger.as_str()),
+                            ("range", range.as_str()),
+                            ("page", "1"),
+                            ("per_page", "25"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(response.status(), StatusCode::OK);
+                json(response).await["total"].as_i64().expect("total")
+            }
+        };
+        assert_eq!(list("", "", "", "").await, 3);
+        assert_eq!(list(&autom, "", "", "").await, 3);
+        assert_eq!(list("", "", "manual", "").await, 2);
+        assert_eq!(list("", "", "reported", "").await, 1);
+        assert_eq!(list("", "failed", "", "").await, 1);
+        assert_eq!(list("", "queued", "manual", "24h").await, 2);
+        assert_eq!(
+            list("", "", "", "30d").await,
+            2,
+            "the reported run is 40 days old"
+        );
+        assert_eq!(list("", "failed", "", "7d").await, 0);
     }
 );

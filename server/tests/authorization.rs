@@ -408,7 +408,10 @@ fn cases() -> Vec<Case> {
                 ("tenant", "{tenant}"),
                 ("autom", ""),
                 ("status", ""),
+                ("trigger", ""),
+                ("range", ""),
                 ("page", "1"),
+                ("per_page", "25"),
             ],
         ),
         both(

@@ -231,7 +231,10 @@ on_both_databases!(
                         ("tenant", slug.as_str()),
                         ("autom", slow.as_str()),
                         ("status", ""),
+                        ("trigger", ""),
+                        ("range", ""),
                         ("page", "1"),
+                        ("per_page", "25"),
                     ],
                 )
                 .await,

@@ -350,12 +350,17 @@ pub async fn preview_schedule(cron: String, timezone: String) -> Result<Schedule
 }
 
 /// One page of the tenant's runs (of one Autom, when `autom` names one), newest first.
+/// Filters: `status` and `trigger` by their names, `range` the last `24h`, `7d` or `30d`
+/// (counted on the server's clock; empty: any time).
 #[server(endpoint = "t/runs")]
 pub async fn list_runs(
     tenant: String,
     autom: String,
     status: String,
+    trigger: String,
+    range: String,
     page: i64,
+    per_page: i64,
 ) -> Result<RunPage, HubError> {
     let principal = crate::ssr::principal()?;
     let autom = if autom.is_empty() {
@@ -372,12 +377,20 @@ pub async fn list_runs(
             .await?,
         )
     };
+    let hours = match range.as_str() {
+        "24h" => Some(24),
+        "7d" => Some(7 * 24),
+        "30d" => Some(30 * 24),
+        _ => None,
+    };
     let query = hub_core::automs::runs::RunQuery {
         autom,
         status: RunStatus::parse(&status),
+        trigger: hub_model::automs::RunTrigger::parse(&trigger),
+        since: hours.map(|h: i64| hub_core::clock::now_ms() - h * 3_600_000),
+        until: None,
         page,
-        per_page: 25,
-        ..Default::default()
+        per_page,
     };
     crate::ssr::hub()?.runs(&principal, &tenant, &query).await
 }

@@ -183,6 +183,9 @@ pub fn ListToolbar(
     label: &'static str,
     page_sizes: &'static [u32],
     #[prop(optional)] filters: Vec<Filter>,
+    /// A list with nothing to search by text (filters only).
+    #[prop(optional)]
+    no_search: bool,
 ) -> impl IntoView {
     let navigate = use_navigate();
     let search_id = format!("{}-search", path.trim_start_matches('/').replace('/', "-"));
@@ -279,13 +282,16 @@ pub fn ListToolbar(
     let per_page = initial.per_page;
     view! {
         <form class="toolbar" role="search" method="get" action=action on:submit=on_submit>
-            <div class="search-form">
-                <label class="visually-hidden" for=search_id.clone()>{label}</label>
-                <input node_ref=search_box id=search_id type="search" name="q" placeholder=placeholder
-                    value=initial.search.clone() prop:value=move || query.with(|q| q.search.clone())
-                    autocomplete="off" on:input=on_input/>
-                <button type="submit" class="button secondary">"Search"</button>
-            </div>
+            {(!no_search).then(|| view! {
+                <div class="search-form">
+                    <label class="visually-hidden" for=search_id.clone()>{label}</label>
+                    <input node_ref=search_box id=search_id type="search" name="q" placeholder=placeholder
+                        value=initial.search.clone() prop:value=move || query.with(|q| q.search.clone())
+                        autocomplete="off" on:input=on_input/>
+                    <button type="submit" class="button secondary">"Search"</button>
+                </div>
+            })}
+            {no_search.then(|| view! { <button type="submit" class="button secondary visually-hidden">"Show"</button> })}
             {selects}
             <label class="select">
                 <span>"Per page"</span>

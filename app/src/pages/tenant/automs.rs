@@ -574,13 +574,23 @@ pub fn AutomDetailPage() -> impl IntoView {
                 cancel.version().get(),
             )
         },
-        |(slug, id, ..)| list_runs(slug, id, String::new(), 1),
+        |(slug, id, ..)| list_runs(slug, id, String::new(), String::new(), String::new(), 1, 25),
     );
     // Runs still queued or running are followed on the page (only the run table redraws).
     let live_runs = refresh_while(
         move || runs.get_untracked().and_then(Result::ok),
         |page: &RunPage| page.items.iter().any(|r| !r.status.is_final()),
-        move || list_runs(slug.get_untracked(), id.get_untracked(), String::new(), 1),
+        move || {
+            list_runs(
+                slug.get_untracked(),
+                id.get_untracked(),
+                String::new(),
+                String::new(),
+                String::new(),
+                1,
+                25,
+            )
+        },
     );
     Effect::new(move |_| {
         run.version().track();
@@ -615,7 +625,7 @@ pub fn AutomDetailPage() -> impl IntoView {
                             let ctx = ctx.clone();
                             (move || {
                                 let page = live_runs.get().unwrap_or_else(|| page.clone());
-                                view! { <RunTable page ctx=ctx.clone() cancel/> }
+                                view! { <RunTable page ctx=ctx.clone() cancel show_autom=false/> }
                             })
                             .into_any()
                         }
@@ -774,14 +784,25 @@ fn ask_to_cancel(
     });
 }
 
+/// Runs, newest first; with `show_autom`, each names its Autom (the tenant's run history).
 #[component]
-fn RunTable(page: RunPage, ctx: TenantContext, cancel: ServerAction<CancelRun>) -> impl IntoView {
+pub(super) fn RunTable(
+    page: RunPage,
+    ctx: TenantContext,
+    cancel: ServerAction<CancelRun>,
+    show_autom: bool,
+) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <p class="muted" data-testid="no-runs">"No runs yet."</p> }.into_any();
     }
     let can_cancel = may(&ctx, Action::Run);
     let confirmer = use_confirm();
     let total = page.total;
+    let page_autom = page
+        .items
+        .first()
+        .map(|r| r.autom_id.to_string())
+        .unwrap_or_default();
     let shown = page.items.len();
     let rows = page
         .items
@@ -794,9 +815,14 @@ fn RunTable(page: RunPage, ctx: TenantContext, cancel: ServerAction<CancelRun>) 
                 let name = run.autom_name.clone();
                 move |_| ask_to_cancel(confirmer, cancel, input.clone(), &name)
             };
+            let autom = show_autom.then(|| {
+                let href = format!("{}/{}", tenant_page(&ctx.slug, "automs"), run.autom_id);
+                view! { <td data-label="Autom"><a href=href>{run.autom_name.clone()}</a></td> }
+            });
             view! {
                 <tr data-testid="run-row">
                     <td data-label="Queued"><a href=href class="nowrap">{iso_time_ms(run.queued_at)}</a></td>
+                    {autom}
                     <td data-label="Status">{status_badge(run.status)}</td>
                     <td data-label="Trigger">{run.trigger.as_str()}</td>
                     <td data-label="Attempt">{run.attempt}</td>
@@ -814,15 +840,21 @@ fn RunTable(page: RunPage, ctx: TenantContext, cancel: ServerAction<CancelRun>) 
         <div class="table-panel flush">
             <table class="data-table" data-testid="run-table">
                 <thead><tr>
-                    <th scope="col">"Queued"</th><th scope="col">"Status"</th><th scope="col">"Trigger"</th>
+                    <th scope="col">"Queued"</th>
+                    {show_autom.then(|| view! { <th scope="col">"Autom"</th> })}
+                    <th scope="col">"Status"</th><th scope="col">"Trigger"</th>
                     <th scope="col">"Attempt"</th><th scope="col">"Duration"</th><th scope="col">"Runner"</th>
                     <th scope="col">"Error"</th><ActionsHeader/>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        {(total > i64::try_from(shown).unwrap_or(i64::MAX)).then(|| view! {
-            <p class="muted">{format!("The latest {shown} of {total} runs.")}</p>
+        {(!show_autom && total > i64::try_from(shown).unwrap_or(i64::MAX)).then(|| {
+            let all = format!("{}?autom={}", tenant_page(&ctx.slug, "runs"), page_autom);
+            view! {
+                <p class="muted">{format!("The latest {shown} of {total} runs. ")}
+                    <a href=all data-testid="all-runs">"Every run of this Autom, with filters →"</a></p>
+            }
         })}
     }
     .into_any()

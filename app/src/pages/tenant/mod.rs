@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod api_keys;
 pub mod automs;
+pub mod runs;
 pub mod users;
 
 use super::{msp::EmptySection, not_found::NotFoundPanel};
