@@ -26,7 +26,57 @@ pub fn validate_name(field: &str, value: &str, label: &str) -> HubResult<String>
             format!("Use at most {MAX_NAME_LEN} printable characters for the {label}."),
         ));
     }
+    if value.chars().all(is_invisible) {
+        return Err(HubError::invalid(
+            field,
+            format!("Enter the {label}: it has only invisible characters."),
+        ));
+    }
+    if value.chars().any(is_direction_control) {
+        return Err(HubError::invalid(
+            field,
+            format!("The {label} has text-direction controls, which can make it read as another name; type it without them."),
+        ));
+    }
     Ok(value.to_owned())
+}
+
+/// Characters that show nothing: spaces of every kind, zero-width and joiner characters,
+/// invisible format and filler characters, variation selectors and tags. A name made only of
+/// these looks empty in every list.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+            | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Bidirectional overrides, embeddings, isolates and marks: inside a name they can make it
+/// display as something else ("Trojan Source" spoofing).
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every control character but the tab shown as U+FFFD: for text other systems
+/// send that is kept as they sent it otherwise (run logs, run errors). PostgreSQL refuses NUL
+/// in text, and terminal escapes mean nothing on a page.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(|c| c.is_control() && c != '\t') {
+        text.chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    '\u{FFFD}'
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }
 
 /// Normalizes an email address and checks its shape (the mailbox is proven by use, not by regex).
@@ -100,6 +150,26 @@ mod tests {
         assert!(validate_name("n", "   ", "name").is_err());
         assert!(validate_name("n", &"x".repeat(MAX_NAME_LEN + 1), "name").is_err());
         assert!(validate_name("n", "bad\u{0}name", "name").is_err());
+        // Found by probing: names of zero-width characters only looked empty everywhere.
+        for invisible in [
+            "\u{200B}",
+            "\u{200B}\u{FEFF}\u{2060}",
+            "\u{3164}",
+            "\u{00AD}\u{200D}",
+        ] {
+            assert!(
+                validate_name("n", invisible, "name").is_err(),
+                "{invisible:?}"
+            );
+        }
+        assert!(validate_name("n", "Contoso\u{202E}lmth.exe", "name").is_err());
+        assert_eq!(
+            validate_name("n", "Café\u{200D}Bar", "name")
+                .ok()
+                .as_deref(),
+            Some("Café\u{200D}Bar"),
+            "a joiner inside a visible name is fine"
+        );
     }
 
     #[test]
@@ -111,5 +181,14 @@ mod tests {
         assert_eq!(validate_phone("").ok().as_deref(), Some(""));
         assert!(validate_phone("call me").is_err());
         assert!(validate_phone(&"1".repeat(MAX_PHONE_LEN + 1)).is_err());
+    }
+
+    #[test]
+    fn control_characters_become_visible_replacements() {
+        assert_eq!(printable("plain\ttext"), "plain\ttext");
+        assert_eq!(
+            printable("a\u{0}b\u{1b}[31mred\r"),
+            "a\u{FFFD}b\u{FFFD}[31mred\u{FFFD}"
+        );
     }
 }

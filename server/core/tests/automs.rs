@@ -809,3 +809,46 @@ conformance!(
         );
     }
 );
+
+conformance!(
+    control_characters_from_runners_are_kept_visible_not_refused_by_the_database,
+    |backend: Backend| async move {
+        // Found by probing: a NUL byte in a log line made PostgreSQL refuse the insert (a 500),
+        // and terminal escapes were stored raw.
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 10).await;
+        let a = hub.create_tenant(&admin, "Tenant A").await.expect("a");
+        let runner = key(&hub, &admin, &a, &[ApiScope::RunsWrite]).await;
+        let autom = hub
+            .create_autom(&admin, &a.slug, &input("Backup", Trigger::Manual))
+            .await
+            .expect("autom");
+        let run = hub
+            .run_autom(&admin, &a.slug, autom.id, None)
+            .await
+            .expect("run");
+        hub.claim_run(&runner).await.expect("claim").expect("run");
+        hub.append_run_log(
+            &runner,
+            run.id,
+            &["a\u{0}b".to_owned(), "\u{1b}[31mred\ttab".to_owned()],
+        )
+        .await
+        .expect("log");
+        hub.complete_run(&runner, run.id, Outcome::Failed, Some("exit\u{0}2"))
+            .await
+            .expect("complete");
+        let detail = hub.run(&admin, &a.slug, run.id).await.expect("run");
+        let lines: Vec<&str> = detail.log.iter().map(|l| l.line.as_str()).collect();
+        assert_eq!(lines, ["a\u{FFFD}b", "\u{FFFD}[31mred\ttab"]);
+        assert_eq!(detail.summary.error.as_deref(), Some("exit\u{FFFD}2"));
+        // Names that look empty are refused, wherever a name is given.
+        let (field, _) = invalid_field(
+            hub.create_autom(&admin, &a.slug, &input("\u{200B}\u{200B}", Trigger::Manual))
+                .await,
+        );
+        assert_eq!(field, "name");
+        assert!(hub.create_tenant(&admin, "\u{2060}").await.is_err());
+    }
+);

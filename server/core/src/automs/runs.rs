@@ -801,6 +801,8 @@ impl Hub {
             Outcome::Succeeded => None,
             Outcome::Failed | Outcome::TimedOut => Some(
                 error
+                    .map(crate::validate::printable)
+                    .as_deref()
                     .map(|e| cut(e.trim(), LOG_LINE_MAX_BYTES))
                     .filter(|e| !e.is_empty())
                     .unwrap_or(match outcome {
@@ -904,6 +906,7 @@ impl Hub {
                 report
                     .error
                     .as_deref()
+                    .map(crate::validate::printable)
                     .map(|e| cut(e.trim(), LOG_LINE_MAX_BYTES).to_owned())
                     .filter(|e| !e.is_empty())
                     .unwrap_or_else(|| "failed".to_owned()),
@@ -995,7 +998,8 @@ async fn append_lines(
 ) -> HubResult<Appended> {
     let mut kept = 0;
     for line in lines {
-        let line = cut(line, LOG_LINE_MAX_BYTES);
+        let line = crate::validate::printable(line);
+        let line = cut(&line, LOG_LINE_MAX_BYTES);
         let size = i64::try_from(line.len()).unwrap_or(i64::MAX);
         if count >= LOG_MAX_LINES || bytes.saturating_add(size) > LOG_MAX_BYTES {
             break;
