@@ -2,10 +2,11 @@ import { test, expect, hydrated, signIn } from './fixtures';
 import { spawn, ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-// Continues the MSP Admin's hub with a real runner process (`msp-hub runner`): a failing
-// Autom run now goes queued → running → failed on its page and raises an alert, which is
-// acknowledged and resolved on the alerts page (the sidebar's count follows); a tenant at its
-// Autom limit says so, and the MSP Admin has the limit alert.
+// Continues the MSP Admin's hub with a real runner process (`msp-hub runner`): an Autom run
+// now goes queued → running → succeeded on its page, a failing one → failed and raises an
+// alert, which is acknowledged and resolved on the alerts page (the sidebar's count follows);
+// the Runs page filters them; a tenant at its Autom limit says so, and the MSP Admin has the
+// limit alert.
 test.describe.configure({ mode: 'serial' });
 
 const shots = path.join(__dirname, '..', 'screenshots');
@@ -35,35 +36,58 @@ test('a real runner fails a run, the alert it raises is acknowledged and resolve
   expect(created.status()).toBe(200);
   const key = (await created.json()).secret as string;
 
-  // An Autom that waits, then fails, and raises a critical alert when it does.
+  // Two Automs: one that waits and succeeds, one that waits, then fails and raises a critical
+  // alert when it does.
   await page.goto(`/t/${TENANT}/automs`);
   await hydrated(page);
-  await page.getByTestId('new-autom').locator('summary').click();
   const form = page.getByTestId('new-autom');
-  await form.getByLabel('Name').fill('Disk check');
-  await form.getByLabel(/^Definition/).fill(
-    '{"steps":[{"kind":"log","message":"Checking volumes"},{"kind":"wait","seconds":3},{"kind":"fail","message":"Volume D: has 3% free"}]}',
-  );
-  await form.getByLabel('When it fails').selectOption('critical');
-  await form.getByRole('button', { name: 'Create Autom' }).click();
-  const row = page.getByTestId('autom-row').filter({ hasText: 'Disk check' });
-  await expect(row).toBeVisible();
-  await row.getByRole('link', { name: 'Disk check' }).click();
-  await expect(page.getByTestId('autom-name')).toHaveText('Disk check');
+  const create = async (name: string, definition: string, alert: string) => {
+    if (!(await form.evaluate((d) => (d as HTMLDetailsElement).open))) await form.locator('summary').click();
+    await form.getByLabel('Name').fill(name);
+    await form.getByLabel(/^Definition/).fill(definition);
+    await form.getByLabel('When it fails').selectOption(alert);
+    await form.getByRole('button', { name: 'Create Autom' }).click();
+    await expect(page.getByTestId('autom-row').filter({ hasText: name })).toBeVisible();
+  };
+  await create('Ping the site', '{"steps":[{"kind":"log","message":"Pinging"},{"kind":"wait","seconds":3},{"kind":"log","message":"All answered"}]}', 'none');
+  await create('Disk check', '{"steps":[{"kind":"log","message":"Checking volumes"},{"kind":"wait","seconds":3},{"kind":"fail","message":"Volume D: has 3% free"}]}', 'critical');
 
-  // Run now: queued, with no runner yet.
+  // Run now with no runner yet: queued. The runner process starts; the page follows the run
+  // to running and succeeded without a reload.
+  await page.getByTestId('autom-row').filter({ hasText: 'Ping the site' }).getByRole('link', { name: 'Ping the site' }).click();
+  await expect(page.getByTestId('autom-name')).toHaveText('Ping the site');
   await page.getByTestId('run-now').click();
-  const latest = page.getByTestId('run-row').first();
+  let latest = page.getByTestId('run-row').first();
   await expect(latest.getByTestId('run-status')).toHaveText('Queued');
 
   runner = spawn(bin, ['runner', '--url', baseURL!, '--key', key], { stdio: ['ignore', 'pipe', 'pipe'] });
   runner.stdout!.on('data', (d) => (runnerOutput += d));
   runner.stderr!.on('data', (d) => (runnerOutput += d));
 
-  // The page follows the run: running while the runner waits, then failed.
+  await expect(latest.getByTestId('run-status')).toHaveText('Running', { timeout: 20_000 });
+  await expect(latest.getByTestId('run-status')).toHaveText('Succeeded', { timeout: 20_000 });
+  await expect(latest).toContainText('Site runner');
+
+  // The failing one: running, then failed, on its page.
+  await page.goto(`/t/${TENANT}/automs`);
+  await hydrated(page);
+  await page.getByTestId('autom-row').filter({ hasText: 'Disk check' }).getByRole('link', { name: 'Disk check' }).click();
+  await expect(page.getByTestId('autom-name')).toHaveText('Disk check');
+  await page.getByTestId('run-now').click();
+  latest = page.getByTestId('run-row').first();
   await expect(latest.getByTestId('run-status')).toHaveText('Running', { timeout: 20_000 });
   await expect(latest.getByTestId('run-status')).toHaveText('Failed', { timeout: 20_000 });
   expect(runner.exitCode, runnerOutput).toBeNull();
+
+  // The tenant's run history has both, and filters them.
+  await page.goto(`/t/${TENANT}/runs`);
+  await hydrated(page);
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await page.getByLabel('Status').selectOption('failed');
+  await expect(page).toHaveURL(/status=failed/);
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  await expect(page.getByTestId('run-row')).toContainText('Disk check');
+  await page.screenshot({ path: path.join(shots, 'runs.png'), fullPage: true });
 
   // The alert is counted in the sidebar and listed on the alerts page.
   await page.goto(`/t/${TENANT}/alerts`);
@@ -102,9 +126,9 @@ test('a tenant at its Autom limit says so, and the MSP Admin has the limit alert
   const context = await page.request.post('/api/t/context', { form: { tenant: TENANT } });
   expect(context.status()).toBe(200);
   const { id, name } = await context.json();
-  // One Autom exists; a limit of two leaves one place.
+  // Two Automs exist; a limit of three leaves one place.
   const limited = await page.request.post('/api/tenants/update', {
-    form: { id, name, max_automs: '2', max_users: '20', max_agents: '2' },
+    form: { id, name, max_automs: '3', max_users: '20', max_agents: '2' },
   });
   expect(limited.status()).toBe(200);
 
@@ -115,14 +139,14 @@ test('a tenant at its Autom limit says so, and the MSP Admin has the limit alert
   await form.getByLabel('Name').fill('Last place');
   await form.getByLabel(/^Definition/).fill('{"steps":[{"kind":"log","message":"hi"}]}');
   await form.getByRole('button', { name: 'Create Autom' }).click();
-  await expect(page.getByTestId('autom-limit')).toContainText(`${name} has used 2 of 2 Automs`);
+  await expect(page.getByTestId('autom-limit')).toContainText(`${name} has used 3 of 3 Automs`);
   await expect(page.getByTestId('autom-limit')).toContainText('ask your MSP Admin to raise the limit');
   await expect(page.getByTestId('new-autom')).toHaveCount(0);
   await page.screenshot({ path: path.join(shots, 'automs-at-limit.png'), fullPage: true });
 
   await page.goto(`/t/${TENANT}/alerts?source=limit`);
   await hydrated(page);
-  const alert = page.getByTestId('alert-row').filter({ hasText: `${name} has used 2 of 2 Automs` });
+  const alert = page.getByTestId('alert-row').filter({ hasText: `${name} has used 3 of 3 Automs` });
   await expect(alert).toBeVisible();
   await expect(alert.getByTestId('alert-severity')).toHaveText('Warning');
 
