@@ -178,6 +178,7 @@ function adminPages(tenantId: string, techId: string): [string, string][] {
     ['account', '/account'],
     ['dashboard', '/t/client-01/dashboard'],
     ['automs', '/t/client-01/automs'],
+    ['runs', '/t/client-01/runs'],
     ['alerts', '/t/client-01/alerts'],
     ['agents', '/t/client-01/agents'],
     ['vault', '/t/client-01/vault'],

@@ -1,4 +1,5 @@
 import { test, expect, hydrated, signIn } from './fixtures';
+import AxeBuilder from '@axe-core/playwright';
 import { spawn, ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -100,6 +101,11 @@ test('a real runner fails a run, the alert it raises is acknowledged and resolve
   await alert.locator('summary', { hasText: 'Details' }).click();
   await expect(alert).toContainText('Volume D: has 3% free');
   await page.screenshot({ path: path.join(shots, 'alerts.png'), fullPage: true });
+  // With rows, checkboxes and menus on it, the page has no serious accessibility finding.
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(
+    axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
 
   // Acknowledged from its row menu (and assigned to me), then resolved from the bulk bar.
   await alert.getByTestId('row-menu').locator('summary').click();

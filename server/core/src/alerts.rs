@@ -198,8 +198,16 @@ fn check(input: &AlertInput) -> HubResult<(String, String, String, Option<String
         Ok(value.to_owned())
     };
     let title = printable("title", "title", &input.title, TITLE_MAX_CHARS, false)?;
-    if title.is_empty() {
+    if title.is_empty() || title.chars().all(crate::validate::is_invisible) {
         return Err(HubError::invalid("title", "Give the alert a title."));
+    }
+    for (field, value) in [("title", &title), ("source", &input.source)] {
+        if value.chars().any(crate::validate::is_direction_control) {
+            return Err(HubError::invalid(
+                field,
+                format!("The {field} has text-direction controls, which can make it read as something else."),
+            ));
+        }
     }
     let details = printable(
         "details",
@@ -296,9 +304,10 @@ pub(crate) async fn open_count(scope: &mut TenantTx) -> HubResult<i64> {
         .db()
 }
 
-/// Everyone who may see the scope's tenant's alerts: the MSP Admins (the Administrator in the
-/// organization workspace), the technicians assigned to it with Alerts view, and its users
-/// whose role has Alerts view. Active accounts only; by name.
+/// Everyone who may handle the scope's tenant's alerts (an assignee acknowledges and
+/// resolves them): the MSP Admins (the Administrator in the organization workspace), the
+/// technicians assigned to it with Alerts update, and its users whose role has Alerts update.
+/// Active accounts only; by name.
 async fn assignees_in(scope: &mut TenantTx) -> HubResult<Vec<Assignee>> {
     #[derive(sqlx::FromRow)]
     struct Candidate {
@@ -328,7 +337,7 @@ async fn assignees_in(scope: &mut TenantTx) -> HubResult<Vec<Assignee>> {
     .fetch_all(scope.conn())
     .await
     .db()?;
-    let view = alerts(Action::View);
+    let handle = alerts(Action::Update);
     Ok(rows
         .into_iter()
         .filter_map(|row| {
@@ -336,10 +345,10 @@ async fn assignees_in(scope: &mut TenantTx) -> HubResult<Vec<Assignee>> {
                 "msp_admin" => "MSP Admin".to_owned(),
                 "administrator" => "Administrator".to_owned(),
                 "technician" => PermissionSet::from_bits(row.technician_bits?)
-                    .allows(view)
+                    .allows(handle)
                     .then(|| "Technician".to_owned())?,
                 _ => PermissionSet::from_bits(row.role_bits?)
-                    .allows(view)
+                    .allows(handle)
                     .then_some(row.role_name?)?,
             };
             Some(Assignee {
@@ -558,7 +567,7 @@ impl Hub {
                                 action,
                                 HubError::invalid(
                                     "assignee",
-                                    format!("This person cannot see {tenant}'s alerts; choose someone who can."),
+                                    format!("This person cannot handle {tenant}'s alerts; choose someone who can acknowledge and resolve them."),
                                 ),
                             )
                             .await);

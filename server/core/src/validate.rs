@@ -44,7 +44,7 @@ pub fn validate_name(field: &str, value: &str, label: &str) -> HubResult<String>
 /// Characters that show nothing: spaces of every kind, zero-width and joiner characters,
 /// invisible format and filler characters, variation selectors and tags. A name made only of
 /// these looks empty in every list.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     c.is_whitespace()
         || matches!(c,
             '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
@@ -55,7 +55,7 @@ fn is_invisible(c: char) -> bool {
 
 /// Bidirectional overrides, embeddings, isolates and marks: inside a name they can make it
 /// display as something else ("Trojan Source" spoofing).
-fn is_direction_control(c: char) -> bool {
+pub(crate) fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
