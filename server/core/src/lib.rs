@@ -25,6 +25,7 @@ pub mod tenants;
 pub mod testing;
 pub mod users;
 pub mod validate;
+pub mod vault;
 pub mod workspace;
 
 use auth::{password::PasswordHasher, token::TokenKeys, LoginPolicy, SessionPolicy};

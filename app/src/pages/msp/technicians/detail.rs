@@ -439,6 +439,12 @@ fn Assignments(
                         {move || Suspend::new(async move {
                             match candidates.await {
                                 Ok(list) => view! { <CandidateTable list selected matrix page/> }.into_any(),
+                                // No such technician: the page above says so, and this marker
+                                // hides the whole editor (CSS `:has`), on the server's HTML as
+                                // after hydration, with no second suspense boundary around it.
+                                Err(hub_model::HubError::NotFound { .. }) => view! {
+                                    <span hidden data-missing="technician"></span>
+                                }.into_any(),
                                 Err(e) => view! { <ErrorPanel message=e.to_string()/> }.into_any(),
                             }
                         })}
