@@ -158,11 +158,23 @@ pub enum AuditAction {
     AlertReopen,
     /// `alert.assign`: Assign alerts.
     AlertAssign,
+    /// `vault.list`: List vault items.
+    VaultList,
+    /// `vault.create`: Create a vault item.
+    VaultCreate,
+    /// `vault.update`: Edit a vault item.
+    VaultUpdate,
+    /// `vault.delete`: Delete a vault item.
+    VaultDelete,
+    /// `vault.reveal`: Reveal a vault secret.
+    VaultReveal,
+    /// `vault.rotate_kek`: Rotate the vault's key-encryption key.
+    VaultRotateKek,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 76] = [
+    pub const ALL: [Self; 82] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -239,6 +251,12 @@ impl AuditAction {
         Self::AlertResolve,
         Self::AlertReopen,
         Self::AlertAssign,
+        Self::VaultList,
+        Self::VaultCreate,
+        Self::VaultUpdate,
+        Self::VaultDelete,
+        Self::VaultReveal,
+        Self::VaultRotateKek,
     ];
 
     /// The stored name (never changes once released).
@@ -320,6 +338,12 @@ impl AuditAction {
             Self::AlertResolve => "alert.resolve",
             Self::AlertReopen => "alert.reopen",
             Self::AlertAssign => "alert.assign",
+            Self::VaultList => "vault.list",
+            Self::VaultCreate => "vault.create",
+            Self::VaultUpdate => "vault.update",
+            Self::VaultDelete => "vault.delete",
+            Self::VaultReveal => "vault.reveal",
+            Self::VaultRotateKek => "vault.rotate_kek",
         }
     }
 
@@ -402,6 +426,12 @@ impl AuditAction {
             Self::AlertResolve => "Resolve alerts",
             Self::AlertReopen => "Reopen alerts",
             Self::AlertAssign => "Assign alerts",
+            Self::VaultList => "List vault items",
+            Self::VaultCreate => "Create a vault item",
+            Self::VaultUpdate => "Edit a vault item",
+            Self::VaultDelete => "Delete a vault item",
+            Self::VaultReveal => "Reveal a vault secret",
+            Self::VaultRotateKek => "Rotate the vault's key-encryption key",
         }
     }
 

@@ -58,3 +58,7 @@ typed_id!(
     /// An alert of a tenant.
     AlertId
 );
+typed_id!(
+    /// An item of a tenant's vault.
+    VaultItemId
+);

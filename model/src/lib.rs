@@ -18,7 +18,10 @@ pub mod session;
 pub mod technicians;
 pub mod tenant_users;
 pub mod tenants;
+pub mod vault;
 pub mod workspace;
 
 pub use error::{HubError, HubResult, LicenseProblem};
-pub use ids::{AlertId, ApiKeyId, AutomId, RoleId, RunId, SessionId, TenantId, UserId};
+pub use ids::{
+    AlertId, ApiKeyId, AutomId, RoleId, RunId, SessionId, TenantId, UserId, VaultItemId,
+};

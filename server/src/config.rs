@@ -315,6 +315,7 @@ impl Config {
                 window_secs: self.login.window_minutes * 60,
             },
             license_public_key: None,
+            vault_keks: hub_core::vault::KekFiles::default(),
         }
     }
 }

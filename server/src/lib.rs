@@ -66,8 +66,7 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
     };
     let session_key = secret(&config.keys.session_key, 32)?;
     let api_key_secret = secret(&config.keys.api_key_secret, 32)?;
-    // Generated now so that the vault (a later release) never starts without its key.
-    secret(&config.keys.vault_kek, 32)?;
+    let vault_kek = secret(&config.keys.vault_kek, 32)?;
     let runtime_password_path = config.secret_path(&config.keys.db_runtime_password);
     let runtime_password =
         secrets::load_or_generate_text(&runtime_password_path).map_err(|source| {
@@ -78,6 +77,7 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
         })?;
     let mut settings = config.hub_settings();
     settings.license_public_key = license_public_key(config)?;
+    settings.vault_keks = hub_core::vault::KekFiles::new(vault_kek);
     let db = Db::open(&DbSettings {
         url: config.database_url(),
         runtime_role: config.database.runtime_role.clone(),

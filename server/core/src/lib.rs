@@ -53,6 +53,8 @@ pub struct HubSettings {
     pub login: LoginPolicy,
     /// The Ed25519 public key (PEM) that verifies MSP license keys; `None` refuses activation.
     pub license_public_key: Option<Vec<u8>>,
+    /// The vault's key-encryption keys: the current one, and during a rotation the one before.
+    pub vault_keks: vault::KekFiles,
 }
 
 /// The handle every adapter calls into. Cheap to clone.
@@ -69,6 +71,7 @@ struct HubInner {
     passwords: PasswordHasher,
     settings: HubSettings,
     license: Option<LicenseVerifier>,
+    vault: vault::crypto::KeyRing,
 }
 
 impl Hub {
@@ -92,6 +95,7 @@ impl Hub {
                     .as_deref()
                     .map(LicenseVerifier::from_public_pem)
                     .transpose()?,
+                vault: settings.vault_keks.key_ring()?,
                 settings,
             }),
         })
@@ -121,6 +125,10 @@ impl Hub {
 
     pub(crate) fn api_key_secret(&self) -> &[u8] {
         &self.inner.api_key_secret
+    }
+
+    pub(crate) fn vault_keys(&self) -> &vault::crypto::KeyRing {
+        &self.inner.vault
     }
 
     pub(crate) fn passwords(&self) -> &PasswordHasher {

@@ -119,6 +119,7 @@ pub fn test_settings() -> HubSettings {
         session: SessionPolicy::default(),
         login: LoginPolicy::default(),
         license_public_key: Some(DEV_LICENSE_PUBLIC_KEY.to_vec()),
+        vault_keks: crate::vault::KekFiles::new(vec![5u8; 32]),
     }
 }
 

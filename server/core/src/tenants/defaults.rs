@@ -17,6 +17,8 @@ pub const TENANT_TABLES: &[&str] = &[
     "autom_runs",
     "autom_run_log",
     "alerts",
+    "vault_keys",
+    "vault_items",
 ];
 
 /// Tables that name a tenant but are not tenant data, each for a reason: the audit log

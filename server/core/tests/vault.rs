@@ -1,0 +1,337 @@
+//! Conformance tests of the vault, on SQLite and PostgreSQL: items without their secrets in
+//! every answer but a reveal, reveals only with `reveal` and audited, no plaintext anywhere in
+//! the database, and ciphertexts that do not open in another row or tenant.
+
+use hub_core::{
+    conformance,
+    db::Backend,
+    testing::{licensed_admin, TestDb},
+    ClientInfo, Hub, HubError, Principal,
+};
+use hub_model::{
+    permissions::{Action, Permission, PermissionSet, ResourceKind},
+    technicians::TechnicianProfile,
+    vault::{ItemKind, VaultItemInput, VaultQuery},
+};
+
+const PASSWORD: &str = "a long enough password";
+
+fn item(name: &str, secret: &str) -> VaultItemInput {
+    VaultItemInput {
+        name: name.to_owned(),
+        kind: ItemKind::Password,
+        username: "administrator".to_owned(),
+        url: "https://portal.example.com".to_owned(),
+        notes: "Domain admin of the office".to_owned(),
+        tags: vec!["Office".to_owned(), "ad".to_owned()],
+        secret: Some(secret.to_owned()),
+    }
+}
+
+async fn technician(hub: &Hub, admin: &Principal, email: &str) -> Principal {
+    let profile = TechnicianProfile {
+        display_name: "Tech".to_owned(),
+        email: email.to_owned(),
+        phone: String::new(),
+    };
+    hub.create_technician(admin, &profile, PASSWORD)
+        .await
+        .expect("technician");
+    hub.login(email, PASSWORD, &ClientInfo::default())
+        .await
+        .expect("login")
+        .principal
+}
+
+fn field(result: Result<impl std::fmt::Debug, HubError>) -> String {
+    match result {
+        Err(HubError::InvalidInput { field, .. }) => field,
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
+
+conformance!(
+    items_never_carry_their_secret_and_a_reveal_needs_reveal,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 10).await;
+        let a = hub.create_tenant(&admin, "Tenant A").await.expect("a");
+        let made = hub
+            .create_vault_item(&admin, &a.slug, &item("Office admin", "Tr0ub4dor&3-A"))
+            .await
+            .expect("create");
+        assert_eq!(made.tags, ["office", "ad"]);
+        assert!(!format!("{made:?}").contains("Tr0ub4dor"));
+        let page = hub
+            .vault_items(&admin, &a.slug, &VaultQuery::default())
+            .await
+            .expect("list");
+        assert_eq!(page.total, 1);
+        assert!(!format!("{page:?}").contains("Tr0ub4dor"));
+        let found = hub
+            .vault_items(
+                &admin,
+                &a.slug,
+                &VaultQuery {
+                    search: "OFFICE".into(),
+                    kind: Some(ItemKind::Password),
+                    ..VaultQuery::default()
+                },
+            )
+            .await
+            .expect("search");
+        assert_eq!(found.total, 1);
+
+        // Bad input names its field and writes nothing.
+        for (bad, name) in [
+            (item("", "x"), "name"),
+            (item("a.b", "x"), "name"),
+            (item("{{x}}", "x"), "name"),
+            (item("Empty", ""), "secret"),
+            (item("Nul", "a\u{0}b"), "secret"),
+            (item("Huge", &"x".repeat(16 * 1024 + 1)), "secret"),
+            (
+                VaultItemInput {
+                    tags: vec!["two words".into()],
+                    ..item("Tagged", "x")
+                },
+                "tags",
+            ),
+            (
+                VaultItemInput {
+                    url: "x".repeat(501),
+                    ..item("Long", "x")
+                },
+                "url",
+            ),
+            (item("office ADMIN", "x"), "name"),
+        ] {
+            assert_eq!(
+                field(hub.create_vault_item(&admin, &a.slug, &bad).await),
+                name
+            );
+        }
+        assert_eq!(
+            hub.vault_items(&admin, &a.slug, &VaultQuery::default())
+                .await
+                .expect("list")
+                .total,
+            1
+        );
+
+        // A technician who builds with the vault but may not reveal: sees and edits, never reads.
+        let tech = technician(&hub, &admin, "builder@msp.example").await;
+        let mut rights = PermissionSet::all();
+        rights.remove(Permission::new(ResourceKind::Vault, Action::Reveal));
+        hub.assign_tenants(&admin, tech.user_id, &[a.id], rights)
+            .await
+            .expect("assign");
+        assert_eq!(
+            hub.reveal_vault_secret(&tech, &a.slug, made.id).await.err(),
+            Some(HubError::Forbidden)
+        );
+        let kept = hub
+            .update_vault_item(
+                &tech,
+                &a.slug,
+                made.id,
+                &VaultItemInput {
+                    secret: None,
+                    notes: "Renamed by the technician".into(),
+                    ..item("Office admin (old)", "ignored")
+                },
+            )
+            .await
+            .expect("update keeping the secret");
+        assert_eq!(kept.secret_changed_at, made.secret_changed_at);
+        let revealed = hub
+            .reveal_vault_secret(&admin, &a.slug, made.id)
+            .await
+            .expect("reveal");
+        assert_eq!(revealed.secret, "Tr0ub4dor&3-A");
+        assert!(
+            !format!("{revealed:?}").contains("Tr0ub4dor"),
+            "Debug hides it"
+        );
+        // A new secret restarts the rotation age.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let rotated = hub
+            .update_vault_item(
+                &tech,
+                &a.slug,
+                made.id,
+                &item("Office admin (old)", "new-Secret-42"),
+            )
+            .await
+            .expect("new secret");
+        assert!(rotated.secret_changed_at > made.secret_changed_at);
+        assert!(rotated.last_revealed_at.is_some());
+        assert_eq!(
+            hub.reveal_vault_secret(&admin, &a.slug, made.id)
+                .await
+                .expect("reveal")
+                .secret,
+            "new-Secret-42"
+        );
+        // Every reveal is in the audit log, naming the item and never the secret.
+        let owner = db.owner_pool().await;
+        let reveals: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT target, outcome, detail FROM audit_events WHERE action = 'vault.reveal' ORDER BY at",
+        )
+        .fetch_all(&owner)
+        .await
+        .expect("audit");
+        assert_eq!(reveals.len(), 3, "{reveals:?}");
+        assert_eq!(reveals[0].1, "denied");
+        assert!(reveals
+            .iter()
+            .skip(1)
+            .all(|r| r.0 == "Office admin (old)" && r.1 == "allowed"));
+        let details: Vec<String> =
+            sqlx::query_scalar("SELECT target || ' ' || detail FROM audit_events")
+                .fetch_all(&owner)
+                .await
+                .expect("audit");
+        assert!(details
+            .iter()
+            .all(|d| !d.contains("Tr0ub4dor") && !d.contains("new-Secret")));
+
+        hub.delete_vault_item(&tech, &a.slug, made.id)
+            .await
+            .expect("delete");
+        assert!(matches!(
+            hub.reveal_vault_secret(&admin, &a.slug, made.id).await,
+            Err(HubError::NotFound { .. })
+        ));
+    }
+);
+
+conformance!(
+    no_secret_is_stored_in_plaintext_and_none_opens_in_another_row_or_tenant,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 10).await;
+        let a = hub.create_tenant(&admin, "Tenant A").await.expect("a");
+        let b = hub.create_tenant(&admin, "Tenant B").await.expect("b");
+        let secrets = ["PLAINTEXT-CANARY-alpha-9f3", "PLAINTEXT-CANARY-bravo-27c"];
+        let one = hub
+            .create_vault_item(&admin, &a.slug, &item("One", secrets[0]))
+            .await
+            .expect("one");
+        let two = hub
+            .create_vault_item(&admin, &a.slug, &item("Two", secrets[1]))
+            .await
+            .expect("two");
+        let in_b = hub
+            .create_vault_item(&admin, &b.slug, &item("One", "PLAINTEXT-CANARY-b"))
+            .await
+            .expect("b");
+
+        // Every text column of every table, as the database owner reads it.
+        let owner = db.owner_pool().await;
+        let columns: Vec<(String, String)> = match backend {
+            Backend::Postgres => sqlx::query_as(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND data_type IN ('text', 'character varying')",
+            )
+            .fetch_all(&owner)
+            .await
+            .expect("columns"),
+            Backend::Sqlite => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                )
+                .fetch_all(&owner)
+                .await
+                .expect("tables");
+                let mut columns = Vec::new();
+                for table in tables {
+                    let names: Vec<String> = sqlx::query_scalar(&format!(
+                        "SELECT name FROM pragma_table_info('{table}')"
+                    ))
+                    .fetch_all(&owner)
+                    .await
+                    .expect("columns");
+                    columns.extend(names.into_iter().map(|c| (table.clone(), c)));
+                }
+                columns
+            }
+        };
+        assert!(columns
+            .iter()
+            .any(|(t, c)| t == "vault_items" && c == "secret"));
+        for (table, column) in &columns {
+            let hits: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE CAST({column} AS TEXT) LIKE '%CANARY%'"
+            ))
+            .fetch_one(&owner)
+            .await
+            .unwrap_or_else(|e| panic!("{table}.{column}: {e}"));
+            assert_eq!(hits, 0, "{table}.{column} holds a secret in plaintext");
+        }
+        // SQLite: not in the database file, nor in its write-ahead log, either.
+        if backend == Backend::Sqlite {
+            for entry in std::fs::read_dir(&db.dir).expect("dir").flatten() {
+                let bytes = std::fs::read(entry.path()).expect("read");
+                assert!(
+                    !bytes.windows(15).any(|w| w == b"PLAINTEXT-CANAR"),
+                    "{} holds a secret in plaintext",
+                    entry.path().display()
+                );
+            }
+        }
+
+        // A ciphertext moved to another row, or to another tenant's row, does not open.
+        let sealed = |id: String| {
+            let owner = owner.clone();
+            async move {
+                sqlx::query_scalar::<_, String>("SELECT secret FROM vault_items WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&owner)
+                    .await
+                    .expect("sealed")
+            }
+        };
+        let one_sealed = sealed(one.id.to_string()).await;
+        for target in [two.id.to_string(), in_b.id.to_string()] {
+            sqlx::query("UPDATE vault_items SET secret = $1 WHERE id = $2")
+                .bind(&one_sealed)
+                .bind(&target)
+                .execute(&owner)
+                .await
+                .expect("swap");
+        }
+        for (slug, id) in [(&a.slug, two.id), (&b.slug, in_b.id)] {
+            match hub.reveal_vault_secret(&admin, slug, id).await {
+                Err(HubError::Internal { .. }) => {}
+                other => panic!("a moved ciphertext opened or failed oddly: {other:?}"),
+            }
+        }
+        assert_eq!(
+            hub.reveal_vault_secret(&admin, &a.slug, one.id)
+                .await
+                .expect("its own row")
+                .secret,
+            secrets[0]
+        );
+        // Tenant B's data key moved into tenant A does not open there either.
+        let b_key: (String, String) =
+            sqlx::query_as("SELECT wrapped, kek_fingerprint FROM vault_keys WHERE tenant_id = $1")
+                .bind(b.id.to_string())
+                .fetch_one(&owner)
+                .await
+                .expect("b key");
+        sqlx::query("UPDATE vault_keys SET wrapped = $1 WHERE tenant_id = $2")
+            .bind(&b_key.0)
+            .bind(a.id.to_string())
+            .execute(&owner)
+            .await
+            .expect("swap keys");
+        assert!(matches!(
+            hub.reveal_vault_secret(&admin, &a.slug, one.id).await,
+            Err(HubError::Internal { .. })
+        ));
+    }
+);
