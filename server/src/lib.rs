@@ -78,6 +78,22 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
     let mut settings = config.hub_settings();
     settings.license_public_key = license_public_key(config)?;
     settings.vault_keks = hub_core::vault::KekFiles::new(vault_kek);
+    // A rotation's other key files, accepted until removed: the key before it (`.old`) and
+    // the one an unfinished rotation moves to (`.new`).
+    let kek_path = config.secret_path(&config.keys.vault_kek);
+    for other in [kek_sibling(&kek_path, "old"), kek_sibling(&kek_path, "new")] {
+        if other.exists() {
+            let bytes =
+                secrets::load_or_generate(&other, 32).map_err(|source| StartError::Secret {
+                    path: other.display().to_string(),
+                    source,
+                })?;
+            settings
+                .vault_keks
+                .others
+                .push(std::sync::Arc::new(bytes.into()));
+        }
+    }
     let db = Db::open(&DbSettings {
         url: config.database_url(),
         runtime_role: config.database.runtime_role.clone(),
@@ -90,6 +106,15 @@ pub async fn open_hub(config: &Config) -> Result<Hub, StartError> {
         .await
         .map_err(StartError::Hub)?;
     Ok(hub)
+}
+
+/// `vault-kek.key` → `vault-kek.key.<suffix>`: where a rotation keeps the key before it
+/// (`old`) and the one it moves to (`new`).
+pub fn kek_sibling(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    name.into()
 }
 
 /// The key that verifies license keys: the configured one; else, for the demo only, the

@@ -58,6 +58,19 @@ enum Command {
         #[command(subcommand)]
         command: LicenseCommand,
     },
+    /// The credentials vault.
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum VaultCommand {
+    /// Replace the key-encryption key: every tenant's data key is re-wrapped under a new one
+    /// in one transaction. The old key stays accepted (kept as `<key file>.old`) until you
+    /// delete it; an interrupted rotation is finished by running this again.
+    RotateKek,
 }
 
 #[derive(Subcommand)]
@@ -247,6 +260,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::License { command } => license(&config, command).await,
+        Command::Vault {
+            command: VaultCommand::RotateKek,
+        } => rotate_kek(&config).await,
         // Started above, before any configuration is read.
         Command::Runner { .. } => Ok(()),
         Command::Admin {
@@ -263,6 +279,40 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// `vault rotate-kek`: the new key is written first (`.new`), so a rotation that stops at any
+/// point is finished by running it again; the servers accept the current, `.new` and `.old`
+/// files at start-up, so none of them loses a key in between.
+async fn rotate_kek(config: &Config) -> Result<(), String> {
+    let path = config.secret_path(&config.keys.vault_kek);
+    let new_path = server::kek_sibling(&path, "new");
+    let old_path = server::kek_sibling(&path, "old");
+    // Made once; a second run after an interruption takes the same one.
+    let new_bytes = hub_core::secrets::load_or_generate(&new_path, 32)
+        .map_err(|e| format!("could not write {}: {e}", new_path.display()))?;
+    let new = hub_core::vault::crypto::Kek::from_bytes(&new_bytes).map_err(|e| e.to_string())?;
+    let hub = server::open_hub(config).await.map_err(|e| e.to_string())?;
+    let count = hub
+        .rotate_vault_kek(&new)
+        .await
+        .map_err(|e| e.to_string())?;
+    hub.db().close().await;
+    std::fs::rename(&path, &old_path)
+        .and_then(|()| std::fs::rename(&new_path, &path))
+        .map_err(|e| format!("the keys are re-wrapped, but moving the key files failed ({e}): move {} to {} and {} to {}", path.display(), old_path.display(), new_path.display(), path.display()))?;
+    println!(
+        "Re-wrapped {count} tenant data keys under the new key-encryption key ({}).",
+        new.fingerprint()
+    );
+    println!(
+        "The new key is in {}; the old one is kept in {} and still accepted. Restart every \
+         server of this hub now (each reads the key files at start-up), then delete the old \
+         file and its backups.",
+        path.display(),
+        old_path.display()
+    );
+    Ok(())
 }
 
 async fn license(config: &Config, command: LicenseCommand) -> Result<(), String> {

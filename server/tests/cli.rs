@@ -333,3 +333,89 @@ fn a_hub_without_a_configured_key_refuses_every_license() {
         text(&migrate.stderr)
     );
 }
+
+/// A hub over the data directory's SQLite database whose vault has exactly `kek`.
+async fn hub_with_kek(data: &Path, kek: Vec<u8>) -> hub_core::Hub {
+    let db = hub_core::db::Db::open(&hub_core::db::DbSettings {
+        url: format!("sqlite://{}", data.join("msp-hub.db").display()),
+        runtime_role: String::new(),
+        runtime_password: String::new(),
+        max_connections: 2,
+    })
+    .await
+    .expect("db");
+    let settings = hub_core::HubSettings {
+        vault_keks: hub_core::vault::KekFiles::new(kek),
+        ..hub_core::testing::test_settings()
+    };
+    hub_core::Hub::new(db, &[7u8; 32], &[8u8; 32], settings).expect("hub")
+}
+
+/// Every demo vault secret of the first tenant revealed as the demo admin, or the first error.
+async fn reveal_demo(hub: &hub_core::Hub) -> Result<usize, hub_core::HubError> {
+    let admin = hub
+        .login(
+            "admin@northwind-msp.example",
+            "northwind-demo-admin",
+            &hub_core::ClientInfo::default(),
+        )
+        .await?
+        .principal;
+    let first = hub.workspaces_for(&admin, None, "").await?.entries[0]
+        .slug
+        .clone();
+    let items = hub
+        .vault_items(&admin, &first, &hub_model::vault::VaultQuery::default())
+        .await?;
+    for item in &items.items {
+        hub.reveal_vault_secret(&admin, &first, item.id).await?;
+    }
+    Ok(items.items.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotating_the_vault_kek_rewraps_the_keys_and_keeps_the_old_file() {
+    let data = DataDir::new();
+    let seeded = run(&data.0, &["seed", "--demo"], None);
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let key_file = data.0.join("vault-kek.key");
+    let read = |path: &Path| {
+        use base64::Engine as _;
+        let text = std::fs::read_to_string(path).expect("key file");
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .expect("base64")
+    };
+    let old = read(&key_file);
+    assert_eq!(
+        reveal_demo(&hub_with_kek(&data.0, old.clone()).await)
+            .await
+            .expect("before"),
+        4
+    );
+
+    let rotated = run(&data.0, &["vault", "rotate-kek"], None);
+    assert!(rotated.status.success(), "{}", text(&rotated.stderr));
+    assert!(
+        text(&rotated.stdout).contains("Re-wrapped 3 tenant data keys"),
+        "{}",
+        text(&rotated.stdout)
+    );
+    let new = read(&key_file);
+    assert_ne!(new, old);
+    assert_eq!(read(&data.0.join("vault-kek.key.old")), old);
+    assert!(!data.0.join("vault-kek.key.new").exists());
+    // The new key alone opens every secret; the old one alone none.
+    assert_eq!(
+        reveal_demo(&hub_with_kek(&data.0, new).await)
+            .await
+            .expect("after"),
+        4
+    );
+    assert!(reveal_demo(&hub_with_kek(&data.0, old).await)
+        .await
+        .is_err());
+    // The server starts with the files as they are now (current plus .old).
+    let migrated = run(&data.0, &["migrate"], None);
+    assert!(migrated.status.success(), "{}", text(&migrated.stderr));
+}

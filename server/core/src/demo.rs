@@ -6,7 +6,8 @@
 //! assigned), tenant users under the built-in and a custom role (the first tenant near its
 //! user limit), API keys of a tenant (one revoked; the live one printed once at start-up for
 //! trying the API), Automs with runs in three tenants (the third at its Autom limit), alerts
-//! from a monitoring tool, from failed runs and from the limit, and the activation notice
+//! from a monitoring tool, from failed runs and from the limit, vault items of every kind in
+//! the same three tenants, and the activation notice
 //! waiting to be read: the overview has something in every list.
 
 use crate::{
@@ -176,6 +177,7 @@ impl Hub {
         let mut runner_keys = Vec::new();
         for tenant in created.iter().take(3) {
             runner_keys.push(self.seed_demo_automs(&admin, tenant).await?);
+            self.seed_demo_vault(&admin, &tenant.slug).await?;
         }
         Ok(DemoSeed::Seeded {
             logins: DEMO_LOGINS.to_vec(),
@@ -322,6 +324,62 @@ impl Hub {
             self.complete_run(&key, run.id, outcome, error).await?;
         }
         Ok(created.secret)
+    }
+
+    /// A tenant's vault: one item of each kind (demo secrets, encrypted like any other).
+    async fn seed_demo_vault(&self, admin: &crate::Principal, slug: &str) -> HubResult<()> {
+        use hub_model::vault::{ItemKind, VaultItemInput};
+        let items = [
+            (
+                "Domain admin",
+                ItemKind::Password,
+                "administrator",
+                "https://dc01.corp.example",
+                "demo-Domain-Adm1n!",
+                "ad windows",
+            ),
+            (
+                "Backup portal token",
+                ItemKind::ApiToken,
+                "",
+                "https://backup.example.com",
+                "bk_live_demo_7f3a9c2e",
+                "backup",
+            ),
+            (
+                "Wildcard certificate",
+                ItemKind::Certificate,
+                "",
+                "https://mail.example.com",
+                "-----BEGIN PRIVATE KEY-----\nZGVtbyBrZXk=\n-----END PRIVATE KEY-----",
+                "tls",
+            ),
+            (
+                "Server room door",
+                ItemKind::Note,
+                "",
+                "",
+                "Door code 4-7-1-9, alarm off with the blue key",
+                "site",
+            ),
+        ];
+        for (name, kind, username, url, secret, tags) in items {
+            self.create_vault_item(
+                admin,
+                slug,
+                &VaultItemInput {
+                    name: name.to_owned(),
+                    kind,
+                    username: username.to_owned(),
+                    url: url.to_owned(),
+                    notes: "Demo data.".to_owned(),
+                    tags: tags.split_whitespace().map(str::to_owned).collect(),
+                    secret: Some(secret.to_owned()),
+                },
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Two API keys of the first tenant: a live one (returned) and a revoked one; and the

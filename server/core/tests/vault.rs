@@ -335,3 +335,131 @@ conformance!(
         ));
     }
 );
+
+/// A hub over `db` whose vault accepts `current` and `others` (key file bytes).
+async fn hub_with_keks(db: &TestDb, current: [u8; 32], others: &[[u8; 32]]) -> Hub {
+    use std::sync::Arc;
+    let settings = hub_core::HubSettings {
+        vault_keks: hub_core::vault::KekFiles {
+            current: Some(Arc::new(current.to_vec().into())),
+            others: others.iter().map(|k| Arc::new(k.to_vec().into())).collect(),
+        },
+        ..hub_core::testing::test_settings()
+    };
+    Hub::new(db.open().await, &[7u8; 32], &[8u8; 32], settings).expect("hub")
+}
+
+conformance!(
+    rotating_the_kek_rewraps_every_tenant_at_once_and_an_interrupted_one_loses_nothing,
+    |backend: Backend| async move {
+        use hub_core::vault::crypto::Kek;
+        let db = TestDb::new(backend).await;
+        let (old, new, newer) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+        let hub = hub_with_keks(&db, old, &[]).await;
+        let admin = licensed_admin(&hub, 10).await;
+        let mut items = Vec::new();
+        for name in ["Tenant A", "Tenant B"] {
+            let tenant = hub.create_tenant(&admin, name).await.expect("tenant");
+            let made = hub
+                .create_vault_item(
+                    &admin,
+                    &tenant.slug,
+                    &item("Router", &format!("pw of {name}")),
+                )
+                .await
+                .expect("item");
+            items.push((tenant.slug, made.id, format!("pw of {name}")));
+        }
+        let reveal_all = |hub: Hub,
+                          items: Vec<(String, hub_model::VaultItemId, String)>,
+                          admin: Principal| async move {
+            for (slug, id, secret) in &items {
+                match hub.reveal_vault_secret(&admin, slug, *id).await {
+                    Ok(revealed) => assert_eq!(&revealed.secret, secret),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        };
+
+        let rewrapped = hub
+            .rotate_vault_kek(&Kek::from_bytes(&new).expect("kek"))
+            .await
+            .expect("rotate");
+        assert_eq!(rewrapped, 2);
+        // Run again: nothing left to do.
+        assert_eq!(
+            hub.rotate_vault_kek(&Kek::from_bytes(&new).expect("kek"))
+                .await
+                .expect("again"),
+            0
+        );
+        // The new KEK alone opens everything; the old one alone nothing; both (a server
+        // restarted mid-rotation) everything.
+        reveal_all(
+            hub_with_keks(&db, new, &[]).await,
+            items.clone(),
+            admin.clone(),
+        )
+        .await
+        .expect("new key");
+        assert!(reveal_all(
+            hub_with_keks(&db, old, &[]).await,
+            items.clone(),
+            admin.clone()
+        )
+        .await
+        .is_err());
+        reveal_all(
+            hub_with_keks(&db, old, &[new]).await,
+            items.clone(),
+            admin.clone(),
+        )
+        .await
+        .expect("either key");
+
+        // A rotation that fails half way (the key of the tenant it reaches last is unreadable,
+        // so the other's was already re-wrapped in the transaction) changes nothing.
+        let owner = db.owner_pool().await;
+        let b_id: String =
+            sqlx::query_scalar("SELECT tenant_id FROM vault_keys ORDER BY tenant_id DESC LIMIT 1")
+                .fetch_one(&owner)
+                .await
+                .expect("b");
+        let saved: String =
+            sqlx::query_scalar("SELECT wrapped FROM vault_keys WHERE tenant_id = $1")
+                .bind(&b_id)
+                .fetch_one(&owner)
+                .await
+                .expect("b key");
+        sqlx::query("UPDATE vault_keys SET wrapped = 'AAAA' WHERE tenant_id = $1")
+            .bind(&b_id)
+            .execute(&owner)
+            .await
+            .expect("damage");
+        let current = hub_with_keks(&db, new, &[]).await;
+        assert!(current
+            .rotate_vault_kek(&Kek::from_bytes(&newer).expect("kek"))
+            .await
+            .is_err());
+        sqlx::query("UPDATE vault_keys SET wrapped = $1 WHERE tenant_id = $2")
+            .bind(&saved)
+            .bind(&b_id)
+            .execute(&owner)
+            .await
+            .expect("repair");
+        let fingerprints: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT kek_fingerprint FROM vault_keys")
+                .fetch_all(&owner)
+                .await
+                .expect("fingerprints");
+        assert_eq!(
+            fingerprints,
+            [Kek::from_bytes(&new).expect("kek").fingerprint().to_owned()],
+            "the first tenant's key was not re-wrapped alone"
+        );
+        reveal_all(current, items, admin)
+            .await
+            .expect("still the new key");
+    }
+);

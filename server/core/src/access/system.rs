@@ -2,7 +2,8 @@
 //! key, signing in, throttling, setting up, serving the public brand, reading the license
 //! state, remembering a user's last tenant. Each names what it does ([`SystemTask`]); none
 //! may touch tenant data (on PostgreSQL no tenant scope is set, so row-level security shows
-//! no tenant rows).
+//! no tenant rows), with one exception that must span every tenant in one transaction: the
+//! vault's key rotation, which enters each tenant's scope in turn ([`SystemTx::enter_tenant`]).
 
 use crate::{caller::SystemTask, db::DbResultExt as _, Hub};
 use hub_model::HubResult;
@@ -30,6 +31,12 @@ impl SystemTx {
     /// Commits.
     pub async fn commit(self) -> HubResult<()> {
         self.tx.commit().await.db()
+    }
+
+    /// Scopes the rest of this transaction to `tenant` (until the next call), for work that
+    /// must change every tenant's rows atomically (the vault's key rotation only).
+    pub(crate) async fn enter_tenant(&mut self, tenant: hub_model::TenantId) -> HubResult<()> {
+        crate::db::scope::enter_tenant(&mut self.tx, tenant).await
     }
 
     /// The transaction, to commit it where a database error has a meaning (a lost race).

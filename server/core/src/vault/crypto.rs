@@ -133,12 +133,12 @@ impl std::fmt::Debug for Kek {
     }
 }
 
-/// The KEKs the hub accepts: the current one wraps new data keys; the previous one (during a
-/// rotation) still opens what it wrapped.
+/// The KEKs the hub accepts: the current one wraps new data keys; others (the one before a
+/// rotation, the one a rotation is moving to) still open what they wrapped.
 #[derive(Debug)]
 pub struct KeyRing {
     current: Kek,
-    previous: Option<Kek>,
+    others: Vec<Kek>,
 }
 
 /// A data key's place: its tenant and version.
@@ -152,8 +152,8 @@ fn item_aad(tenant: TenantId, item: &str, version: i64) -> Vec<u8> {
 }
 
 impl KeyRing {
-    pub fn new(current: Kek, previous: Option<Kek>) -> Self {
-        Self { current, previous }
+    pub fn new(current: Kek, others: Vec<Kek>) -> Self {
+        Self { current, others }
     }
 
     /// The fingerprint new wrapped keys carry.
@@ -163,7 +163,7 @@ impl KeyRing {
 
     fn kek(&self, fingerprint: &str) -> Result<&Kek, CryptoError> {
         std::iter::once(&self.current)
-            .chain(self.previous.as_ref())
+            .chain(&self.others)
             .find(|k| k.fingerprint == fingerprint)
             .ok_or_else(|| CryptoError::UnknownKek(fingerprint.to_owned()))
     }
@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn a_secret_round_trips_and_every_displacement_is_refused() {
         let (kek, _) = Kek::generate();
-        let ring = KeyRing::new(kek, None);
+        let ring = KeyRing::new(kek, Vec::new());
         let (a, b) = (tenant(), tenant());
         let (key, wrapped) = ring.new_data_key(a, 1).expect("key");
         let sealed = key.seal("item-1", "hunter2").expect("seal");
@@ -339,7 +339,7 @@ mod tests {
         let (old, old_bytes) = Kek::generate();
         let old_fp = old.fingerprint().to_owned();
         let a = tenant();
-        let ring = KeyRing::new(old, None);
+        let ring = KeyRing::new(old, Vec::new());
         let (key, wrapped) = ring.new_data_key(a, 1).expect("key");
         let sealed = key.seal("item", "s3cret").expect("seal");
 
@@ -350,14 +350,14 @@ mod tests {
         // Mid-rotation: the new KEK is current, the old one still opens what it wrapped.
         let during = KeyRing::new(
             Kek::from_bytes(&new_bytes).expect("new"),
-            Some(Kek::from_bytes(&old_bytes).expect("old")),
+            vec![Kek::from_bytes(&old_bytes).expect("old")],
         );
         for (wrapped, fp) in [(&wrapped, &old_fp), (&rewrapped, &new_fp)] {
             let key = during.unwrap(a, 1, wrapped, fp).expect("either opens");
             assert_eq!(key.open("item", &sealed).expect("open").as_str(), "s3cret");
         }
         // After: only the new one.
-        let after = KeyRing::new(Kek::from_bytes(&new_bytes).expect("new"), None);
+        let after = KeyRing::new(Kek::from_bytes(&new_bytes).expect("new"), Vec::new());
         assert!(matches!(
             after.unwrap(a, 1, &wrapped, &old_fp),
             Err(CryptoError::UnknownKek(_))
