@@ -445,6 +445,51 @@ fn cases() -> Vec<Case> {
                 ("assignee", ""),
             ],
         ),
+        both(
+            "/api/t/vault",
+            &[
+                ("tenant", "{tenant}"),
+                ("search", ""),
+                ("kind", ""),
+                ("page", "1"),
+                ("per_page", "25"),
+            ],
+        ),
+        both(
+            "/api/t/vault/create",
+            &[
+                ("tenant", "{tenant}"),
+                ("name", "Item {unique}"),
+                ("kind", "password"),
+                ("username", "admin"),
+                ("url", ""),
+                ("notes", ""),
+                ("tags", "matrix"),
+                ("secret", "matrix-secret"),
+            ],
+        ),
+        both(
+            "/api/t/vault/update",
+            &[
+                ("tenant", "{tenant}"),
+                ("id", "{vault_item}"),
+                ("name", "Target item"),
+                ("kind", "password"),
+                ("username", "root"),
+                ("url", ""),
+                ("notes", "edited"),
+                ("tags", ""),
+                ("secret", ""),
+            ],
+        ),
+        both(
+            "/api/t/vault/reveal",
+            &[("tenant", "{tenant}"), ("id", "{vault_item}")],
+        ),
+        both(
+            "/api/t/vault/delete",
+            &[("tenant", "{tenant}"), ("id", "{victim_vault}")],
+        ),
         both("/api/t/api_keys", &[("tenant", "{tenant}")]),
         both(
             "/api/t/api_keys/create",
@@ -578,6 +623,8 @@ struct TenantIds {
     run: String,
     /// An alert the tenant's all-scope key raised.
     alert: String,
+    /// A vault item.
+    vault_item: String,
     /// The name of the tenant's all-scope key (it claims `{run_id}`).
     key: &'static str,
 }
@@ -594,6 +641,7 @@ impl TenantIds {
             autom: NIL.to_owned(),
             run: NIL.to_owned(),
             alert: NIL.to_owned(),
+            vault_item: NIL.to_owned(),
             key: "all-a",
         }
     }
@@ -651,6 +699,7 @@ async fn fill(server: &TestServer, value: &str, tenant: &TenantIds, ids: &Ids) -
         .replace("{autom}", &tenant.autom)
         .replace("{run}", &tenant.run)
         .replace("{alert}", &tenant.alert)
+        .replace("{vault_item}", &tenant.vault_item)
         .replace("{tech}", &ids.tech)
         .replace("{unique}", &unique[..12]);
     for victim in [
@@ -660,6 +709,7 @@ async fn fill(server: &TestServer, value: &str, tenant: &TenantIds, ids: &Ids) -
         "{victim_key}",
         "{victim_autom}",
         "{victim_run}",
+        "{victim_vault}",
         "{run_id}",
         "{token}",
     ] {
@@ -742,6 +792,20 @@ async fn fill(server: &TestServer, value: &str, tenant: &TenantIds, ids: &Ids) -
                 .await
             }
             (Some(admin), "{victim_run}") => queue_run(server, admin, tenant).await,
+            (Some(admin), "{victim_vault}") => {
+                let name = format!("Victim {unique}");
+                created_id(
+                    server
+                        .post_form(
+                            admin,
+                            "/api/t/vault/create",
+                            &vault_form(&tenant.slug, &name),
+                        )
+                        .await,
+                    "a victim vault item",
+                )
+                .await
+            }
             (Some(admin), "{token}") => {
                 let address = json(
                     server
@@ -937,6 +1001,7 @@ const READS: &[&str] = &[
     "/api/t/runs/get",
     "/api/t/alerts",
     "/api/t/alerts/assignees",
+    "/api/t/vault",
     "/t/{tenant}/audit",
     "/t/{tenant}/api-keys",
 ];
@@ -962,6 +1027,20 @@ fn key_name(who: Who) -> Option<&'static str> {
         Who::KeyRevokedA => Some("revoked-a"),
         _ => None,
     }
+}
+
+/// The fields that create a vault item named `name` in tenant `slug`.
+fn vault_form<'a>(slug: &'a str, name: &'a str) -> [(&'static str, &'a str); 8] {
+    [
+        ("tenant", slug),
+        ("name", name),
+        ("kind", "password"),
+        ("username", "admin"),
+        ("url", ""),
+        ("notes", ""),
+        ("tags", ""),
+        ("secret", "matrix-secret"),
+    ]
 }
 
 /// Creates the key principals' keys as the MSP Admin (the revoked one revoked at once).
@@ -1144,9 +1223,21 @@ async fn populate(server: &TestServer, admin: &Client) -> (TenantIds, TenantIds,
             autom,
             run: String::new(),
             alert: String::new(),
+            vault_item: String::new(),
             key: if name == "Tenant A" { "all-a" } else { "b" },
         };
         tenant.run = queue_run(server, admin, &tenant).await;
+        tenant.vault_item = created_id(
+            server
+                .post_form(
+                    admin,
+                    "/api/t/vault/create",
+                    &vault_form(&tenant.slug, "Target item"),
+                )
+                .await,
+            "the target vault item",
+        )
+        .await;
         tenants.push(tenant);
     }
     let (a, b) = (tenants[0].clone(), tenants[1].clone());

@@ -13,4 +13,5 @@ pub mod security;
 pub mod technicians;
 pub mod tenant_users;
 pub mod tenants;
+pub mod vault;
 pub mod workspace;

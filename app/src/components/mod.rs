@@ -2,6 +2,7 @@
 
 pub mod auth_card;
 pub mod brand;
+pub mod clipboard;
 pub mod confirm;
 pub mod data_table;
 pub mod error_view;

@@ -23,7 +23,8 @@ use hub_model::{
     permissions::PermissionSet,
     technicians::{TechnicianProfile, TechnicianQuery},
     tenants::TENANT_PAGE_SIZES,
-    AlertId, AutomId, RoleId, RunId, TenantId, UserId,
+    vault::{ItemKind, VaultItemInput, VaultQuery},
+    AlertId, AutomId, RoleId, RunId, TenantId, UserId, VaultItemId,
 };
 use proptest::{
     prelude::*,
@@ -84,10 +85,14 @@ enum Op {
     ListAlerts,
     ChangeAlert,
     AssignAlert,
+    ListVault,
+    UpdateVaultItem,
+    DeleteVaultItem,
+    RevealVaultSecret,
 }
 
 impl Op {
-    const ALL: [Self; 32] = [
+    const ALL: [Self; 36] = [
         Self::Context,
         Self::Users,
         Self::CreateUser,
@@ -120,6 +125,10 @@ impl Op {
         Self::ListAlerts,
         Self::ChangeAlert,
         Self::AssignAlert,
+        Self::ListVault,
+        Self::UpdateVaultItem,
+        Self::DeleteVaultItem,
+        Self::RevealVaultSecret,
     ];
 
     /// (tenant, user, role, technician, Autom, run or alert) slots used.
@@ -129,7 +138,8 @@ impl Op {
             | Self::Users
             | Self::CreateRole
             | Self::ListAutoms
-            | Self::ListAlerts => [true, false, false, false, false],
+            | Self::ListAlerts
+            | Self::ListVault => [true, false, false, false, false],
             Self::CreateUser | Self::UpdateRole | Self::DeleteRole => {
                 [true, false, true, false, false]
             }
@@ -152,7 +162,10 @@ impl Op {
             | Self::ListRuns
             | Self::RunDetail
             | Self::CancelRun
-            | Self::ChangeAlert => [true, false, false, false, true],
+            | Self::ChangeAlert
+            | Self::UpdateVaultItem
+            | Self::DeleteVaultItem
+            | Self::RevealVaultSecret => [true, false, false, false, true],
             Self::AssignAlert => [true, true, false, false, true],
             // MSP-level and id-free: always refused for these principals.
             Self::ListTechnicians => [false, false, false, false, false],
@@ -211,6 +224,7 @@ struct Side {
     autom: AutomId,
     run: RunId,
     alert: AlertId,
+    vault_item: VaultItemId,
 }
 
 /// id, email, name, active, password hash, security version, home tenant.
@@ -306,6 +320,22 @@ async fn side(hub: &Hub, admin: &Principal, name: &str, users: &[(&str, &str)]) 
         )
         .await
         .expect("alert");
+    let vault_item = hub
+        .create_vault_item(
+            admin,
+            &tenant.slug,
+            &VaultItemInput {
+                name: "Router".to_owned(),
+                kind: ItemKind::Password,
+                username: "admin".to_owned(),
+                url: String::new(),
+                notes: String::new(),
+                tags: Vec::new(),
+                secret: Some(format!("secret of {name}")),
+            },
+        )
+        .await
+        .expect("vault item");
     Side {
         id: tenant.id,
         slug: tenant.slug,
@@ -314,6 +344,7 @@ async fn side(hub: &Hub, admin: &Principal, name: &str, users: &[(&str, &str)]) 
         autom: autom.id,
         run: run.id,
         alert: alert.id,
+        vault_item: vault_item.id,
     }
 }
 
@@ -454,6 +485,15 @@ impl World {
         }
     }
 
+    fn vault_item(&self, slot: Slot) -> VaultItemId {
+        match slot {
+            Slot::Own => self.a.vault_item,
+            Slot::Foreign => self.b.vault_item,
+            Slot::Garbage(0) => VaultItemId(self.a.alert.0),
+            Slot::Garbage(_) => VaultItemId(uuid::Uuid::new_v4()),
+        }
+    }
+
     fn run(&self, slot: Slot) -> RunId {
         match slot {
             Slot::Own => self.a.run,
@@ -529,8 +569,15 @@ impl World {
         .fetch_all(owner)
         .await
         .expect("alerts");
+        type VaultRow = (String, String, String, String, i64, Option<i64>);
+        let vault: Vec<VaultRow> = sqlx::query_as(
+            "SELECT id, tenant_id, name, secret, updated_at, last_revealed_at FROM vault_items ORDER BY id",
+        )
+        .fetch_all(owner)
+        .await
+        .expect("vault");
         format!(
-            "{users:?}{members:?}{roles:?}{tenants:?}{assignments:?}{sessions:?}{automs:?}{runs:?}{alerts:?}"
+            "{users:?}{members:?}{roles:?}{tenants:?}{assignments:?}{sessions:?}{automs:?}{runs:?}{alerts:?}{vault:?}"
         )
     }
 
@@ -547,6 +594,7 @@ impl World {
         let autom = self.autom(case.autom);
         let run = self.run(case.autom);
         let alert = self.alert(case.autom);
+        let vault_item = self.vault_item(case.autom);
         let permissions = PermissionSet::from_bits(case.permissions);
         let profile = TechnicianProfile {
             display_name: "Changed".to_owned(),
@@ -682,6 +730,36 @@ impl World {
                 .map(|v| format!("{v:?}")),
             // The full-rights technician (garbage 0 elsewhere) may see A's alerts: a rightful
             // assignee here, so that slot names nobody instead.
+            Op::ListVault => hub
+                .vault_items(p, &slug, &VaultQuery::default())
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::UpdateVaultItem => hub
+                .update_vault_item(
+                    p,
+                    &slug,
+                    vault_item,
+                    &VaultItemInput {
+                        name: "Changed".to_owned(),
+                        kind: ItemKind::Note,
+                        username: String::new(),
+                        url: String::new(),
+                        notes: String::new(),
+                        tags: Vec::new(),
+                        secret: Some("changed".to_owned()),
+                    },
+                )
+                .await
+                .map(|v| format!("{v:?}")),
+            Op::DeleteVaultItem => hub
+                .delete_vault_item(p, &slug, vault_item)
+                .await
+                .map(|()| String::new()),
+            // Its Debug never shows the secret: the data shown is the secret itself.
+            Op::RevealVaultSecret => hub
+                .reveal_vault_secret(p, &slug, vault_item)
+                .await
+                .map(|v| v.secret),
             Op::AssignAlert => hub
                 .change_alerts(
                     p,
