@@ -32,7 +32,7 @@ use routes::{
     AccountRoute, AlertsRoute, ApiKeysRoute, AutomDetailRoute, AutomsRoute, BrandingRoute,
     LicenseRoute, LoginRoute, OverviewRoute, RunDetailRoute, RunsRoute, SetupRoute, ShellRoute,
     TechnicianDetailRoute, TechniciansRoute, TenantDetailRoute, TenantUsersRoute, TenantsRoute,
-    UnknownRoute,
+    UnknownRoute, VaultRoute,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -118,7 +118,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/runs/:id") view={Lazy::<RunDetailRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/alerts") view={Lazy::<AlertsRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/agents") view=|| view! { <TenantSectionPage slug="agents"/> }/>
-                        <Route ssr=SsrMode::Async path=path!("/vault") view=|| view! { <TenantSectionPage slug="vault"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("/vault") view={Lazy::<VaultRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/users") view={Lazy::<TenantUsersRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/api-keys") view={Lazy::<ApiKeysRoute>::new()}/>
                         <Route ssr=SsrMode::Async path=path!("/audit") view=|| view! { <TenantSectionPage slug="audit"/> }/>

@@ -33,6 +33,7 @@ use crate::pages::{
         automs::{AutomDetailPage, AutomsPage, RunDetailPage},
         runs::RunsPage,
         users::TenantUsersPage,
+        vault::VaultPage,
     },
 };
 use leptos::prelude::*;
@@ -99,6 +100,7 @@ pub enum WorkPage {
     RunDetail,
     Runs,
     Alerts,
+    Vault,
 }
 
 #[leptos::lazy]
@@ -114,6 +116,7 @@ fn work_pages(page: WorkPage) -> AnyView {
         WorkPage::RunDetail => view! { <RunDetailPage/> }.into_any(),
         WorkPage::Runs => view! { <RunsPage/> }.into_any(),
         WorkPage::Alerts => view! { <AlertsPage/> }.into_any(),
+        WorkPage::Vault => view! { <VaultPage/> }.into_any(),
     }
 }
 
@@ -219,4 +222,8 @@ lazy_page!(
 lazy_page!(
     /// `/t/{tenant}/runs`
     RunsRoute => work_pages(WorkPage::Runs), __preload_work_pages
+);
+lazy_page!(
+    /// `/t/{tenant}/vault`
+    VaultRoute => work_pages(WorkPage::Vault), __preload_work_pages
 );

@@ -10,6 +10,7 @@ pub mod api_keys;
 pub mod automs;
 pub mod runs;
 pub mod users;
+pub mod vault;
 
 use super::{msp::EmptySection, not_found::NotFoundPanel};
 use crate::{
