@@ -824,7 +824,7 @@ pub(super) fn RunTable(
                     <td data-label="Queued"><a href=href class="nowrap">{iso_time_ms(run.queued_at)}</a></td>
                     {autom}
                     <td data-label="Status">{status_badge(run.status)}</td>
-                    <td data-label="Trigger">{run.trigger.as_str()}</td>
+                    <td data-label="Trigger">{run.trigger.label()}</td>
                     <td data-label="Attempt">{run.attempt}</td>
                     <td data-label="Duration" class="nowrap">{run.duration_ms.map_or_else(|| "—".to_owned(), duration_text)}</td>
                     <td data-label="Runner">{run.runner.clone().unwrap_or_else(|| "—".to_owned())}</td>
