@@ -361,14 +361,9 @@ async fn assignees_in(scope: &mut TenantTx) -> HubResult<Vec<Assignee>> {
         .collect())
 }
 
+/// The page size, clamped to what the list offers.
 fn per_page(requested: i64) -> i64 {
-    let smallest = ALERT_PAGE_SIZES[0];
-    let largest = ALERT_PAGE_SIZES[ALERT_PAGE_SIZES.len() - 1];
-    if requested <= 0 {
-        smallest
-    } else {
-        requested.clamp(smallest, largest)
-    }
+    crate::tenants::list::page_size(requested, &ALERT_PAGE_SIZES)
 }
 
 fn alert_not_found() -> HubError {

@@ -111,13 +111,7 @@ fn email_taken(error: sqlx::Error) -> HubError {
 
 /// The page size, clamped to what the list offers.
 fn per_page(requested: i64) -> i64 {
-    let smallest = TECHNICIAN_PAGE_SIZES[0];
-    let largest = TECHNICIAN_PAGE_SIZES[TECHNICIAN_PAGE_SIZES.len() - 1];
-    if requested <= 0 {
-        smallest
-    } else {
-        requested.clamp(smallest, largest)
-    }
+    crate::tenants::list::page_size(requested, &TECHNICIAN_PAGE_SIZES)
 }
 
 impl Hub {

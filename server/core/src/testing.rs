@@ -242,3 +242,53 @@ pub async fn licensed_admin(hub: &Hub, max_tenants: i64) -> crate::Principal {
     admin.role = hub_model::session::SystemRole::MspAdmin;
     admin
 }
+
+/// The password of the accounts these helpers create.
+pub const TEST_PASSWORD: &str = "a long enough password";
+
+/// Creates a technician `name` <`email`> as `admin` and signs them in.
+pub async fn signed_in_technician(
+    hub: &Hub,
+    admin: &crate::Principal,
+    name: &str,
+    email: &str,
+) -> crate::Principal {
+    let profile = hub_model::technicians::TechnicianProfile {
+        display_name: name.to_owned(),
+        email: email.to_owned(),
+        phone: String::new(),
+    };
+    hub.create_technician(admin, &profile, TEST_PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("technician {email}: {e}"));
+    hub.login(email, TEST_PASSWORD, &crate::ClientInfo::default())
+        .await
+        .unwrap_or_else(|e| panic!("login {email}: {e}"))
+        .principal
+}
+
+/// Creates an API key `name` of tenant `slug` with `scopes` as `admin`, and authenticates it.
+pub async fn live_key(
+    hub: &Hub,
+    admin: &crate::Principal,
+    slug: &str,
+    name: &str,
+    scopes: &[hub_model::api_keys::ApiScope],
+) -> crate::KeyCaller {
+    let created = hub
+        .create_api_key(
+            admin,
+            slug,
+            &hub_model::api_keys::NewApiKey {
+                name: name.to_owned(),
+                scopes: hub_model::api_keys::ApiScopes::new(scopes.iter().copied()),
+                expires_in_days: None,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("key {name}: {e}"));
+    hub.authenticate_api_key(&created.secret)
+        .await
+        .unwrap_or_else(|e| panic!("auth {name}: {e}"))
+        .unwrap_or_else(|| panic!("{name} is not live"))
+}

@@ -6,23 +6,21 @@ use hub_core::{
     automs::runs::{Outcome, Report, MAX_ATTEMPTS},
     conformance,
     db::Backend,
-    testing::{licensed_admin, TestDb},
-    ClientInfo, Hub, HubError, KeyCaller, Principal,
+    testing::{licensed_admin, live_key, signed_in_technician, TestDb},
+    Hub, HubError, KeyCaller, Principal,
 };
 use hub_model::{
     alerts::{
         AlertChange, AlertInput, AlertQuery, AlertSource, AlertStatus, AssigneeFilter, Severity,
         StatusFilter,
     },
-    api_keys::{ApiScope, ApiScopes, NewApiKey},
+    api_keys::ApiScope,
     automs::{AutomInput, Trigger},
     permissions::{Action, Permission, PermissionSet, ResourceKind},
-    technicians::TechnicianProfile,
     tenants::TenantSummary,
     AlertId,
 };
 
-const PASSWORD: &str = "a long enough password";
 const STEPS: &str = r#"{"steps":[{"kind":"fail","message":"disk full"}]}"#;
 
 fn autom(name: &str, alert: Option<Severity>) -> AutomInput {
@@ -58,37 +56,20 @@ async fn key(
     tenant: &TenantSummary,
     scopes: &[ApiScope],
 ) -> KeyCaller {
-    let created = hub
-        .create_api_key(
-            admin,
-            &tenant.slug,
-            &NewApiKey {
-                name: format!("Monitor {}", tenant.slug),
-                scopes: ApiScopes::new(scopes.iter().copied()),
-                expires_in_days: None,
-            },
-        )
-        .await
-        .expect("key");
-    hub.authenticate_api_key(&created.secret)
-        .await
-        .expect("auth")
-        .expect("a live key")
+    live_key(
+        hub,
+        admin,
+        &tenant.slug,
+        &format!("Monitor {}", tenant.slug),
+        scopes,
+    )
+    .await
 }
 
+/// A technician named after the mailbox ("handler" for handler@…).
 async fn technician(hub: &Hub, admin: &Principal, email: &str) -> Principal {
-    let profile = TechnicianProfile {
-        display_name: email.split('@').next().unwrap_or("Tech").to_owned(),
-        email: email.to_owned(),
-        phone: String::new(),
-    };
-    hub.create_technician(admin, &profile, PASSWORD)
-        .await
-        .expect("technician");
-    hub.login(email, PASSWORD, &ClientInfo::default())
-        .await
-        .expect("login")
-        .principal
+    let name = email.split('@').next().unwrap_or("Tech");
+    signed_in_technician(hub, admin, name, email).await
 }
 
 fn unresolved() -> AlertQuery {

@@ -6,19 +6,17 @@ use hub_core::{
     automs::runs::{Outcome, RunQuery, MAX_ATTEMPTS},
     conformance,
     db::Backend,
-    testing::{licensed_admin, TestDb},
-    ClientInfo, Hub, HubError, KeyCaller, Principal,
+    testing::{licensed_admin, live_key, signed_in_technician, TestDb},
+    Hub, HubError, KeyCaller, Principal,
 };
 use hub_model::{
     alerts::Severity,
-    api_keys::{ApiScope, ApiScopes, NewApiKey},
+    api_keys::ApiScope,
     automs::{AutomInput, AutomQuery, RunStatus, Trigger},
     permissions::PermissionSet,
-    technicians::TechnicianProfile,
     tenants::TenantSummary,
 };
 
-const PASSWORD: &str = "a long enough password";
 const STEPS: &str = r#"{"steps":[{"kind":"log","message":"hello {{input.who}}"}]}"#;
 
 fn input(name: &str, trigger: Trigger) -> AutomInput {
@@ -44,37 +42,18 @@ async fn key(
     tenant: &TenantSummary,
     scopes: &[ApiScope],
 ) -> KeyCaller {
-    let created = hub
-        .create_api_key(
-            admin,
-            &tenant.slug,
-            &NewApiKey {
-                name: format!("Runner {}", tenant.slug),
-                scopes: ApiScopes::new(scopes.iter().copied()),
-                expires_in_days: None,
-            },
-        )
-        .await
-        .expect("key");
-    hub.authenticate_api_key(&created.secret)
-        .await
-        .expect("auth")
-        .expect("a live key")
+    live_key(
+        hub,
+        admin,
+        &tenant.slug,
+        &format!("Runner {}", tenant.slug),
+        scopes,
+    )
+    .await
 }
 
 async fn technician(hub: &Hub, admin: &Principal, email: &str) -> Principal {
-    let profile = TechnicianProfile {
-        display_name: "Tech".to_owned(),
-        email: email.to_owned(),
-        phone: String::new(),
-    };
-    hub.create_technician(admin, &profile, PASSWORD)
-        .await
-        .expect("technician");
-    hub.login(email, PASSWORD, &ClientInfo::default())
-        .await
-        .expect("login")
-        .principal
+    signed_in_technician(hub, admin, "Tech", email).await
 }
 
 fn invalid_field(result: Result<impl std::fmt::Debug, HubError>) -> (String, String) {

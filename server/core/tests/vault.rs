@@ -5,16 +5,13 @@
 use hub_core::{
     conformance,
     db::Backend,
-    testing::{licensed_admin, TestDb},
-    ClientInfo, Hub, HubError, Principal,
+    testing::{licensed_admin, signed_in_technician, TestDb},
+    Hub, HubError, Principal,
 };
 use hub_model::{
     permissions::{Action, Permission, PermissionSet, ResourceKind},
-    technicians::TechnicianProfile,
     vault::{ItemKind, VaultItemInput, VaultQuery},
 };
-
-const PASSWORD: &str = "a long enough password";
 
 fn item(name: &str, secret: &str) -> VaultItemInput {
     VaultItemInput {
@@ -29,18 +26,7 @@ fn item(name: &str, secret: &str) -> VaultItemInput {
 }
 
 async fn technician(hub: &Hub, admin: &Principal, email: &str) -> Principal {
-    let profile = TechnicianProfile {
-        display_name: "Tech".to_owned(),
-        email: email.to_owned(),
-        phone: String::new(),
-    };
-    hub.create_technician(admin, &profile, PASSWORD)
-        .await
-        .expect("technician");
-    hub.login(email, PASSWORD, &ClientInfo::default())
-        .await
-        .expect("login")
-        .principal
+    signed_in_technician(hub, admin, "Tech", email).await
 }
 
 fn field(result: Result<impl std::fmt::Debug, HubError>) -> String {

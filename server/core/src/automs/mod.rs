@@ -228,14 +228,9 @@ fn not_found() -> HubError {
     HubError::not_found("The Autom")
 }
 
+/// The page size, clamped to what the list offers.
 fn per_page(requested: i64) -> i64 {
-    let smallest = AUTOM_PAGE_SIZES[0];
-    let largest = AUTOM_PAGE_SIZES[AUTOM_PAGE_SIZES.len() - 1];
-    if requested <= 0 {
-        smallest
-    } else {
-        requested.clamp(smallest, largest)
-    }
+    crate::tenants::list::page_size(requested, &AUTOM_PAGE_SIZES)
 }
 
 impl Hub {

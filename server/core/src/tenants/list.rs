@@ -16,6 +16,18 @@ use hub_model::{
 /// Longest search text accepted (longer input is cut, not refused).
 const MAX_SEARCH_LEN: usize = 100;
 
+/// A requested page size clamped to what a list offers (`sizes`, smallest first); none asked
+/// (zero or less) is the smallest.
+pub(crate) fn page_size(requested: i64, sizes: &[i64]) -> i64 {
+    let smallest = sizes.first().copied().unwrap_or(25);
+    let largest = sizes.last().copied().unwrap_or(smallest);
+    if requested <= 0 {
+        smallest
+    } else {
+        requested.clamp(smallest, largest)
+    }
+}
+
 /// The `LIKE` pattern of a search box's text: trimmed, cut to [`MAX_SEARCH_LEN`] characters,
 /// wildcards escaped. An empty search gives `%%` (matches everything).
 pub(crate) fn search_pattern(raw: &str) -> String {

@@ -187,14 +187,9 @@ fn not_found() -> HubError {
     HubError::not_found("The vault item")
 }
 
+/// The page size, clamped to what the list offers.
 fn per_page(requested: i64) -> i64 {
-    let smallest = VAULT_PAGE_SIZES[0];
-    let largest = VAULT_PAGE_SIZES[VAULT_PAGE_SIZES.len() - 1];
-    if requested <= 0 {
-        smallest
-    } else {
-        requested.clamp(smallest, largest)
-    }
+    crate::tenants::list::page_size(requested, &VAULT_PAGE_SIZES)
 }
 
 async fn item_in(scope: &mut TenantTx, id: VaultItemId) -> HubResult<Option<VaultItemSummary>> {
