@@ -170,11 +170,13 @@ pub enum AuditAction {
     VaultReveal,
     /// `vault.rotate_kek`: Rotate the vault's key-encryption key.
     VaultRotateKek,
+    /// `vault.governance`: View the vaults of every tenant.
+    VaultGovernance,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 82] = [
+    pub const ALL: [Self; 83] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::SetupComplete,
@@ -257,6 +259,7 @@ impl AuditAction {
         Self::VaultDelete,
         Self::VaultReveal,
         Self::VaultRotateKek,
+        Self::VaultGovernance,
     ];
 
     /// The stored name (never changes once released).
@@ -344,6 +347,7 @@ impl AuditAction {
             Self::VaultDelete => "vault.delete",
             Self::VaultReveal => "vault.reveal",
             Self::VaultRotateKek => "vault.rotate_kek",
+            Self::VaultGovernance => "vault.governance",
         }
     }
 
@@ -432,6 +436,7 @@ impl AuditAction {
             Self::VaultDelete => "Delete a vault item",
             Self::VaultReveal => "Reveal a vault secret",
             Self::VaultRotateKek => "Rotate the vault's key-encryption key",
+            Self::VaultGovernance => "View the vaults of every tenant",
         }
     }
 

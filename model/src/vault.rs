@@ -124,3 +124,42 @@ impl std::fmt::Debug for RevealedSecret {
             .finish_non_exhaustive()
     }
 }
+
+/// How many stale items the governance page lists at most (the oldest first).
+pub const STALE_LIST_LEN: i64 = 100;
+
+/// One tenant's vault at a glance (metadata only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantVaultStats {
+    pub tenant_id: crate::TenantId,
+    pub slug: String,
+    pub name: String,
+    /// Items by kind, in [`ItemKind::ALL`] order.
+    pub by_kind: [i64; 4],
+    pub total: i64,
+    pub last_changed_at: Option<i64>,
+    pub last_revealed_at: Option<i64>,
+    /// Items whose secret has not changed for the page's number of days.
+    pub stale: i64,
+}
+
+/// An item whose secret has not changed for a while (metadata only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaleItem {
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub item: crate::VaultItemId,
+    pub name: String,
+    pub kind: ItemKind,
+    pub secret_changed_at: i64,
+}
+
+/// The MSP Admin's view of every tenant's vault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultGovernance {
+    /// Items count as stale when their secret is older than this.
+    pub stale_days: i64,
+    pub tenants: Vec<TenantVaultStats>,
+    /// The oldest stale items, at most [`STALE_LIST_LEN`].
+    pub stale_items: Vec<StaleItem>,
+}

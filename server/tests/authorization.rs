@@ -490,6 +490,7 @@ fn cases() -> Vec<Case> {
             "/api/t/vault/delete",
             &[("tenant", "{tenant}"), ("id", "{victim_vault}")],
         ),
+        post("/api/vault/governance", Body::Form(&[("stale_days", "90")])),
         both("/api/t/api_keys", &[("tenant", "{tenant}")]),
         both(
             "/api/t/api_keys/create",
@@ -1002,6 +1003,7 @@ const READS: &[&str] = &[
     "/api/t/alerts",
     "/api/t/alerts/assignees",
     "/api/t/vault",
+    "/api/vault/governance",
     "/t/{tenant}/audit",
     "/t/{tenant}/api-keys",
 ];

@@ -13,7 +13,7 @@ use hub_model::{
     VaultItemId,
 };
 use hub_model::{
-    vault::{RevealedSecret, VaultItemSummary, VaultPage},
+    vault::{RevealedSecret, VaultGovernance, VaultItemSummary, VaultPage},
     HubError,
 };
 use leptos::prelude::*;
@@ -214,5 +214,15 @@ pub async fn reveal_vault_secret(tenant: String, id: String) -> Result<RevealedS
     .await?;
     crate::ssr::hub()?
         .reveal_vault_secret(&principal, &tenant, id)
+        .await
+}
+
+/// Every tenant's vault at a glance, metadata only (MSP Admin): items whose secret is older
+/// than `stale_days` count as not rotated.
+#[server(endpoint = "vault/governance")]
+pub async fn get_vault_governance(stale_days: i64) -> Result<VaultGovernance, HubError> {
+    let principal = crate::ssr::principal()?;
+    crate::ssr::hub()?
+        .vault_governance(&principal, stale_days)
         .await
 }

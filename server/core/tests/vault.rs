@@ -449,3 +449,84 @@ conformance!(
             .expect("still the new key");
     }
 );
+
+conformance!(
+    the_msp_admin_sees_every_vault_at_a_glance_without_secrets,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 10).await;
+        let a = hub.create_tenant(&admin, "Alpha").await.expect("a");
+        let b = hub.create_tenant(&admin, "Bravo").await.expect("b");
+        hub.create_vault_item(&admin, &a.slug, &item("Old router", "governance-canary-1"))
+            .await
+            .expect("old");
+        hub.create_vault_item(
+            &admin,
+            &a.slug,
+            &VaultItemInput {
+                kind: ItemKind::Note,
+                ..item("Door", "governance-canary-2")
+            },
+        )
+        .await
+        .expect("note");
+        let in_b = hub
+            .create_vault_item(&admin, &b.slug, &item("Switch", "governance-canary-3"))
+            .await
+            .expect("b");
+        hub.reveal_vault_secret(&admin, &b.slug, in_b.id)
+            .await
+            .expect("reveal");
+        // The router's secret is 200 days old.
+        let owner = db.owner_pool().await;
+        sqlx::query("UPDATE vault_items SET secret_changed_at = $1 WHERE name = 'Old router'")
+            .bind(hub_core::clock::now_ms() - 200 * 86_400_000)
+            .execute(&owner)
+            .await
+            .expect("age");
+
+        let view = hub.vault_governance(&admin, 90).await.expect("governance");
+        assert!(!format!("{view:?}").contains("canary"));
+        let names: Vec<&str> = view.tenants.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["Alpha", "Bravo"]);
+        let alpha = &view.tenants[0];
+        assert_eq!(
+            (alpha.total, alpha.by_kind, alpha.stale),
+            (2, [1, 0, 0, 1], 1)
+        );
+        assert_eq!(alpha.last_revealed_at, None);
+        assert!(view.tenants[1].last_revealed_at.is_some());
+        assert_eq!(view.stale_items.len(), 1);
+        assert_eq!(
+            (
+                view.stale_items[0].name.as_str(),
+                view.stale_items[0].tenant_slug.as_str()
+            ),
+            ("Old router", a.slug.as_str())
+        );
+        assert_eq!(
+            hub.vault_governance(&admin, 365)
+                .await
+                .expect("year")
+                .stale_items
+                .len(),
+            0
+        );
+        for days in [0, -1, 3_651] {
+            match hub.vault_governance(&admin, days).await {
+                Err(HubError::InvalidInput { field, .. }) => assert_eq!(field, "stale_days"),
+                other => panic!("{days}: {other:?}"),
+            }
+        }
+        // The MSP Admin's only: a technician with every right in both tenants is refused.
+        let tech = technician(&hub, &admin, "gov@msp.example").await;
+        hub.assign_tenants(&admin, tech.user_id, &[a.id, b.id], PermissionSet::all())
+            .await
+            .expect("assign");
+        assert_eq!(
+            hub.vault_governance(&tech, 90).await.err(),
+            Some(HubError::Forbidden)
+        );
+    }
+);

@@ -2,6 +2,7 @@
 //! a per-tenant data key ([`crypto`]).
 
 pub mod crypto;
+pub mod governance;
 pub mod items;
 
 use hub_model::HubResult;
