@@ -1180,3 +1180,57 @@ on_both_databases!(
         assert_eq!(list("", "failed", "", "7d").await, 0);
     }
 );
+
+on_both_databases!(
+    bad_vault_input_over_http_is_refused_by_name_and_writes_nothing,
+    |server: TestServer| async move {
+        let (admin, slug) = hub_with_tenant(&server).await;
+        let form = |name: &'static str, kind: &'static str, secret: &'static str| {
+            vec![
+                ("tenant", slug.clone()),
+                ("name", name.to_owned()),
+                ("kind", kind.to_owned()),
+                ("username", String::new()),
+                ("url", String::new()),
+                ("notes", String::new()),
+                ("tags", String::new()),
+                ("secret", secret.to_owned()),
+            ]
+        };
+        for (fields, field) in [
+            (form("Router", "spaceship", "pw"), "kind"),
+            (form("Router", "password", ""), "secret"),
+            (form("a.b", "password", "pw"), "name"),
+        ] {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let response = server
+                .post_form(&admin, "/api/t/vault/create", &fields)
+                .await;
+            assert_eq!(
+                response.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field}"
+            );
+            assert_eq!(json(response).await["field"], field);
+        }
+        for path in ["/api/t/vault/reveal", "/api/t/vault/delete"] {
+            let response = server
+                .post_form(
+                    &admin,
+                    path,
+                    &[("tenant", slug.as_str()), ("id", "not-an-id")],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+        let response = server
+            .post_form(&admin, "/api/vault/governance", &[("stale_days", "0")])
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM vault_items")
+            .fetch_one(&server.db.owner_pool().await)
+            .await
+            .expect("count");
+        assert_eq!(count, 0);
+    }
+);

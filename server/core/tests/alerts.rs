@@ -187,14 +187,14 @@ conformance!(
 );
 
 conformance!(
-    concurrent_repeats_of_one_deduplication_key_make_one_alert,
+    fifty_concurrent_repeats_make_one_alert_and_concurrent_changes_only_succeed,
     |backend: Backend| async move {
         let db = TestDb::new(backend).await;
         let hub = db.hub().await;
         let admin = licensed_admin(&hub, 10).await;
         let a = hub.create_tenant(&admin, "Tenant A").await.expect("a");
         let monitor = key(&hub, &admin, &a, &[ApiScope::AlertsWrite]).await;
-        let tasks = (0..32).map(|_| {
+        let tasks = (0..50).map(|_| {
             let (hub, monitor) = (hub.clone(), monitor.clone());
             tokio::spawn(async move {
                 hub.raise_alert(&monitor, &alert("Flapping", Some("flap")))
@@ -209,7 +209,31 @@ conformance!(
         }
         assert_eq!(new, 1, "exactly one call created it");
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM alerts").await, 1);
-        assert_eq!(scalar(&db, "SELECT count FROM alerts").await, 32);
+        assert_eq!(scalar(&db, "SELECT count FROM alerts").await, 50);
+        // 50 people acting on it at once: every call answers, none fails.
+        let id = hub
+            .alerts(&admin, &a.slug, &AlertQuery::default())
+            .await
+            .expect("list")
+            .items[0]
+            .id;
+        let changes = (0..50).map(|i| {
+            let (hub, admin, slug) = (hub.clone(), admin.clone(), a.slug.clone());
+            let change = match i % 4 {
+                0 => AlertChange::Acknowledge,
+                1 => AlertChange::Resolve,
+                2 => AlertChange::Reopen,
+                _ => AlertChange::Assign(Some(admin.user_id)),
+            };
+            tokio::spawn(async move { hub.change_alerts(&admin, &slug, &[id], change).await })
+        });
+        for result in futures_util::future::join_all(changes).await {
+            match result.expect("join") {
+                Ok(_) | Err(HubError::Conflict { .. }) => {}
+                Err(other) => panic!("only successes and typed refusals: {other:?}"),
+            }
+        }
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM alerts").await, 1);
     }
 );
 

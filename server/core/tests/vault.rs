@@ -530,3 +530,58 @@ conformance!(
         );
     }
 );
+
+conformance!(
+    fifty_concurrent_creations_give_one_data_key_and_only_typed_refusals,
+    |backend: Backend| async move {
+        let db = TestDb::new(backend).await;
+        let hub = db.hub().await;
+        let admin = licensed_admin(&hub, 10).await;
+        let a = hub.create_tenant(&admin, "Tenant A").await.expect("a");
+        // The tenant's first items, all at once: half of them with one name.
+        let tasks = (0..50).map(|i| {
+            let (hub, admin, slug) = (hub.clone(), admin.clone(), a.slug.clone());
+            tokio::spawn(async move {
+                let name = if i % 2 == 0 {
+                    "Shared name".to_owned()
+                } else {
+                    format!("Item {i}")
+                };
+                hub.create_vault_item(&admin, &slug, &item(&name, &format!("secret {i}")))
+                    .await
+            })
+        });
+        let mut created = 0;
+        for result in futures_util::future::join_all(tasks).await {
+            match result.expect("join") {
+                Ok(_) => created += 1,
+                Err(HubError::InvalidInput { field, .. }) if field == "name" => {}
+                Err(other) => panic!("only successes and typed refusals: {other:?}"),
+            }
+        }
+        assert_eq!(created, 26, "25 distinct names and one of the shared one");
+        let owner = db.owner_pool().await;
+        let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM vault_keys")
+            .fetch_one(&owner)
+            .await
+            .expect("keys");
+        assert_eq!(keys, 1, "one data key for the tenant");
+        let page = hub
+            .vault_items(
+                &admin,
+                &a.slug,
+                &VaultQuery {
+                    per_page: 100,
+                    ..VaultQuery::default()
+                },
+            )
+            .await
+            .expect("list");
+        assert_eq!(page.total, 26);
+        for listed in &page.items {
+            hub.reveal_vault_secret(&admin, &a.slug, listed.id)
+                .await
+                .expect("every secret opens");
+        }
+    }
+);

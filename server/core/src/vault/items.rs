@@ -205,35 +205,23 @@ async fn item_in(scope: &mut TenantTx, id: VaultItemId) -> HubResult<Option<Vaul
 }
 
 impl Hub {
-    /// The tenant's current data key, made (version 1) with its first item.
+    /// The tenant's current data key, made (version 1) with its first item. Concurrent first
+    /// items agree on one key: the insert that loses the race does nothing (on PostgreSQL it
+    /// waits for the winner), and every caller then reads the stored one.
     async fn current_data_key(&self, scope: &mut TenantTx) -> HubResult<DataKey> {
-        #[derive(sqlx::FromRow)]
-        struct KeyRow {
-            version: i64,
-            wrapped: String,
-            kek_fingerprint: String,
+        let latest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM vault_keys WHERE tenant_id = $1")
+                .bind(scope.tenant_key())
+                .fetch_one(scope.conn())
+                .await
+                .db()?;
+        if let Some(version) = latest {
+            return self.data_key(scope, version).await;
         }
-        let tenant = scope.tenant_id();
-        let row: Option<KeyRow> = sqlx::query_as(
-            "SELECT version, wrapped, kek_fingerprint FROM vault_keys WHERE tenant_id = $1 \
-             ORDER BY version DESC LIMIT 1",
-        )
-        .bind(scope.tenant_key())
-        .fetch_optional(scope.conn())
-        .await
-        .db()?;
-        if let Some(row) = row {
-            return Ok(self.vault_keys().unwrap(
-                tenant,
-                row.version,
-                &row.wrapped,
-                &row.kek_fingerprint,
-            )?);
-        }
-        let (key, wrapped) = self.vault_keys().new_data_key(tenant, 1)?;
+        let (_, wrapped) = self.vault_keys().new_data_key(scope.tenant_id(), 1)?;
         sqlx::query(
             "INSERT INTO vault_keys (tenant_id, version, wrapped, kek_fingerprint, created_at) \
-             VALUES ($1, 1, $2, $3, $4)",
+             VALUES ($1, 1, $2, $3, $4) ON CONFLICT (tenant_id, version) DO NOTHING",
         )
         .bind(scope.tenant_key())
         .bind(wrapped)
@@ -242,7 +230,7 @@ impl Hub {
         .execute(scope.conn())
         .await
         .db()?;
-        Ok(key)
+        self.data_key(scope, 1).await
     }
 
     /// The tenant's data key at `version`.
