@@ -392,26 +392,13 @@ on_both_databases!(
             .as_str()
             .expect("secret")
             .to_owned();
-        let autom = json(
-            server
-                .post_form(
-                    &admin,
-                    "/api/t/automs/create",
-                    &[
-                        ("tenant", slug.as_str()),
-                        ("name", "Ping"),
-                        ("description", ""),
-                        ("trigger", "manual"),
-                        ("cron", ""),
-                        ("timezone", ""),
-                        (
-                            "definition",
-                            r#"{"steps":[{"kind":"log","message":"hi {{input.who}}"}]}"#,
-                        ),
-                        ("alert", "none"),
-                    ],
-                )
-                .await,
+        let autom = create_autom(
+            &server,
+            &admin,
+            &slug,
+            "Ping",
+            "manual",
+            r#"{"steps":[{"kind":"log","message":"hi {{input.who}}"}]}"#,
         )
         .await;
         let autom_id = autom["id"].as_str().expect("autom id").to_owned();
@@ -540,23 +527,13 @@ on_both_databases!(
         let created = create_key(&server, &admin, &slug, "runs:write").await;
         let key = created["secret"].as_str().expect("secret").to_owned();
         let key_id = created["key"]["id"].as_str().expect("key id").to_owned();
-        let autom = json(
-            server
-                .post_form(
-                    &admin,
-                    "/api/t/automs/create",
-                    &[
-                        ("tenant", slug.as_str()),
-                        ("name", "Ping"),
-                        ("description", ""),
-                        ("trigger", "manual"),
-                        ("cron", ""),
-                        ("timezone", ""),
-                        ("definition", r#"{"steps":[{"kind":"log","message":"hi"}]}"#),
-                        ("alert", "none"),
-                    ],
-                )
-                .await,
+        let autom = create_autom(
+            &server,
+            &admin,
+            &slug,
+            "Ping",
+            "manual",
+            r#"{"steps":[{"kind":"log","message":"hi"}]}"#,
         )
         .await;
         let queued = server
@@ -614,26 +591,13 @@ on_both_databases!(
     a_webhook_queues_a_run_with_its_body_and_refuses_what_it_cannot_take,
     |server: TestServer| async move {
         let (admin, slug) = hub_with_tenant(&server).await;
-        let autom = json(
-            server
-                .post_form(
-                    &admin,
-                    "/api/t/automs/create",
-                    &[
-                        ("tenant", slug.as_str()),
-                        ("name", "Ticket intake"),
-                        ("description", ""),
-                        ("trigger", "webhook"),
-                        ("cron", ""),
-                        ("timezone", ""),
-                        (
-                            "definition",
-                            r#"{"steps":[{"kind":"log","message":"{{input.ticket}}"}]}"#,
-                        ),
-                        ("alert", "none"),
-                    ],
-                )
-                .await,
+        let autom = create_autom(
+            &server,
+            &admin,
+            &slug,
+            "Ticket intake",
+            "webhook",
+            r#"{"steps":[{"kind":"log","message":"{{input.ticket}}"}]}"#,
         )
         .await;
         let id = autom["id"].as_str().expect("id").to_owned();
@@ -788,23 +752,13 @@ on_both_databases!(
             .to_owned();
         let mut ids = Vec::new();
         for name in ["Patch Tuesday", "Inventory"] {
-            let autom = json(
-                server
-                    .post_form(
-                        &admin,
-                        "/api/t/automs/create",
-                        &[
-                            ("tenant", slug.as_str()),
-                            ("name", name),
-                            ("description", ""),
-                            ("trigger", "manual"),
-                            ("cron", ""),
-                            ("timezone", ""),
-                            ("definition", r#"{"steps":[{"kind":"log","message":"hi"}]}"#),
-                            ("alert", "none"),
-                        ],
-                    )
-                    .await,
+            let autom = create_autom(
+                &server,
+                &admin,
+                &slug,
+                name,
+                "manual",
+                r#"{"steps":[{"kind":"log","message":"hi"}]}"#,
             )
             .await;
             ids.push(autom["id"].as_str().expect("id").to_owned());
@@ -1089,23 +1043,13 @@ on_both_databases!(
             .as_str()
             .expect("secret")
             .to_owned();
-        let autom = json(
-            server
-                .post_form(
-                    &admin,
-                    "/api/t/automs/create",
-                    &[
-                        ("tenant", slug.as_str()),
-                        ("name", "Ping"),
-                        ("description", ""),
-                        ("trigger", "manual"),
-                        ("cron", ""),
-                        ("timezone", ""),
-                        ("definition", r#"{"steps":[{"kind":"log","message":"hi"}]}"#),
-                        ("alert", "none"),
-                    ],
-                )
-                .await,
+        let autom = create_autom(
+            &server,
+            &admin,
+            &slug,
+            "Ping",
+            "manual",
+            r#"{"steps":[{"kind":"log","message":"hi"}]}"#,
         )
         .await;
         let autom = autom["id"].as_str().expect("autom id").to_owned();

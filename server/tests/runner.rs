@@ -14,29 +14,51 @@ async fn autom(
     name: &str,
     definition: &str,
 ) -> String {
-    let created = json(
-        server
-            .post_form(
-                admin,
-                "/api/t/automs/create",
-                &[
-                    ("tenant", slug),
-                    ("name", name),
-                    ("description", ""),
-                    ("trigger", "manual"),
-                    ("cron", ""),
-                    ("timezone", ""),
-                    ("definition", definition),
-                    ("alert", "none"),
-                ],
-            )
-            .await,
-    )
-    .await;
+    let created = create_autom(server, admin, slug, name, "manual", definition).await;
     created["id"]
         .as_str()
         .unwrap_or_else(|| panic!("{created}"))
         .to_owned()
+}
+
+/// A licensed hub with tenant Fabrikam and a runner key of it: the MSP Admin, the slug, the key.
+async fn licensed_tenant_with_runner_key(server: &TestServer) -> (Client, String, String) {
+    let admin = server.client();
+    assert_eq!(server.set_up(&admin).await.status(), StatusCode::OK);
+    let activated = server
+        .post_form(
+            &admin,
+            "/api/license/activate",
+            &[("license_key", &valid_license(5))],
+        )
+        .await;
+    assert_eq!(activated.status(), StatusCode::OK);
+    let tenant = json(
+        server
+            .post_form(&admin, "/api/tenants/create", &[("name", "Fabrikam")])
+            .await,
+    )
+    .await;
+    let slug = tenant["slug"].as_str().expect("slug").to_owned();
+    let key = json(
+        server
+            .post_form(
+                &admin,
+                "/api/t/api_keys/create",
+                &[
+                    ("tenant", slug.as_str()),
+                    ("name", "Runner"),
+                    ("scopes", "runs:write"),
+                    ("expires_in_days", ""),
+                ],
+            )
+            .await,
+    )
+    .await["secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    (admin, slug, key)
 }
 
 async fn run_now(server: &TestServer, admin: &Client, slug: &str, id: &str, input: &str) {
@@ -67,41 +89,7 @@ async fn run_detail(
 on_both_databases!(
     the_reference_runner_runs_steps_and_keeps_automs_out_of_private_networks,
     |server: TestServer| async move {
-        let admin = server.client();
-        assert_eq!(server.set_up(&admin).await.status(), StatusCode::OK);
-        let activated = server
-            .post_form(
-                &admin,
-                "/api/license/activate",
-                &[("license_key", &valid_license(5))],
-            )
-            .await;
-        assert_eq!(activated.status(), StatusCode::OK);
-        let tenant = json(
-            server
-                .post_form(&admin, "/api/tenants/create", &[("name", "Fabrikam")])
-                .await,
-        )
-        .await;
-        let slug = tenant["slug"].as_str().expect("slug").to_owned();
-        let key = json(
-            server
-                .post_form(
-                    &admin,
-                    "/api/t/api_keys/create",
-                    &[
-                        ("tenant", slug.as_str()),
-                        ("name", "Runner"),
-                        ("scopes", "runs:write"),
-                        ("expires_in_days", ""),
-                    ],
-                )
-                .await,
-        )
-        .await["secret"]
-            .as_str()
-            .expect("secret")
-            .to_owned();
+        let (admin, slug, key) = licensed_tenant_with_runner_key(&server).await;
         let health = format!(
             r#"{{"steps":[{{"kind":"log","message":"checking {{{{input.who}}}}"}},{{"kind":"http","url":"{}","expect_status":200,"timeout_secs":5}}]}}"#,
             server.url("/healthz")
@@ -168,41 +156,7 @@ on_both_databases!(
 on_both_databases!(
     a_run_cancelled_mid_step_stops_on_the_runner_at_once,
     |server: TestServer| async move {
-        let admin = server.client();
-        assert_eq!(server.set_up(&admin).await.status(), StatusCode::OK);
-        let activated = server
-            .post_form(
-                &admin,
-                "/api/license/activate",
-                &[("license_key", &valid_license(5))],
-            )
-            .await;
-        assert_eq!(activated.status(), StatusCode::OK);
-        let tenant = json(
-            server
-                .post_form(&admin, "/api/tenants/create", &[("name", "Fabrikam")])
-                .await,
-        )
-        .await;
-        let slug = tenant["slug"].as_str().expect("slug").to_owned();
-        let key = json(
-            server
-                .post_form(
-                    &admin,
-                    "/api/t/api_keys/create",
-                    &[
-                        ("tenant", slug.as_str()),
-                        ("name", "Runner"),
-                        ("scopes", "runs:write"),
-                        ("expires_in_days", ""),
-                    ],
-                )
-                .await,
-        )
-        .await["secret"]
-            .as_str()
-            .expect("secret")
-            .to_owned();
+        let (admin, slug, key) = licensed_tenant_with_runner_key(&server).await;
         let slow = autom(
             &server,
             &admin,

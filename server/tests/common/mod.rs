@@ -199,3 +199,34 @@ macro_rules! on_both_databases_with {
         }
     };
 }
+
+/// Creates an Autom `name` in tenant `slug` as `admin`: `trigger` manual or webhook, no alert;
+/// the server's answer (the Autom, or the error).
+pub async fn create_autom(
+    server: &TestServer,
+    admin: &Client,
+    slug: &str,
+    name: &str,
+    trigger: &str,
+    definition: &str,
+) -> serde_json::Value {
+    json(
+        server
+            .post_form(
+                admin,
+                "/api/t/automs/create",
+                &[
+                    ("tenant", slug),
+                    ("name", name),
+                    ("description", ""),
+                    ("trigger", trigger),
+                    ("cron", ""),
+                    ("timezone", ""),
+                    ("definition", definition),
+                    ("alert", "none"),
+                ],
+            )
+            .await,
+    )
+    .await
+}
