@@ -78,6 +78,11 @@ impl ListQuery {
             .unwrap_or(keys[0])
     }
 
+    /// Whether a search or any filter narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        !self.search.is_empty() || self.filters.iter().any(|(_, v)| !v.is_empty())
+    }
+
     /// The value of one of the list's filters (empty when unset).
     pub fn filter(&self, name: &str) -> &str {
         self.filters
@@ -413,6 +418,36 @@ pub fn PastTheEnd(
             <a class="button secondary" href=href>"Go to the last page"</a>
         </div>
     }
+}
+
+/// What a list says when a page has no rows.
+pub struct NoRows {
+    /// What the list holds, e.g. "alerts".
+    pub what: &'static str,
+    /// The test id of the past-the-end panel and of the empty message.
+    pub past_the_end_id: &'static str,
+    pub empty_id: &'static str,
+    /// When a search or filter matches nothing.
+    pub no_match: &'static str,
+    /// When the list is empty, and what to do about it.
+    pub nothing_yet: &'static str,
+}
+
+/// A page with no rows: past the end of a list that has some (a link to the last page), no
+/// match for the search and filters in force, or nothing yet.
+pub fn no_rows(path: &str, query: ListQuery, total: i64, says: NoRows) -> AnyView {
+    if total > 0 {
+        return view! {
+            <PastTheEnd path=path.to_owned() query total what=says.what test_id=says.past_the_end_id/>
+        }
+        .into_any();
+    }
+    let text = if query.is_filtered() {
+        says.no_match
+    } else {
+        says.nothing_yet
+    };
+    view! { <p class="muted panel" data-testid=says.empty_id>{text}</p> }.into_any()
 }
 
 /// One row's actions, behind one button. Each item closes the menu when chosen; Esc and a

@@ -7,8 +7,8 @@ use crate::{
     api::alerts::{alert_assignees, list_alerts, ChangeAlerts},
     components::{
         data_table::{
-            use_list_query, ActionsHeader, Filter, FilterOption, ListQuery, ListToolbar, Pager,
-            PastTheEnd, RowMenu,
+            no_rows, use_list_query, ActionsHeader, Filter, FilterOption, ListToolbar, NoRows,
+            Pager, RowMenu,
         },
         error_view::error_page,
         progress::pending,
@@ -249,21 +249,18 @@ fn AlertTable(
     let query = use_list_query(PAGE_SIZES);
     let total = page.total;
     if page.items.is_empty() {
-        if total > 0 {
-            return view! {
-                <PastTheEnd path=path.clone() query=query.get_untracked() total what="alerts" test_id="alerts-past-the-end"/>
-            }
-            .into_any();
-        }
-        let filtered = query.with_untracked(|q: &ListQuery| {
-            !q.search.is_empty() || q.filters.iter().any(|(_, v)| !v.is_empty())
-        });
-        let empty = if filtered {
-            "No alert matches these filters."
-        } else {
-            "Nothing to handle. Failed runs of Automs set to alert, reached limits and monitoring tools with an alerts:write key raise alerts here."
-        };
-        return view! { <p class="muted panel" data-testid="no-alerts">{empty}</p> }.into_any();
+        return no_rows(
+            &path,
+            query.get_untracked(),
+            total,
+            NoRows {
+                what: "alerts",
+                past_the_end_id: "alerts-past-the-end",
+                empty_id: "no-alerts",
+                no_match: "No alert matches these filters.",
+                nothing_yet: "Nothing to handle. Failed runs of Automs set to alert, reached limits and monitoring tools with an alerts:write key raise alerts here.",
+            },
+        );
     }
     let can_change = may(&ctx, Action::Update);
     let on_page: Vec<String> = page.items.iter().map(|a| a.id.to_string()).collect();

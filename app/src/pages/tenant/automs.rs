@@ -12,8 +12,8 @@ use crate::{
     components::{
         confirm::{use_confirm, Confirmation, Confirmer},
         data_table::{
-            use_list_query, ActionsHeader, Filter, FilterOption, ListToolbar, Pager, PastTheEnd,
-            RowMenu,
+            no_rows, use_list_query, ActionsHeader, Filter, FilterOption, ListToolbar, NoRows,
+            Pager, RowMenu,
         },
         error_view::{error_page, ErrorPanel},
         live::refresh_while,
@@ -233,21 +233,19 @@ fn AutomTable(
     let query = use_list_query(PAGE_SIZES);
     let total = page.total;
     if page.items.is_empty() {
-        if total > 0 {
-            return view! {
-                <PastTheEnd path=path.clone() query=query.get_untracked() total what="Automs" test_id="automs-past-the-end"/>
-            }
-            .into_any();
-        }
-        let filtered = query.with_untracked(|q| {
-            !q.search.is_empty() || q.filters.iter().any(|(_, v)| !v.is_empty())
-        });
-        let empty = if filtered {
-            "No Autom matches this search."
-        } else {
-            "No Automs yet. Create one above; a runner with a key of this tenant runs it."
-        };
-        return view! { <p class="muted panel" data-testid="no-automs">{empty}</p> }.into_any();
+        return no_rows(
+            &path,
+            query.get_untracked(),
+            total,
+            NoRows {
+                what: "Automs",
+                past_the_end_id: "automs-past-the-end",
+                empty_id: "no-automs",
+                no_match: "No Autom matches this search.",
+                nothing_yet:
+                    "No Automs yet. Create one above; a runner with a key of this tenant runs it.",
+            },
+        );
     }
     let rows = page
         .items

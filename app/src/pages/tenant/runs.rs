@@ -127,7 +127,7 @@ pub fn RunsPage() -> impl IntoView {
                         Ok(page) => {
                             let q = query.get_untracked();
                             let total = page.total;
-                            let filtered = q.filters.iter().any(|(_, v)| !v.is_empty());
+                            let filtered = q.is_filtered();
                             let named = one_autom.then(|| page.items.first().map(|r| r.autom_name.clone())).flatten();
                             let scope_line = one_autom.then(|| {
                                 let everything = tenant_page(&ctx.slug, "runs");

@@ -11,8 +11,8 @@ use crate::{
         clipboard::{copy_to_clipboard, select_target},
         confirm::{use_confirm, Confirmation},
         data_table::{
-            use_list_query, ActionsHeader, Filter, FilterOption, ListQuery, ListToolbar, Pager,
-            PastTheEnd, RowMenu,
+            no_rows, use_list_query, ActionsHeader, Filter, FilterOption, ListToolbar, NoRows,
+            Pager, RowMenu,
         },
         error_view::error_page,
         progress::pending,
@@ -394,22 +394,18 @@ fn ItemTable(
     let query = use_list_query(PAGE_SIZES);
     let total = page.total;
     if page.items.is_empty() {
-        if total > 0 {
-            return view! {
-                <PastTheEnd path=path.clone() query=query.get_untracked() total what="items" test_id="vault-past-the-end"/>
-            }
-            .into_any();
-        }
-        let filtered = query.with_untracked(|q: &ListQuery| {
-            !q.search.is_empty() || q.filters.iter().any(|(_, v)| !v.is_empty())
-        });
-        let empty = if filtered {
-            "No item matches this search."
-        } else {
-            "The vault is empty. Add the tenant's passwords, tokens, certificates and notes above; Automs can use them without showing them."
-        };
-        return view! { <p class="muted panel" data-testid="no-vault-items">{empty}</p> }
-            .into_any();
+        return no_rows(
+            &path,
+            query.get_untracked(),
+            total,
+            NoRows {
+                what: "items",
+                past_the_end_id: "vault-past-the-end",
+                empty_id: "no-vault-items",
+                no_match: "No item matches this search.",
+                nothing_yet: "The vault is empty. Add the tenant's passwords, tokens, certificates and notes above; Automs can use them without showing them.",
+            },
+        );
     }
     let rows = page
         .items
